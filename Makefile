@@ -1,0 +1,47 @@
+# Two commands are all the setup anyone needs: `make run` (the app) and `make test` (the suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
+DATA   ?= ../shared/datasets/mnist
+RUN    ?= $(shell ls -d runs/*/ 2>/dev/null | tail -n 1)
+
+.PHONY: run test lint train export exe bench finetune clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The app's runtime only: onnxruntime, numpy, pillow.
+$(VENV)/.app-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e '.[images]'
+	touch $@
+
+# Everything: training, export, freezing, tests.
+$(VENV)/.dev-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e '.[dev]'
+	touch $@ $(VENV)/.app-installed
+
+run: $(VENV)/.app-installed
+	$(BIN)/python -m desktop $(ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+test: lint
+	DIGITS_DATA=$${DIGITS_DATA:-$(DATA)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+train: $(VENV)/.dev-installed
+	$(BIN)/python -m train --data $(DATA) $(ARGS)
+
+export: $(VENV)/.dev-installed
+	@test -n "$(RUN)" || { echo "no run folder: make train first, or make export RUN=runs/<stamp>"; exit 2; }
+	$(BIN)/python -m export $(RUN) --data $(DATA) $(ARGS)
+
+exe:
+	PYTHON=$(PYTHON) build/build.sh
+
+bench: $(VENV)/.dev-installed
+	DIGITS_DATA=$${DIGITS_DATA:-$(DATA)} $(BIN)/python -m bench $(ARGS)
+
+clean:
+	rm -rf dist build/work build/out bench/out .pytest_cache .ruff_cache

@@ -1,0 +1,146 @@
+"""The classifier session: owns the onnxruntime InferenceSession and the model card.
+
+The model is loaded once, its input and output names and shapes are checked against its card,
+and every onnxruntime failure becomes a ModelError with a one-line message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MODEL_NAME = "digits.onnx"
+CARD_SUFFIX = ".card.json"
+BATCH = 64  # onnxruntime is several times faster on batches of 64 than on one huge batch
+
+
+class ModelError(Exception):
+    """The model is missing, corrupt or not a digit classifier; one line for the user."""
+
+
+def resource_dir() -> Path:
+    """Folder of the bundled model: inside the PyInstaller bundle when frozen, else the package."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    return Path(bundle) / "desktop" / "model" if bundle else Path(__file__).parent / "model"
+
+
+def bundled_model_path() -> Path:
+    return resource_dir() / MODEL_NAME
+
+
+def card_path(model_path: Path) -> Path:
+    return model_path.with_name(model_path.stem + CARD_SUFFIX)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_card(model_path: Path) -> dict:
+    """The card beside the model; a model without one gets a minimal card from its metadata."""
+    path = card_path(model_path)
+    if not path.is_file():
+        return {}
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ModelError(f"{path}: unreadable model card ({err})") from None
+    if not isinstance(card, dict):
+        raise ModelError(f"{path}: model card is not a JSON object")
+    return card
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One digit's result: the argmax, its probability and all ten probabilities."""
+    digit: int
+    confidence: float
+    probabilities: tuple[float, ...]
+
+
+class Classifier:
+    """predict((N, 28, 28) float32 in [0, 1], ink = 1) → (N, 10) probabilities."""
+
+    def __init__(self, model_path: str | Path | None = None, verify_sha256: bool = True):
+        self.path = Path(model_path) if model_path else bundled_model_path()
+        if not self.path.is_file():
+            raise ModelError(f"{self.path}: model file not found")
+        self.card = read_card(self.path)
+        if verify_sha256 and self.card.get("sha256"):
+            actual = sha256_file(self.path)
+            if actual != self.card["sha256"]:
+                raise ModelError(f"{self.path}: SHA-256 {actual[:12]}… does not match its card "
+                                 f"({self.card['sha256'][:12]}…): file changed or corrupt")
+        self.session = self._load()
+        self.input_name, self.layout = self._check_signature()
+        self.metadata = self.session.get_modelmeta().custom_metadata_map
+
+    def _load(self):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        try:
+            return ort.InferenceSession(str(self.path), options,
+                                        providers=["CPUExecutionProvider"])
+        except Exception as err:  # onnxruntime raises its own untyped errors for bad files
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise ModelError(f"{self.path}: not a loadable ONNX model ({first[:200]})") from None
+
+    def _check_signature(self) -> tuple[str, str]:
+        inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
+        if len(inputs) != 1 or len(outputs) != 1:
+            raise ModelError(f"{self.path}: expected one input and one output, found "
+                             f"{len(inputs)} and {len(outputs)}")
+        shape = [d if isinstance(d, int) else None for d in inputs[0].shape]
+        if shape[1:] == [28, 28, 1]:
+            layout = "NHWC"
+        elif shape[1:] == [1, 28, 28]:
+            layout = "NCHW"
+        elif shape[1:] == [28, 28]:
+            layout = "NHW"
+        else:
+            raise ModelError(f"{self.path}: input shape {inputs[0].shape} is not a 28x28 image")
+        out_shape = outputs[0].shape
+        if len(out_shape) != 2 or out_shape[1] != 10:
+            raise ModelError(f"{self.path}: output shape {out_shape} is not 10 probabilities")
+        expected = self.card.get("input", {}).get("name")
+        if expected and expected != inputs[0].name:
+            raise ModelError(f"{self.path}: input is named {inputs[0].name!r}, "
+                             f"its card says {expected!r}")
+        return inputs[0].name, layout
+
+    def _feed(self, images: np.ndarray) -> np.ndarray:
+        if self.layout == "NHWC":
+            return images[..., None]
+        return images[:, None] if self.layout == "NCHW" else images
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """Probabilities (N, 10) for images (N, 28, 28); run in batches of 64."""
+        images = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28)
+        if len(images) == 0:
+            return np.zeros((0, 10), np.float32)
+        try:
+            parts = [self.session.run(None, {self.input_name: self._feed(images[i:i + BATCH])})[0]
+                     for i in range(0, len(images), BATCH)]
+        except Exception as err:
+            raise ModelError(f"inference failed: {str(err).splitlines()[0][:200]}") from None
+        return np.concatenate(parts).astype(np.float32)
+
+    def classify(self, images: np.ndarray) -> list[Prediction]:
+        """One Prediction per 28x28 image."""
+        return [Prediction(int(p.argmax()), float(p.max()), tuple(float(v) for v in p))
+                for p in self.predict(images)]
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.card.get("test_accuracy")

@@ -1,0 +1,124 @@
+"""Decode an image file (or bytes, or a PIL image) into a NumPy array, with one error type.
+
+Pillow is imported only here and only when a file is decoded. The type is decided by content,
+not by extension; large photos are decoded reduced (JPEG draft, `Image.reduce`), so the cost does
+not grow needlessly with their pixel count; EXIF orientation is applied; only the first frame of
+an animation is read.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAX_SIDE = 1024            # decode no larger than this: preprocessing works at <= 512 anyway
+MAX_PIXELS = 64_000_000    # beyond this an image is refused as a likely decompression bomb
+
+
+class ImageError(Exception):
+    """An image could not be read; the message is one line for the user."""
+
+
+def _pil():
+    try:
+        from PIL import Image, ImageOps, UnidentifiedImageError
+    except ImportError:  # pragma: no cover - the app's own installs always include Pillow
+        raise ImageError("reading image files needs Pillow: pip install pillow") from None
+    return Image, ImageOps, UnidentifiedImageError
+
+
+def _open(source: Any):
+    Image, _, Unidentified = _pil()
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        if isinstance(source, Image.Image):
+            return source
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            import io
+            return Image.open(io.BytesIO(bytes(source)))
+        return Image.open(os.fspath(source))
+    except FileNotFoundError:
+        raise ImageError("file not found") from None
+    except IsADirectoryError:
+        raise ImageError("is a folder, not an image") from None
+    except PermissionError:
+        raise ImageError("permission denied") from None
+    except Unidentified:
+        raise ImageError("not an image (unknown or unsupported format)") from None
+    except Image.DecompressionBombError:
+        raise ImageError(f"too many pixels (over {MAX_PIXELS:,}): refused as a "
+                         "possible decompression bomb") from None
+    except OSError as err:
+        raise ImageError(f"cannot read: {err}") from None
+
+
+def _reduced(image):
+    """Decode large images smaller: JPEG's DCT scaling (draft), else an integer reduce."""
+    _Image, ImageOps, _ = _pil()
+    factor = max(image.size) // MAX_SIDE
+    if factor >= 2 and image.format == "JPEG":
+        image.draft(image.mode if image.mode in ("L", "RGB") else "RGB",
+                    (image.size[0] // factor, image.size[1] // factor))
+    image = ImageOps.exif_transpose(image)  # photos from phones are often stored sideways
+    factor = max(image.size) // MAX_SIDE
+    if factor >= 2:
+        image = image.reduce(factor)
+    return image
+
+
+def _as_array(image) -> np.ndarray:
+    """Grey or grey+alpha uint8/float array; palette, CMYK, 16-bit and the rest converted."""
+    mode = image.mode
+    if mode in ("L", "LA", "RGB", "RGBA"):
+        pass
+    elif mode in ("I;16", "I;16B", "I;16L", "I"):
+        data = np.asarray(image, dtype=np.float32)
+        peak = 65535.0 if data.max(initial=0) > 255 else 255.0
+        return np.clip(data / peak, 0, 1)
+    elif mode == "F":
+        data = np.asarray(image, dtype=np.float32)
+        return np.clip(data / max(float(data.max(initial=0)), 1.0), 0, 1)
+    elif (mode in ("P", "PA") and "transparency" in image.info) or mode in ("PA", "La"):
+        image = image.convert("RGBA")
+    elif mode == "1":
+        image = image.convert("L")
+    else:  # P, CMYK, YCbCr, LAB, HSV, RGBX, RGBa
+        image = image.convert("RGBA" if "A" in mode or "a" in mode else "RGB")
+    return np.asarray(image)
+
+
+def load_image(source: str | os.PathLike | bytes | Any) -> np.ndarray:
+    """Pixels of an image file, bytes or PIL image as an array (H, W) or (H, W, C).
+
+    Raises ImageError with a one-line reason for anything that cannot be decoded.
+    """
+    if isinstance(source, np.ndarray):
+        return source
+    image = _open(source)
+    try:
+        image.seek(0)  # first frame of an animated GIF, WebP or multi-page TIFF
+        array = _as_array(_reduced(image))
+    except ImageError:
+        raise
+    except (OSError, ValueError, SyntaxError, EOFError) as err:
+        raise ImageError(f"damaged or truncated image: {err}") from None
+    except MemoryError:
+        raise ImageError("image too large to decode") from None
+    finally:
+        if not isinstance(source, _pil()[0].Image):
+            image.close()
+    if array.size == 0:
+        raise ImageError("image has no pixels")
+    return array
+
+
+def describe(path: str | Path) -> str:
+    """'PNG 640x480 RGBA' for a file, without decoding its pixels (for previews and logs)."""
+    image = _open(path)
+    try:
+        return f"{image.format} {image.size[0]}x{image.size[1]} {image.mode}"
+    finally:
+        image.close()

@@ -1,0 +1,136 @@
+"""Find the digits in an ink map: connected components, merged per digit, in reading order.
+
+Several digits written side by side ("2026") are read as a number. A digit drawn in more than
+one piece (the bar and body of a 5, the two strokes of a 4) is one column of ink, so components
+whose horizontal extents mostly overlap are merged. Tiny specks (paper dirt, JPEG noise) go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+INK_THRESHOLD = 0.2
+SPECK_FRACTION = 0.02       # a component with < 2 % of the largest one's ink is noise
+MERGE_OVERLAP = 0.5         # merge when x-ranges overlap by half of the narrower one
+
+
+@dataclass(frozen=True)
+class Region:
+    """A digit's place in the ink map: rows top:bottom, columns left:right (exclusive ends)."""
+    top: int
+    bottom: int
+    left: int
+    right: int
+    mass: float
+
+    def merged(self, other: Region) -> Region:
+        return Region(min(self.top, other.top), max(self.bottom, other.bottom),
+                      min(self.left, other.left), max(self.right, other.right),
+                      self.mass + other.mass)
+
+    def overlaps(self, other: Region) -> bool:
+        shared = min(self.right, other.right) - max(self.left, other.left)
+        narrower = min(self.right - self.left, other.right - other.left)
+        return shared >= MERGE_OVERLAP * narrower
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected component labels (0 = background, 1..n) by row runs and union-find."""
+    labels = np.zeros(mask.shape, np.int32)
+    parent: list[int] = [0]
+    previous: list[tuple[int, int, int]] = []  # (start, end, label) runs of the row above
+    for y, row in enumerate(mask):
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], row.view(np.int8), [0]))))
+        current = []
+        for start, end in zip(edges[::2], edges[1::2], strict=True):
+            label = len(parent)
+            parent.append(label)
+            for p_start, p_end, p_label in previous:
+                if p_start <= end and p_end >= start:  # touching, diagonals included
+                    a, b = _find(parent, p_label), _find(parent, label)
+                    parent[max(a, b)] = min(a, b)
+            labels[y, start:end] = label
+            current.append((start, end, label))
+        previous = current
+    roots = np.array([_find(parent, i) for i in range(len(parent))], np.int32)
+    unique, compact = np.unique(roots, return_inverse=True)
+    return compact.astype(np.int32)[labels], len(unique) - 1
+
+
+def components(ink: np.ndarray) -> tuple[np.ndarray, list[Region]]:
+    """Label map and one Region per connected component of the ink."""
+    labels, count = label_components(ink > INK_THRESHOLD)
+    masses = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count + 1)
+    regions = []
+    for label in range(1, count + 1):
+        ys, xs = np.nonzero(labels == label)
+        regions.append(Region(int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1,
+                              float(masses[label])))
+    return labels, regions
+
+
+def keep_significant(ink: np.ndarray) -> np.ndarray:
+    """The ink without specks: components much smaller than the largest are erased."""
+    labels, regions = components(ink)
+    if not regions:
+        return ink
+    largest = max(r.mass for r in regions)
+    keep = np.array([False] + [r.mass >= SPECK_FRACTION * largest for r in regions])
+    kept = keep[labels]
+    speck = (labels > 0) & ~kept
+    if not speck.any():
+        return ink
+    return np.where(_grow(speck) & ~kept, 0.0, ink)  # with the faint halo around each speck
+
+
+def _grow(mask: np.ndarray) -> np.ndarray:
+    """The mask and its 4-neighbours."""
+    grown = mask.copy()
+    grown[1:] |= mask[:-1]
+    grown[:-1] |= mask[1:]
+    grown[:, 1:] |= mask[:, :-1]
+    grown[:, :-1] |= mask[:, 1:]
+    return grown
+
+
+def group_digits(regions: list[Region]) -> list[Region]:
+    """Merge pieces of one digit and return the digits left to right."""
+    largest = max((r.mass for r in regions), default=0.0)
+    groups = sorted((r for r in regions if r.mass >= SPECK_FRACTION * largest),
+                    key=lambda r: r.left)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups) - 1):
+            for j in range(i + 1, len(groups)):
+                if groups[i].overlaps(groups[j]):
+                    groups[i] = groups[i].merged(groups.pop(j))
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted(groups, key=lambda r: (r.left + r.right) / 2)
+
+
+def split_digits(ink: np.ndarray) -> list[np.ndarray]:
+    """The ink of each digit, left to right, each cropped to its region."""
+    labels, regions = components(ink)
+    digits = []
+    for region in group_digits(regions):
+        crop = ink[region.top:region.bottom, region.left:region.right]
+        inside = labels[region.top:region.bottom, region.left:region.right]
+        owned = np.zeros(len(regions) + 1, bool)
+        for label, r in enumerate(regions, start=1):
+            owned[label] = (region.left <= r.left and r.right <= region.right
+                            and region.top <= r.top and r.bottom <= region.bottom)
+        digits.append(np.where(owned[inside] | (inside == 0), crop, 0.0))
+    return digits

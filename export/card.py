@@ -1,0 +1,89 @@
+"""The model card: what the model is, how good, how it was made; JSON beside the .onnx and
+the same facts inside the ONNX file's metadata_props."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import platform
+from datetime import datetime, timezone
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import onnx
+
+from desktop.classifier import card_path, sha256_file
+from export.convert import INPUT_NAME, OUTPUT_NAME
+
+PREPROCESSING = (
+    "desktop.preprocess: ink as 1.0 on a 0.0 background (either polarity of the source "
+    "detected, alpha composited on white, paper tint and noise removed), cropped to the ink, "
+    "longer side scaled to 20 px keeping the aspect ratio (anti-aliased), placed in 28x28 with "
+    "its centre of mass at (14, 14), as MNIST was made"
+)
+PACKAGES = ("tensorflow", "keras", "tf2onnx", "onnx", "onnxruntime", "numpy")
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        with contextlib.suppress(importlib_metadata.PackageNotFoundError):
+            found[name] = importlib_metadata.version(name)
+    return found
+
+
+def read_run_json(run_dir: Path, name: str) -> dict:
+    path = run_dir / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None = None) -> dict:
+    """All of the card except the file's own SHA-256 and size (those go in after writing)."""
+    config = read_run_json(run_dir, "config.json")
+    train_metrics = read_run_json(run_dir, "metrics.json")
+    return {
+        "name": "digit-recognizer-cnn",
+        "task": "handwritten digit classification (0-9)",
+        "input": {"name": INPUT_NAME, "shape": ["batch", 28, 28, 1], "dtype": "float32",
+                  "layout": "NHWC", "range": [0.0, 1.0], "meaning": "1.0 = ink, 0.0 = background"},
+        "output": {"name": OUTPUT_NAME, "shape": ["batch", 10], "dtype": "float32",
+                   "meaning": "softmax probabilities of the digits 0-9"},
+        "preprocessing": PREPROCESSING,
+        **measured,
+        "training": {
+            "command": config.pop("command", None),
+            "parameters": config,
+            "epochs_run": train_metrics.get("epochs_run"),
+            "training_seconds": train_metrics.get("training_seconds"),
+            "validation_accuracy": train_metrics.get("validation_accuracy"),
+            "keras_test_accuracy": train_metrics.get("test_accuracy"),
+        },
+        "export_command": command,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": versions(),
+        **(extra or {}),
+    }
+
+
+def embed(proto: onnx.ModelProto, card: dict) -> None:
+    """Put the card (and a few flat keys for quick tools) into the model's metadata_props."""
+    flat = {"model_card": json.dumps(card, sort_keys=True),
+            "test_accuracy": str(card.get("test_accuracy")),
+            "input_layout": card["input"]["layout"],
+            "created": card["created"]}
+    del proto.metadata_props[:]
+    for key, value in flat.items():
+        proto.metadata_props.add(key=key, value=value)
+    proto.producer_name = "digit-recognizer export"
+    proto.doc_string = "Handwritten digit classifier (MNIST-style 28x28 input); see model_card."
+
+
+def write_model(proto: onnx.ModelProto, card: dict, path: Path) -> dict:
+    """Write the .onnx with the card embedded, then the card JSON with SHA-256 and size."""
+    embed(proto, card)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(proto, str(path))
+    full = card | {"file": path.name, "sha256": sha256_file(path),
+                   "size_bytes": path.stat().st_size}
+    card_path(path).write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8")
+    return full

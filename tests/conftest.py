@@ -1,0 +1,64 @@
+"""Shared fixtures: the real MNIST from ../shared, the bundled model, an Xvfb display."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    path = Path(os.environ.get("DIGITS_DATA", ROOT.parent / "shared" / "datasets" / "mnist"))
+    assert path.is_dir(), f"MNIST not found at {path}: set DIGITS_DATA"
+    return path
+
+
+@pytest.fixture(scope="session")
+def mnist(mnist_dir):
+    from train.data import load_idx_folder
+
+    return load_idx_folder(mnist_dir)
+
+
+@pytest.fixture(scope="session")
+def mnist_test_inputs(mnist) -> np.ndarray:
+    """The 10,000 test digits as model inputs (float32, ink = 1)."""
+    return mnist.x_test.astype(np.float32) / 255.0
+
+
+@pytest.fixture(scope="session")
+def classifier():
+    from desktop.classifier import Classifier
+
+    return Classifier()
+
+
+@pytest.fixture(scope="session")
+def xvfb_display():
+    """DISPLAY of a private Xvfb server, started for the session when none is set."""
+    if os.environ.get("DISPLAY"):
+        yield os.environ["DISPLAY"]
+        return
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is not installed (apt-get install xvfb); .ci/run installs it")
+    number = 90 + os.getpid() % 100
+    display = f":{number}"
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if Path(f"/tmp/.X11-unix/X{number}").exists():
+            break
+        time.sleep(0.05)
+    os.environ["DISPLAY"] = display
+    yield display
+    server.terminate()
+    server.wait(5)
+    os.environ.pop("DISPLAY", None)

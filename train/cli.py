@@ -1,0 +1,157 @@
+"""`python -m train`: train the digit CNN and write a run folder with model and report."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from train.config import TrainConfig
+from train.data import DatasetError, Mnist, load_mnist
+
+
+def split(x: np.ndarray, y: np.ndarray, cfg: TrainConfig):
+    """Seeded train/validation split of the MNIST training set; --limit trims the training part."""
+    order = np.random.default_rng(cfg.seed).permutation(len(x))
+    val, train = order[: cfg.val_split], order[cfg.val_split:]
+    if cfg.limit:
+        train = train[: cfg.limit]
+        val = val[: max(cfg.limit // 5, 100)]
+    return (x[train], y[train]), (x[val], y[val])
+
+
+def cosine_schedule(cfg: TrainConfig, peak: float):
+    """One warm-up epoch, then cosine decay to 1 % of the peak learning rate."""
+    def rate(epoch: int, _lr: float = 0.0) -> float:
+        if epoch == 0 and cfg.epochs > 2:
+            return peak / 5
+        progress = epoch / max(cfg.epochs - 1, 1)
+        return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
+    return rate
+
+
+def make_datasets(train, val, cfg: TrainConfig):
+    import tensorflow as tf
+
+    from train.augment import augment_batch
+
+    def to_tensors(x, y):
+        return x.astype(np.float32)[..., None] / 255.0 if x.dtype == np.uint8 else x[..., None], \
+            np.eye(10, dtype=np.float32)[y]
+
+    x_train, y_train = to_tensors(*train)
+    train_ds = (tf.data.Dataset.from_tensor_slices((x_train, y_train))
+                .shuffle(len(x_train), seed=cfg.seed, reshuffle_each_iteration=True)
+                .batch(cfg.batch_size)
+                .map(lambda x, y: (augment_batch(x, cfg.augment), y),
+                     num_parallel_calls=tf.data.AUTOTUNE)
+                .prefetch(tf.data.AUTOTUNE))
+    val_ds = tf.data.Dataset.from_tensor_slices(to_tensors(*val)).batch(512)
+    return train_ds, val_ds
+
+
+def add_extra(train, cfg: TrainConfig):
+    """Mix DIR/<digit>/* images into the training set, repeated so they count."""
+    from train.extra import load_extra
+
+    x_extra, y_extra, skipped = load_extra(cfg.extra)
+    for line in skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    if not len(x_extra):
+        raise DatasetError(f"{cfg.extra}: no labelled images found in <digit>/ subfolders")
+    print(f"extra: {len(x_extra)} images from {cfg.extra}, repeated {cfg.extra_repeat}x")
+    x, y = train
+    x = np.concatenate([x.astype(np.float32) / 255.0, np.repeat(x_extra, cfg.extra_repeat, 0)])
+    return x, np.concatenate([y, np.repeat(y_extra, cfg.extra_repeat, 0)])
+
+
+def build_or_load(cfg: TrainConfig):
+    import keras
+
+    from train.model import build_model
+
+    if cfg.init_from:
+        return keras.models.load_model(cfg.init_from), cfg.learning_rate * cfg.finetune_lr_scale
+    return build_model(cfg.width, cfg.dense, cfg.dropout), cfg.learning_rate
+
+
+def train(cfg: TrainConfig, data: Mnist, run_dir: Path) -> dict:
+    import keras
+
+    from train import report
+
+    keras.utils.set_random_seed(cfg.seed)
+    train_set, val_set = split(data.x_train, data.y_train, cfg)
+    if cfg.extra:
+        train_set = add_extra(train_set, cfg)
+    train_ds, val_ds = make_datasets(train_set, val_set, cfg)
+
+    model, peak_lr = build_or_load(cfg)
+    model.compile(
+        optimizer=keras.optimizers.AdamW(peak_lr, weight_decay=cfg.weight_decay),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=cfg.label_smoothing),
+        metrics=["accuracy"])
+    callbacks = [
+        keras.callbacks.LearningRateScheduler(cosine_schedule(cfg, peak_lr)),
+        keras.callbacks.ModelCheckpoint(run_dir / "checkpoint.keras", monitor="val_accuracy",
+                                        save_best_only=True),
+        keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=cfg.patience,
+                                      restore_best_weights=True),
+        keras.callbacks.CSVLogger(run_dir / "history.csv"),
+    ]
+    started = time.perf_counter()
+    fit = model.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, callbacks=callbacks,
+                    verbose=2)
+    seconds = time.perf_counter() - started
+    model.save(run_dir / "model.keras")
+    (run_dir / "checkpoint.keras").unlink(missing_ok=True)
+
+    x_test = data.x_test.astype(np.float32)[..., None] / 255.0
+    probabilities = model.predict(x_test, batch_size=512, verbose=0)
+    history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
+    results = report.metrics(data.y_test, probabilities) | {
+        "validation_accuracy": max(history.get("val_accuracy", [0.0])),
+        "epochs_run": len(history["loss"]),
+        "training_seconds": round(seconds, 1),
+        "parameters": model.count_params(),
+        "dataset": data.source,
+    }
+    report.write_json(run_dir / "history.json", history)
+    report.write_json(run_dir / "metrics.json", results)
+    report.plot_history(history, run_dir / "learning_curves.png")
+    report.plot_confusion(np.array(results["confusion_matrix"]), run_dir / "confusion_matrix.png")
+    report.plot_mistakes(x_test, data.y_test, probabilities, run_dir / "misclassified.png")
+    return results
+
+
+def new_run_dir(parent: str) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    run_dir = Path(parent) / stamp
+    run_dir.mkdir(parents=True, exist_ok=False)
+    return run_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    cfg = TrainConfig.from_argv(argv)
+    try:
+        data = load_mnist(cfg.data)
+    except DatasetError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    run_dir = new_run_dir(cfg.out)
+    command = "python -m train " + " ".join(sys.argv[1:] if argv is None else argv)
+    (run_dir / "config.json").write_text(
+        json.dumps(cfg.to_dict() | {"command": command.strip()}, indent=2) + "\n")
+    try:
+        results = train(cfg, data, run_dir)
+    except (DatasetError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"test accuracy {results['test_accuracy']:.4%} ({results['test_errors']} errors), "
+          f"{results['training_seconds']:.0f} s; run folder: {run_dir}")
+    return 0
