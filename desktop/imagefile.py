@@ -16,6 +16,20 @@ import numpy as np
 
 MAX_SIDE = 1024            # decode no larger than this: preprocessing works at <= 512 anyway
 MAX_PIXELS = 64_000_000    # beyond this an image is refused as a likely decompression bomb
+SNIFF_BYTES = 16           # enough of a file's start to recognize every format below
+
+# Leading bytes of the formats Pillow reads, so a file's type comes from its content.
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"\x00\x00\x01\x00", "ICO"),
+    (b"qoif", "QOI"),
+)
 
 
 class ImageError(Exception):
@@ -27,19 +41,38 @@ def _pil():
         from PIL import Image, ImageOps, UnidentifiedImageError
     except ImportError:  # pragma: no cover - the app's own installs always include Pillow
         raise ImageError("reading image files needs Pillow: pip install pillow") from None
+    if Image.MAX_IMAGE_PIXELS != MAX_PIXELS:  # once: _open refuses these itself, quietly
+        import warnings
+
+        warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     return Image, ImageOps, UnidentifiedImageError
 
 
-def _open(source: Any):
+def sniff(head: bytes) -> str | None:
+    """The Pillow format name of a file from its first SNIFF_BYTES bytes, or None."""
+    for signature, name in SIGNATURES:
+        if head.startswith(signature):
+            return name
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if len(head) >= 3 and head[:1] == b"P" and head[1:2] in b"1234567" and head[2:3].isspace():
+        return "PPM"
+    return None
+
+
+def _open(source: Any, formats: list[str] | None = None):
     Image, _, Unidentified = _pil()
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         if isinstance(source, Image.Image):
             return source
         if isinstance(source, (bytes, bytearray, memoryview)):
             import io
-            return Image.open(io.BytesIO(bytes(source)))
-        return Image.open(os.fspath(source))
+            image = Image.open(io.BytesIO(bytes(source)), formats=formats)
+        elif hasattr(source, "read"):  # an open binary file
+            image = Image.open(source, formats=formats)
+        else:
+            image = Image.open(os.fspath(source), formats=formats)
     except FileNotFoundError:
         raise ImageError("file not found") from None
     except IsADirectoryError:
@@ -47,12 +80,19 @@ def _open(source: Any):
     except PermissionError:
         raise ImageError("permission denied") from None
     except Unidentified:
+        if formats:  # its first bytes said this format, the rest did not follow
+            raise ImageError(f"damaged {formats[0]} file: its header cannot be read") from None
         raise ImageError("not an image (unknown or unsupported format)") from None
     except Image.DecompressionBombError:
         raise ImageError(f"too many pixels (over {MAX_PIXELS:,}): refused as a "
                          "possible decompression bomb") from None
     except OSError as err:
         raise ImageError(f"cannot read: {err}") from None
+    if image.size[0] * image.size[1] > MAX_PIXELS:  # Pillow itself only warns below 2x its limit
+        image.close()
+        raise ImageError(f"too many pixels ({image.size[0]}x{image.size[1]}): refused as a "
+                         "possible decompression bomb")
+    return image
 
 
 def _reduced(image):
@@ -90,14 +130,16 @@ def _as_array(image) -> np.ndarray:
     return np.asarray(image)
 
 
-def load_image(source: str | os.PathLike | bytes | Any) -> np.ndarray:
-    """Pixels of an image file, bytes or PIL image as an array (H, W) or (H, W, C).
+def load_image(source: str | os.PathLike | bytes | Any,
+               formats: list[str] | None = None) -> np.ndarray:
+    """Pixels of an image file, open binary file, bytes or PIL image as an array (H, W) or
+    (H, W, C). `formats` (Pillow names, e.g. from `sniff`) spares trying the others.
 
     Raises ImageError with a one-line reason for anything that cannot be decoded.
     """
     if isinstance(source, np.ndarray):
         return source
-    image = _open(source)
+    image = _open(source, formats)
     try:
         image.seek(0)  # first frame of an animated GIF, WebP or multi-page TIFF
         array = _as_array(_reduced(image))

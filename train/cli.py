@@ -106,7 +106,7 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path) -> dict:
     ]
     started = time.perf_counter()
     fit = model.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, callbacks=callbacks,
-                    verbose=2)
+                    shuffle=False, verbose=2)  # the dataset reshuffles itself each epoch
     seconds = time.perf_counter() - started
     model.save(run_dir / "model.keras")
     (run_dir / "checkpoint.keras").unlink(missing_ok=True)

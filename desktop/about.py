@@ -1,0 +1,59 @@
+"""Help > About: the model card (accuracy, date, SHA-256) and the versions in use, as text that
+a user can read and copy into a support request."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from pathlib import Path
+
+from desktop import __version__
+from desktop.classifier import sha256_file
+
+
+def runtime_versions() -> dict[str, str]:
+    """Versions of what runs the app (onnxruntime only if it is already loaded)."""
+    import numpy
+
+    versions = {"app": __version__, "python": platform.python_version(),
+                "numpy": numpy.__version__}
+    ort = sys.modules.get("onnxruntime")
+    versions["onnxruntime"] = getattr(ort, "__version__", "not loaded")
+    return versions
+
+
+def _accuracy(card: dict) -> str:
+    accuracy = card.get("test_accuracy")
+    if not isinstance(accuracy, (int, float)):
+        return "unknown (no model card)"
+    errors = card.get("test_errors")
+    tail = f", {errors} errors" if isinstance(errors, int) else ""
+    return f"{accuracy * 100:.2f} % on the 10,000 MNIST test digits{tail}"
+
+
+def model_card_lines(card: dict, model_path: Path) -> list[str]:
+    """The card's facts that matter to a user, one per line."""
+    sha = card.get("sha256") or sha256_file(model_path)
+    lines = [f"Model: {card.get('name', model_path.stem)}",
+             f"File: {model_path}",
+             f"Test accuracy: {_accuracy(card)}",
+             f"Created: {card.get('created', 'unknown')}",
+             f"SHA-256: {sha}"]
+    quantized = card.get("quantized")
+    if isinstance(quantized, dict):
+        lines.append("Weights: 8-bit quantized" if quantized.get("kept") else "Weights: float32")
+    return lines
+
+
+def about_text(card: dict, model_path: Path, versions: dict[str, str]) -> str:
+    """The whole About text: app, model card, runtime versions and the model's build versions."""
+    runtime = ", ".join(f"{name} {versions[name]}"
+                        for name in ("python", "numpy", "onnxruntime") if name in versions)
+    lines = [f"Digit Recognizer {versions.get('app', __version__)}",
+             "Draw a digit and see it recognized.", "",
+             *model_card_lines(card, model_path), "",
+             f"Running on: {runtime}"]
+    built = card.get("versions")
+    if isinstance(built, dict) and built:
+        lines.append("Model built with: " + ", ".join(f"{k} {v}" for k, v in built.items()))
+    return "\n".join(lines)

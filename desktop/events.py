@@ -1,0 +1,64 @@
+"""`--log-events PATH|-`: one JSON object per line for each UI event, for tests and support.
+
+The format is a public interface (automated UI tests outside the project read it):
+  {"event": "ready", "canvas": {"x": X, "y": Y, "width": W, "height": H}}
+  {"event": "prediction", "source": "canvas"|"file", "digits": [...], "confidence": [...],
+   "probabilities": [[p0, ..., p9], ...]}
+  {"event": "cleared"}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+DECIMALS = 6
+
+
+def ready_event(x: int, y: int, width: int, height: int) -> dict:
+    """The canvas's drawable area in screen (root window) coordinates."""
+    return {"event": "ready", "canvas": {"x": int(x), "y": int(y),
+                                         "width": int(width), "height": int(height)}}
+
+
+def prediction_event(source: str, predictions: Sequence) -> dict:
+    """One prediction shown: its digits in reading order, each with confidence and all ten."""
+    return {"event": "prediction", "source": source,
+            "digits": [int(p.digit) for p in predictions],
+            "confidence": [round(float(p.confidence), DECIMALS) for p in predictions],
+            "probabilities": [[round(float(v), DECIMALS) for v in p.probabilities]
+                              for p in predictions]}
+
+
+def cleared_event() -> dict:
+    return {"event": "cleared"}
+
+
+class EventLog:
+    """Writes events as JSON lines, flushed at once so a reader sees them as they happen."""
+
+    def __init__(self, stream: TextIO | None, owned: bool = False):
+        self._stream = stream
+        self._owned = owned
+
+    @classmethod
+    def open(cls, path: str | None) -> EventLog:
+        """None: no log; "-": standard error; otherwise a file (truncated)."""
+        if not path:
+            return cls(None)
+        if path == "-":
+            return cls(sys.stderr)
+        return cls(open(path, "w", encoding="utf-8"), owned=True)
+
+    def write(self, event: dict) -> None:
+        if self._stream is None:
+            return
+        self._stream.write(json.dumps(event) + "\n")
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self._owned and self._stream is not None:
+            self._stream.close()
+        self._stream = None
