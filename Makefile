@@ -45,3 +45,7 @@ bench: $(VENV)/.dev-installed
 
 clean:
 	rm -rf dist build/work build/out bench/out .pytest_cache .ruff_cache
+
+finetune: $(VENV)/.dev-installed
+	@test -n "$(SAMPLES)" || { echo "usage: make finetune SAMPLES=DIR (the app's samples folder)"; exit 2; }
+	$(BIN)/python -m train.finetune --samples "$(SAMPLES)" --data $(DATA) $(ARGS)

@@ -19,8 +19,9 @@ from desktop.strokes import Drawing, default_brush
 
 TITLE = "Digit Recognizer"
 CANVAS_MIN = 280           # pixels at 96 dpi; more on HiDPI screens
-CANVAS_START = 360
+CANVAS_START = (440, 360)  # wider than high: room for a number of several digits
 PANEL_WIDTH = 260
+SEEN_HEIGHT = 140          # room for one 28x28 input shown 4x, or two rows of smaller ones
 BRUSH_RANGE = (4, 48)
 PREVIEW_MS = 120           # at most this often a prediction while the pen is down
 POLL_MS = 8                # how often the Tk thread looks for results while some are due
@@ -58,6 +59,8 @@ class BarChart:
         self.width, self.height = width, height
         self.label_h = small_font.metrics("linespace") + 4
         slot = width / 10
+        base = height - self.label_h
+        self.canvas.create_line(0, base, width, base, fill="#c8cdd5")
         self.bars, self.values = [], []
         for digit in range(10):
             x = slot * digit
@@ -75,10 +78,11 @@ class BarChart:
         base = self.height - self.label_h
         for digit, p in enumerate(bars):
             x = slot * digit
-            y = base - max(1.0, p * room) if p > 0 else base
+            y = base - max(1.0, p * room)
             colour = (BAR_TOP if sure else BAR_UNSURE) if digit == highlighted else BAR
             self.canvas.coords(self.bars[digit], x + 4, y, x + slot - 4, base)
-            self.canvas.itemconfigure(self.bars[digit], fill=colour)
+            self.canvas.itemconfigure(self.bars[digit], fill=colour,
+                                      state="normal" if p >= 0.005 else "hidden")
             text = f"{p * 100:.0f}" if p >= 0.095 else ""
             self.canvas.coords(self.values[digit], x + slot / 2, y - 2)
             self.canvas.itemconfigure(self.values[digit], text=text)
@@ -138,8 +142,8 @@ class App:
         border.grid(row=0, column=0, sticky="nsew")
         border.columnconfigure(0, weight=1)
         border.rowconfigure(0, weight=1)
-        side = self._px(CANVAS_START)
-        self.canvas = tk.Canvas(border, width=side, height=side, bg=PAPER, bd=0,
+        self.canvas = tk.Canvas(border, width=self._px(CANVAS_START[0]),
+                                height=self._px(CANVAS_START[1]), bg=PAPER, bd=0,
                                 highlightthickness=0, cursor="pencil")
         self.canvas.grid(row=0, column=0, sticky="nsew")
         self._build_toolbar(main)
@@ -171,7 +175,7 @@ class App:
         bar = ttk.Frame(parent)
         bar.grid(row=1, column=0, sticky="ew", pady=(self._px(8), 0))
         ttk.Label(bar, text="Brush").pack(side="left")
-        self.brush = tk.IntVar(value=default_brush(self._px(CANVAS_START)))
+        self.brush = tk.IntVar(value=default_brush(self._px(min(CANVAS_START))))
         self.brush_scale = ttk.Scale(bar, from_=self._px(BRUSH_RANGE[0]),
                                      to=self._px(BRUSH_RANGE[1]), length=self._px(110),
                                      command=self._brush_moved)
@@ -179,11 +183,11 @@ class App:
         self.brush_scale.pack(side="left", padx=(self._px(6), 0))
         self.brush_label = ttk.Label(bar, width=6, text=f"{self.brush.get()} px")
         self.brush_label.pack(side="left", padx=(self._px(4), 0))
-        self.predict_button = ttk.Button(bar, text="Predict", command=self.predict)
+        self.predict_button = ttk.Button(bar, text="Predict", width=8, command=self.predict)
         self.predict_button.pack(side="right")
-        self.clear_button = ttk.Button(bar, text="Clear", command=self.clear)
+        self.clear_button = ttk.Button(bar, text="Clear", width=8, command=self.clear)
         self.clear_button.pack(side="right", padx=self._px(6))
-        self.undo_button = ttk.Button(bar, text="Undo", command=self.undo)
+        self.undo_button = ttk.Button(bar, text="Undo", width=8, command=self.undo)
         self.undo_button.pack(side="right")
 
     def _build_panel(self, parent: ttk.Frame) -> None:
@@ -202,8 +206,10 @@ class App:
         self.chart.canvas.grid(row=3, column=0, pady=(self._px(2), self._px(12)))
         ttk.Label(panel, text="What the model sees", font=self.fonts["heading"]).grid(
             row=4, column=0, sticky="w")
-        self.seen = ttk.Frame(panel)
+        # Fixed size, so the window does not jump when the first digit appears.
+        self.seen = ttk.Frame(panel, width=width, height=self._px(SEEN_HEIGHT))
         self.seen.grid(row=5, column=0, sticky="nw", pady=(self._px(4), 0))
+        self.seen.grid_propagate(False)
 
     def _bind(self) -> None:
         canvas, root = self.canvas, self.root

@@ -9,12 +9,36 @@ import sys
 
 from desktop import __version__
 
+FROZEN = getattr(sys, "frozen", False)  # running as the PyInstaller executable
+PROG = "DigitRecognizer" if FROZEN else "python -m desktop"
+
+
+def attach_parent_console(argv: list[str]) -> None:
+    """Give the windowed Windows executable the console of the terminal it was started from.
+
+    It is built without a console so that a double-click opens no console window; started from
+    cmd or PowerShell with arguments (classify, --help, --version, or wrong ones), it writes to
+    that terminal instead. Output already redirected to a file or pipe is left alone.
+    """
+    if not (FROZEN and sys.platform == "win32" and argv):
+        return
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    import ctypes
+
+    if not ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS; none: Explorer
+        return
+    if sys.stdout is None:
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open("CONOUT$", "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+
 
 def app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m desktop",
+        prog=PROG,
         description="Draw a digit and see it recognized. "
-                    "Run 'python -m desktop classify --help' for batch classification.")
+                    f"Run '{PROG} classify --help' for batch classification.")
     parser.add_argument("--version", action="version", version=f"Digit Recognizer {__version__}")
     parser.add_argument("--model", help="an exported .onnx model to use instead of the bundled one")
     parser.add_argument("--log-events", metavar="PATH",
@@ -24,6 +48,7 @@ def app_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    attach_parent_console(argv)
     if argv[:1] == ["classify"]:
         from desktop.classify_cli import main as classify_main
 

@@ -1,95 +1,87 @@
-"""Strokes or an image file → a Reading (digits left to right, each with its probabilities),
-and the worker thread that makes Readings off the Tk thread.
+"""From strokes or an image to digits: ink → split into digits → 28x28 each → classifier.
 
-The worker loads the classifier first, so the window appears while onnxruntime starts, then runs
-one task at a time. Tasks coalesce: a task still waiting is replaced by a newer one, because only
-the latest drawing matters. The Tk thread submits and polls; it never waits.
+`read_strokes` and `read_image` are plain functions (tested without a window). `Worker` runs
+them on one background thread so the Tk thread never waits: it loads the model first, then
+always works on the latest request only, because older drawings no longer matter.
 """
 
 from __future__ import annotations
 
+import queue
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from desktop.classifier import Classifier, Prediction
 from desktop.preprocess import INPUT_SIZE, Stroke, find_ink, normalize, rasterize, strokes_extent
 from desktop.segment import keep_significant, split_digits
 
-DIGIT_RESOLUTION = 112   # a digit's ink is rendered about this tall: 5x the model's 20 px box
-MAX_RESOLUTION = 896     # a long row of digits is rendered no wider than this
-
-
-def _no_inputs() -> np.ndarray:
-    return np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32)
+ROW_RESOLUTION = 112  # pixels across the height of the writing when it is rasterized
+MAX_RESOLUTION = 560  # a long number is rendered no wider than this
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What the model read from one source ("canvas" or "file"): a Prediction per digit, left to
-    right, the 28x28 inputs it saw and, for a file, the decoded picture."""
-    source: str
-    predictions: tuple[Prediction, ...] = ()
-    inputs: np.ndarray = field(default_factory=_no_inputs)
-    picture: np.ndarray | None = None
+    """What the model read: one 28x28 input and one prediction per digit, left to right."""
+    source: str                              # "canvas" or "file"
+    inputs: np.ndarray                       # (N, 28, 28) float32
+    predictions: tuple                       # N desktop.classifier.Prediction
+    picture: np.ndarray | None = None        # the decoded image, for files
 
     @property
     def digits(self) -> list[int]:
         return [p.digit for p in self.predictions]
 
+    @property
+    def confidences(self) -> list[float]:
+        return [p.confidence for p in self.predictions]
+
+
+def classify_ink(classifier, source: str, ink: np.ndarray,
+                 picture: np.ndarray | None = None) -> Reading:
+    """Split the ink into digits, frame each the MNIST way and classify them in one batch."""
+    inputs = [x for x in (normalize(crop) for crop in split_digits(ink)) if x.any()]
+    batch = np.stack(inputs) if inputs else np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32)
+    return Reading(source, batch, tuple(classifier.classify(batch)), picture)
+
 
 def strokes_ink(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
-    """The strokes' ink, cropped, each digit rendered about DIGIT_RESOLUTION tall."""
+    """Strokes rasterized so the writing is about ROW_RESOLUTION high, however many digits."""
     extent = strokes_extent(strokes)
     if extent is None:
         return np.zeros((1, 1), np.float32)
     left, top, right, bottom = extent
-    width, height = right - left + thickness, bottom - top + thickness
-    resolution = DIGIT_RESOLUTION * max(1.0, width / height)
-    return rasterize(strokes, thickness, int(min(resolution, MAX_RESOLUTION)))
+    height, width = bottom - top + thickness, right - left + thickness
+    resolution = ROW_RESOLUTION * max(1.0, width / height)
+    return rasterize(strokes, thickness, round(min(resolution, MAX_RESOLUTION)))
 
 
-def read_ink(ink: np.ndarray, classifier: Classifier, source: str,
-             picture: np.ndarray | None = None) -> Reading:
-    """Split the ink into digits, frame each the MNIST way and classify them in one batch."""
-    inputs = [x for x in (normalize(crop) for crop in split_digits(ink)) if x.any()]
-    if not inputs:
-        return Reading(source, picture=picture)
-    batch = np.stack(inputs)
-    return Reading(source, tuple(classifier.classify(batch)), batch, picture)
+def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier) -> Reading:
+    """The digits drawn on the canvas (none for an empty drawing)."""
+    return classify_ink(classifier, "canvas", strokes_ink(strokes, thickness))
 
 
-def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classifier) -> Reading:
-    """Canvas strokes (canvas pixels, brush width) → Reading; no strokes read as no digit."""
-    if not any(len(stroke) for stroke in strokes):
-        return Reading("canvas")
-    return read_ink(strokes_ink(strokes, thickness), classifier, "canvas")
+def read_image(image: np.ndarray, classifier) -> Reading:
+    """The digits in a picture (any size, polarity, channels), which the reading keeps."""
+    return classify_ink(classifier, "file", keep_significant(find_ink(image)), picture=image)
 
 
-def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
-    """Decoded pixels (any polarity, channels, size) → Reading."""
-    return read_ink(keep_significant(find_ink(image)), classifier, "file", image)
-
-
-def read_image_file(path: str, classifier: Classifier) -> Reading:
-    """An image file (decoded by Pillow, imported only now) → Reading; raises ImageError."""
+def read_image_file(path: str, classifier) -> Reading:
+    """Decode (Pillow, imported only now) and read an image file; raises ImageError."""
     from desktop.imagefile import load_image
 
     return read_image(load_image(path), classifier)
 
 
-# ---------------------------------------------------------------- the worker thread
-
-Task = Callable[[Classifier], Reading]
-
+# ---------------------------------------------------------------- the background thread
 
 @dataclass(frozen=True)
 class Loaded:
-    classifier: Classifier
+    classifier: Any
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ class LoadFailed:
 @dataclass(frozen=True)
 class Done:
     tag: int
-    value: Reading
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -109,72 +101,73 @@ class Failed:
     message: str
 
 
-Outcome = Loaded | LoadFailed | Done | Failed
+Task = Callable[[Any], Any]  # classifier → result
 
 
 class Worker:
-    """One background thread: loads the classifier, then runs submitted tasks, newest wins."""
+    """Loads the model, then runs submitted tasks one at a time, newest only.
 
-    def __init__(self, load: Callable[[], Classifier],
-                 expected: tuple[type[Exception], ...] = ()):
-        self._load = load
-        self._expected = expected
-        self._lock = threading.Condition()
-        self._waiting: tuple[int, Task] | None = None
-        self._outcomes: list[Outcome] = []
-        self._stop = False
-        self._thread = threading.Thread(target=self._main, name="recognizer", daemon=True)
+    The Tk thread submits and later collects outcomes with `poll()`; nothing here touches Tk.
+    Exceptions of the expected types become one-line messages; others also print a traceback.
+    """
+
+    def __init__(self, load_classifier: Callable[[], Any],
+                 expected_errors: tuple[type[Exception], ...] = ()):
+        self._expected = expected_errors
+        self._wake = threading.Condition()
+        self._request: tuple[int, Task] | None = None
+        self._closed = False
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, args=(load_classifier,),
+                                        name="recognizer", daemon=True)
         self._thread.start()
 
     def submit(self, tag: int, task: Task) -> None:
-        """Queue task under tag, replacing a task that has not started yet."""
-        with self._lock:
-            self._waiting = (tag, task)
-            self._lock.notify()
+        """Queue a task, replacing one that has not started yet."""
+        with self._wake:
+            self._request = (tag, task)
+            self._wake.notify()
 
-    def poll(self) -> list[Outcome]:
-        """Outcomes finished since the last poll, oldest first."""
-        with self._lock:
-            done, self._outcomes = self._outcomes, []
-            return done
-
-    def close(self, timeout: float = 1.0) -> None:
-        with self._lock:
-            self._stop = True
-            self._waiting = None
-            self._lock.notify()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
-
-    def _put(self, outcome: Outcome) -> None:
-        with self._lock:
-            self._outcomes.append(outcome)
-
-    def _main(self) -> None:
-        try:
-            classifier = self._load()
-        except self._expected as err:
-            self._put(LoadFailed(str(err)))
-            return
-        except Exception as err:  # unexpected: keep the traceback for support
-            traceback.print_exc(file=sys.stderr)
-            self._put(LoadFailed(f"{type(err).__name__}: {err}"))
-            return
-        self._put(Loaded(classifier))
+    def poll(self) -> list:
+        """Outcomes (Loaded, LoadFailed, Done, Failed) that arrived since the last poll."""
+        outcomes = []
         while True:
-            with self._lock:
-                while self._waiting is None and not self._stop:
-                    self._lock.wait()
-                if self._stop:
-                    return
-                (tag, task), self._waiting = self._waiting, None
-            self._put(self._run(tag, task, classifier))
+            try:
+                outcomes.append(self._outbox.get_nowait())
+            except queue.Empty:
+                return outcomes
 
-    def _run(self, tag: int, task: Task, classifier: Classifier) -> Outcome:
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop after the task in hand (the thread is a daemon: a stuck one cannot block exit)."""
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+        self._thread.join(timeout)
+
+    def _next(self) -> tuple[int, Task] | None:
+        with self._wake:
+            while self._request is None and not self._closed:
+                self._wake.wait()
+            request, self._request = self._request, None
+            return None if self._closed else request
+
+    def _run(self, load_classifier: Callable[[], Any]) -> None:
         try:
-            return Done(tag, task(classifier))
+            classifier = load_classifier()
         except self._expected as err:
-            return Failed(tag, str(err))
-        except Exception as err:  # unexpected: keep the app alive and the traceback
+            self._outbox.put(LoadFailed(str(err)))
+            return
+        except Exception as err:
             traceback.print_exc(file=sys.stderr)
-            return Failed(tag, f"internal error: {type(err).__name__}: {err}")
+            self._outbox.put(LoadFailed(f"cannot load the model: {err}"))
+            return
+        self._outbox.put(Loaded(classifier))
+        while (request := self._next()) is not None:
+            tag, task = request
+            try:
+                self._outbox.put(Done(tag, task(classifier)))
+            except self._expected as err:
+                self._outbox.put(Failed(tag, str(err)))
+            except Exception as err:  # a bug: keep the app alive, but leave a traceback
+                traceback.print_exc(file=sys.stderr)
+                self._outbox.put(Failed(tag, f"unexpected error: {err}"))

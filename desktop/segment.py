@@ -2,7 +2,8 @@
 
 Several digits written side by side ("2026") are read as a number. A digit drawn in more than
 one piece (the bar and body of a 5, the two strokes of a 4) is one column of ink, so components
-whose horizontal extents mostly overlap are merged. Tiny specks (paper dirt, JPEG noise) go.
+whose horizontal extents mostly overlap, or that lie one above the other, are merged. Tiny specks
+(paper dirt, JPEG noise) go.
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ class Region:
                       self.mass + other.mass)
 
     def overlaps(self, other: Region) -> bool:
+        """Pieces of one digit: mostly the same columns, or one above the other (the bar of
+        a 5 over its body) sharing some columns. Digits side by side share rows instead."""
         shared = min(self.right, other.right) - max(self.left, other.left)
         narrower = min(self.right - self.left, other.right - other.left)
-        return shared >= MERGE_OVERLAP * narrower
+        stacked = min(self.bottom, other.bottom) <= max(self.top, other.top)
+        return shared >= MERGE_OVERLAP * narrower or (stacked and shared > 0)
 
 
 def _find(parent: list[int], i: int) -> int:

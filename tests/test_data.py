@@ -86,7 +86,7 @@ def test_corrupt_gzip_is_reported(tmp_path, mnist_dir):
         shutil.copy(mnist_dir / f"{stem}.gz", tmp_path)
     gz = tmp_path / "train-images-idx3-ubyte.gz"
     gz.write_bytes(gz.read_bytes()[: len(gz.read_bytes()) // 2])
-    with pytest.raises(DatasetError, match="train-images-idx3-ubyte.gz: cannot read"):
+    with pytest.raises(DatasetError, match=r"train-images-idx3-ubyte\.gz: cannot read"):
         load_mnist(tmp_path)
 
 
@@ -97,7 +97,7 @@ def test_npz_missing_array_and_garbage(tmp_path, mnist):
         load_mnist(partial)
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"not a zip file")
-    with pytest.raises(DatasetError, match="garbage.npz: cannot read"):
+    with pytest.raises(DatasetError, match=r"garbage\.npz: cannot read"):
         load_mnist(garbage)
 
 

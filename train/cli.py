@@ -55,19 +55,25 @@ def make_datasets(train, val, cfg: TrainConfig):
     return train_ds, val_ds
 
 
-def add_extra(train, cfg: TrainConfig):
-    """Mix DIR/<digit>/* images into the training set, repeated so they count."""
+def read_extra(folder: str) -> tuple[np.ndarray, np.ndarray]:
+    """Labelled images DIR/<digit>/*, preprocessed as the app preprocesses its input."""
     from train.extra import load_extra
 
-    x_extra, y_extra, skipped = load_extra(cfg.extra)
+    x_extra, y_extra, skipped = load_extra(folder)
     for line in skipped:
         print(f"skipped {line}", file=sys.stderr)
     if not len(x_extra):
-        raise DatasetError(f"{cfg.extra}: no labelled images found in <digit>/ subfolders")
-    print(f"extra: {len(x_extra)} images from {cfg.extra}, repeated {cfg.extra_repeat}x")
+        raise DatasetError(f"{folder}: no labelled images found in <digit>/ subfolders")
+    return x_extra, y_extra
+
+
+def add_extra(train, extra: tuple[np.ndarray, np.ndarray], repeat: int):
+    """Mix extra (float) images into the (uint8) training set, repeated so that they count."""
+    x_extra, y_extra = extra
+    print(f"extra: {len(x_extra)} images, repeated {repeat}x")
     x, y = train
-    x = np.concatenate([x.astype(np.float32) / 255.0, np.repeat(x_extra, cfg.extra_repeat, 0)])
-    return x, np.concatenate([y, np.repeat(y_extra, cfg.extra_repeat, 0)])
+    x = np.concatenate([x.astype(np.float32) / 255.0, np.repeat(x_extra, repeat, 0)])
+    return x, np.concatenate([y, np.repeat(y_extra, repeat, 0)])
 
 
 def build_or_load(cfg: TrainConfig):
@@ -77,18 +83,22 @@ def build_or_load(cfg: TrainConfig):
 
     if cfg.init_from:
         return keras.models.load_model(cfg.init_from), cfg.learning_rate * cfg.finetune_lr_scale
-    return build_model(cfg.width, cfg.dense, cfg.dropout), cfg.learning_rate
+    return build_model(cfg.width, cfg.dense, cfg.dropout, cfg.arch), cfg.learning_rate
 
 
-def train(cfg: TrainConfig, data: Mnist, run_dir: Path) -> dict:
+def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
+          extra: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+    """Train (or fine-tune), save model.keras and the report in run_dir; the test metrics."""
     import keras
 
     from train import report
 
     keras.utils.set_random_seed(cfg.seed)
     train_set, val_set = split(data.x_train, data.y_train, cfg)
-    if cfg.extra:
-        train_set = add_extra(train_set, cfg)
+    if extra is None and cfg.extra:
+        extra = read_extra(cfg.extra)
+    if extra is not None:
+        train_set = add_extra(train_set, extra, cfg.extra_repeat)
     train_ds, val_ds = make_datasets(train_set, val_set, cfg)
 
     model, peak_lr = build_or_load(cfg)

@@ -6,17 +6,20 @@ import argparse
 import dataclasses
 from dataclasses import dataclass, fields
 
+ARCHITECTURES = ("compact", "wide")
+
 
 @dataclass
 class TrainConfig:
     data: str | None = None          # IDX folder or mnist.npz; else $DIGITS_DATA, else download
     out: str = "runs"                # each run writes runs/<timestamp>/
-    epochs: int = 40
+    epochs: int = 50
     batch_size: int = 128
     learning_rate: float = 2e-3      # peak of the one-cycle schedule
     weight_decay: float = 1e-4
+    arch: str = "compact"            # compact (fast) or wide; see train/model.py
     width: int = 32                  # filters of the first block; later blocks double it
-    dense: int = 64
+    dense: int = 128
     dropout: float = 0.35
     label_smoothing: float = 0.05
     augment: float = 1.0             # 0 turns augmentation off; 1 is the tuned strength
@@ -38,6 +41,7 @@ class TrainConfig:
             flag = "--" + f.name.replace("_", "-")
             kind = {int: int, float: float}.get(type(f.default), str)
             parser.add_argument(flag, type=kind, default=f.default, metavar=f.name.upper(),
+                                choices=ARCHITECTURES if f.name == "arch" else None,
                                 help=_HELP.get(f.name, f.name.replace("_", " ")))
         return cls(**vars(parser.parse_args(argv)))
 

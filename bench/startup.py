@@ -1,0 +1,153 @@
+"""Start-up of the one-file executable against the source: its size, and the median time from
+launch to the window shown (the `ready` event of --log-events), under Xvfb.
+
+`python -m bench startup [--runs 7] [--record HEADING]` builds dist/DigitRecognizer first if it
+is missing or stale (build/build.sh), then launches it and `python -m desktop` in turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = ROOT / "dist" / ("DigitRecognizer.exe" if sys.platform == "win32" else "DigitRecognizer")
+RESULTS = ROOT / "bench" / "RESULTS.md"
+TIMEOUT_S = 60.0
+
+
+@contextmanager
+def x_display():
+    """The current DISPLAY, or a private Xvfb for the duration."""
+    if os.environ.get("DISPLAY"):
+        yield os.environ["DISPLAY"]
+        return
+    number = next(n for n in range(140, 240) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x1024x24",
+                               "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("Xvfb did not start")
+            time.sleep(0.02)
+        os.environ["DISPLAY"] = f":{number}"
+        yield os.environ["DISPLAY"]
+    finally:
+        os.environ.pop("DISPLAY", None)
+        server.terminate()
+        server.wait(10)
+
+
+def seconds_to_ready(command: list[str]) -> float:
+    """Launch the app, wait for its `ready` event, close it (SIGTERM); seconds to `ready`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log, errors = Path(tmp) / "events.jsonl", Path(tmp) / "stderr.txt"
+        with open(errors, "wb") as err:
+            start = time.perf_counter()
+            app = subprocess.Popen([*command, "--log-events", str(log)], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=err)
+            try:
+                while not (log.is_file() and '"ready"' in log.read_text(encoding="utf-8")):
+                    if app.poll() is not None:
+                        raise RuntimeError(f"{command[0]} exited with {app.returncode} before "
+                                           f"ready: {errors.read_text(errors='replace')[-500:]}")
+                    if time.perf_counter() - start > TIMEOUT_S:
+                        raise RuntimeError(f"{command[0]}: no ready event in {TIMEOUT_S:.0f} s")
+                    time.sleep(0.002)
+                elapsed = time.perf_counter() - start
+            finally:
+                app.terminate()  # the one-file bootloader passes it on and removes its temp dir
+                app.wait(30)
+    return elapsed
+
+
+def seconds_to_exit(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, timeout=TIMEOUT_S)
+    return time.perf_counter() - start
+
+
+def measure(command: list[str], runs: int) -> dict:
+    """One warm-up launch (reported as `first`), then `runs` timed ones."""
+    first = seconds_to_ready(command)
+    ready = [seconds_to_ready(command) for _ in range(runs)]
+    version = [seconds_to_exit([*command, "--version"]) for _ in range(runs)]
+    return {"first": first, "ready": ready, "version": version}
+
+
+def row(name: str, size: str, figures: dict) -> str:
+    ready = figures["ready"]
+    return (f"| {name} | {size} | {statistics.median(ready):.3f} s "
+            f"({min(ready):.3f}-{max(ready):.3f}) | {figures['first']:.3f} s "
+            f"| {statistics.median(figures['version']):.3f} s |")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                 if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} x {cpu}"
+
+
+def ensure_built() -> None:
+    """build/build.sh rebuilds only when desktop/, build/ or the pins changed since the last."""
+    subprocess.run(["bash", str(ROOT / "build" / "build.sh")], cwd=ROOT, check=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed launches of each (>= 5)")
+    parser.add_argument("--exe", type=Path, help=f"executable to time (default {EXE}, built "
+                                                 "if missing or stale)")
+    parser.add_argument("--label", default="dist/DigitRecognizer", help="its name in the table")
+    parser.add_argument("--no-source", action="store_true", help="skip python -m desktop")
+    parser.add_argument("--record", metavar="HEADING",
+                        help="append the figures under this heading to bench/RESULTS.md")
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+    if args.runs < 5:
+        parser.error("--runs: at least 5")
+    exe = args.exe or EXE
+    if args.exe is None:
+        ensure_built()
+    size = exe.stat().st_size
+    lines = ["| what | size | launch to ready, median (min-max) | first launch "
+             "| --version, median |", "| --- | --- | --- | --- | --- |"]
+    with x_display():
+        lines.append(row(args.label, f"{size / 1e6:.1f} MB ({size / 2**20:.1f} MiB)",
+                         measure([str(exe)], args.runs)))
+        print(lines[-1], flush=True)
+        if not args.no_source:
+            lines.append(row("python -m desktop (source)", "-",
+                             measure([sys.executable, "-m", "desktop"], args.runs)))
+            print(lines[-1], flush=True)
+    print("\n".join(lines))
+    if args.record:
+        command = "python -m bench.startup " + shlex.join(argv)
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        text = (f"\n## {args.record}\n\n`{command}` ({stamp}; {machine()}; {args.runs} timed "
+                f"launches after one warm-up, under Xvfb; `ready` = window shown and idle)\n\n"
+                + "\n".join(lines) + "\n")
+        with open(RESULTS, "a", encoding="utf-8") as results:
+            results.write(text)
+        print(f"recorded in {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,331 @@
+"""Classify many image files: find them, decode them in parallel, classify them in batches.
+
+The engine behind `python -m desktop classify` and File > Classify folder…. Files stream through
+a bounded window of decode jobs, so memory stays flat however many there are, and rows come out
+in the order the files were found. Decoding runs on worker threads (Pillow and NumPy release the
+GIL for the heavy parts); images already framed like MNIST skip the general preprocessing
+(`fastpath`); one Classifier runs batches of 64.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+
+import numpy as np
+
+from desktop.classifier import BATCH, Classifier
+from desktop.fastpath import framed_inputs, general_input, is_candidate, number_inputs
+from desktop.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
+
+CHUNK = 16                 # files per decode job: fewer, larger jobs cost less to schedule
+JOBS_PER_WORKER = 4        # decode jobs in flight per worker: enough to never starve the model
+UNCERTAIN = "uncertain"
+# Names that claim to be images: such a file that is not one is an error, not a skipped file.
+IMAGE_SUFFIXES = frozenset((
+    ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".gif", ".bmp", ".dib", ".tif", ".tiff", ".webp",
+    ".ppm", ".pgm", ".pbm", ".pnm", ".ico", ".qoi", ".tga", ".pcx", ".psd", ".jp2", ".j2k",
+    ".avif", ".heic", ".heif"))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to classify: where it is, how its row names it, whether the user named it."""
+    path: str
+    shown: str
+    named: bool = False
+    error: str = ""        # already known to fail (a folder that cannot be listed)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One file's result. `digit` is "" on failure; a whole number with multi-digit reading."""
+    path: str
+    file: str
+    digit: str = ""
+    confidence: float | None = None
+    error: str = ""
+    probabilities: tuple[float, ...] | None = None
+
+    @property
+    def status(self) -> str:
+        """'ok', 'uncertain' or 'failed'."""
+        if not self.error:
+            return "ok"
+        return UNCERTAIN if self.error == UNCERTAIN else "failed"
+
+
+@dataclass
+class Tally:
+    """Counts of a run, updated as files are found and rows come out."""
+    found: int = 0
+    classified: int = 0
+    uncertain: int = 0
+    failed: int = 0
+    hidden: int = 0
+    not_images: int = 0
+    folders_not_searched: int = 0
+    digits: Counter = field(default_factory=Counter)
+
+    @property
+    def done(self) -> int:
+        return self.classified + self.uncertain + self.failed
+
+    def add(self, row: Row) -> None:
+        status = row.status
+        if status == "ok":
+            self.classified += 1
+            self.digits.update(row.digit)
+        elif status == UNCERTAIN:
+            self.uncertain += 1
+        else:
+            self.failed += 1
+
+
+# ---------------------------------------------------------------- finding files
+
+def _hidden(entry: os.DirEntry) -> bool:
+    if entry.name.startswith("."):
+        return True
+    if os.name != "nt":
+        return False
+    attributes = entry.stat(follow_symlinks=False).st_file_attributes  # free on Windows
+    return bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)
+
+
+def _walk(folder: str, shown: str, recursive: bool, tally: Tally, excluded: set[str],
+          visited: set[tuple[int, int]]) -> Iterator[Source]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as err:
+        yield Source(folder, shown or ".", error=f"cannot list folder: {err.strerror or err}")
+        return
+    for entry in entries:
+        if _hidden(entry):
+            tally.hidden += 1
+            continue
+        name = os.path.join(shown, entry.name) if shown else entry.name
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            if not recursive:
+                tally.folders_not_searched += 1
+                continue
+            real = os.path.realpath(entry.path)
+            info = os.stat(real)
+            if real in excluded or (info.st_dev, info.st_ino) in visited:
+                continue  # the --sort-into folder, or a link back up the tree
+            visited.add((info.st_dev, info.st_ino))
+            yield from _walk(entry.path, name, recursive, tally, excluded, visited)
+        elif is_file:
+            tally.found += 1
+            yield Source(entry.path, name)
+        else:  # a broken link, a pipe, a device: nothing to read
+            tally.not_images += 1
+
+
+def discover(paths: Sequence[str], recursive: bool = False, tally: Tally | None = None,
+             exclude: Iterable[str] = ()) -> Iterator[Source]:
+    """The files of `paths` (files and folders), lazily, sorted by name within each folder.
+
+    A file's row path is relative to the folder given; with several paths, prefixed by it.
+    Hidden files, subfolders (unless recursive) and `exclude` folders are skipped and counted.
+    """
+    tally = tally if tally is not None else Tally()
+    excluded = {os.path.realpath(p) for p in exclude}
+    for path in paths:
+        if os.path.isdir(path):
+            info = os.stat(path)
+            yield from _walk(path, path if len(paths) > 1 else "", recursive, tally, excluded,
+                             {(info.st_dev, info.st_ino)})
+        else:
+            tally.found += 1
+            yield Source(path, path, named=True)
+
+
+def count_files(paths: Sequence[str], recursive: bool = False, exclude: Iterable[str] = ()) -> int:
+    """How many files `discover` will yield (for progress; files may change meanwhile)."""
+    return sum(1 for _ in discover(paths, recursive, Tally(), exclude))
+
+
+def missing_paths(paths: Sequence[str]) -> list[str]:
+    return [path for path in paths if not os.path.exists(path)]
+
+
+# ---------------------------------------------------------------- decoding (worker side)
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded file: raw 28x28 pixels for the batch fast path, model inputs, or an error."""
+    source: Source
+    raw: np.ndarray | None = None
+    inputs: np.ndarray | None = None
+    error: str = ""
+    skipped: bool = False
+
+
+def _claims_image(source: Source) -> bool:
+    return source.named or os.path.splitext(source.path)[1].lower() in IMAGE_SUFFIXES
+
+
+def _read(source: Source) -> np.ndarray | Decoded:
+    """The file's pixels, or a Decoded that says why not (or that it is no image: skipped)."""
+    try:
+        with open(source.path, "rb") as file:
+            head = file.read(SNIFF_BYTES)
+            kind = sniff(head)
+            if kind is None and not _claims_image(source):
+                return Decoded(source, skipped=True)
+            if not head:
+                return Decoded(source, error="empty file (0 bytes)")
+            file.seek(0)
+            return load_image(file, [kind] if kind else None)
+    except ImageError as err:
+        return Decoded(source, error=str(err))
+    except PermissionError:
+        return Decoded(source, error="permission denied")
+    except IsADirectoryError:
+        return Decoded(source, error="is a folder, not an image")
+    except OSError as err:
+        return Decoded(source, error=f"cannot read: {err.strerror or err}")
+
+
+def decode(source: Source, multi_digit: bool = False) -> Decoded:
+    """Read one file into what the batch step needs; never raises for a bad file."""
+    if source.error:
+        return Decoded(source, error=source.error)
+    if source.named and os.path.exists(source.path) and not os.path.isfile(source.path):
+        return Decoded(source, error="not a regular file")
+    image = _read(source)
+    if isinstance(image, Decoded):
+        return image
+    try:
+        if multi_digit:
+            inputs = number_inputs(image)
+        elif is_candidate(image):
+            return Decoded(source, raw=image)
+        else:
+            inputs = general_input(image)[None]
+    except (ValueError, MemoryError) as err:
+        return Decoded(source, error=f"cannot preprocess: {err}")
+    if not inputs.any():
+        return Decoded(source, error="no ink found: blank image")
+    return Decoded(source, inputs=inputs)
+
+
+def decode_many(sources: Sequence[Source], multi_digit: bool = False) -> list[Decoded]:
+    return [decode(source, multi_digit) for source in sources]
+
+
+def _general(raw: np.ndarray) -> np.ndarray:
+    return general_input(raw)
+
+
+# ---------------------------------------------------------------- the run
+
+def default_workers() -> int:
+    return max(2, os.cpu_count() or 2)
+
+
+class BatchJob:
+    """One run over `paths`; iterate `rows()` once. `cancel()` may come from any thread."""
+
+    def __init__(self, paths: Sequence[str], classifier: Classifier, *, recursive: bool = False,
+                 multi_digit: bool = False, min_confidence: float = 0.0,
+                 exclude: Iterable[str] = (), workers: int | None = None):
+        self.paths = list(paths)
+        self.classifier = classifier
+        self.recursive = recursive
+        self.multi_digit = multi_digit
+        self.min_confidence = min_confidence
+        self.exclude = list(exclude)
+        self.workers = workers or default_workers()
+        self.tally = Tally()
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def count(self) -> int:
+        return count_files(self.paths, self.recursive, self.exclude)
+
+    def rows(self) -> Iterator[Row]:
+        """Rows in the order the files are found; stops early (cleanly) when cancelled."""
+        sources = discover(self.paths, self.recursive, self.tally, self.exclude)
+        window: deque[Future] = deque()
+        pending: list[Decoded] = []
+        pool = ThreadPoolExecutor(self.workers, thread_name_prefix="decode")
+        try:
+            while not self.cancelled:
+                chunk = list(islice(sources, CHUNK))
+                if chunk:
+                    window.append(pool.submit(decode_many, chunk, self.multi_digit))
+                if not window:
+                    break
+                if chunk and len(window) < self.workers * JOBS_PER_WORKER:
+                    continue
+                pending.extend(d for d in window.popleft().result() if not self._skipped(d))
+                if sum(d.raw is not None or d.inputs is not None for d in pending) >= BATCH:
+                    yield from self._classify(pending, pool)
+                    pending = []
+            if pending and not self.cancelled:
+                yield from self._classify(pending, pool)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _skipped(self, decoded: Decoded) -> bool:
+        if decoded.skipped:
+            self.tally.not_images += 1
+        return decoded.skipped
+
+    def _classify(self, pending: list[Decoded], pool: Executor) -> Iterator[Row]:
+        inputs = self._inputs(pending, pool)
+        sizes = [len(x) for x in inputs]
+        probabilities = self.classifier.predict(np.concatenate(inputs)) if sum(sizes) else None
+        start = 0
+        for decoded, size in zip(pending, sizes, strict=True):
+            if decoded.error or size == 0:
+                row = Row(decoded.source.shown, decoded.source.path,
+                          error=decoded.error or "no ink found: blank image")
+            else:
+                row = self._row(decoded.source, probabilities[start:start + size])
+            start += size
+            self.tally.add(row)
+            yield row
+
+    def _inputs(self, pending: list[Decoded], pool: Executor) -> list[np.ndarray]:
+        """Each file's (k, 28, 28) model inputs (k = 0 for errors), the fast path in bulk."""
+        empty = np.zeros((0, 28, 28), np.float32)
+        inputs = [d.inputs if d.inputs is not None else empty for d in pending]
+        candidates = [i for i, d in enumerate(pending) if d.raw is not None]
+        if candidates:
+            framed, ok = framed_inputs(np.stack([pending[i].raw for i in candidates]))
+            unframed = [i for i, good in zip(candidates, ok, strict=True) if not good]
+            general = pool.map(_general, [pending[i].raw for i in unframed])
+            for j, i in enumerate(candidates):
+                inputs[i] = framed[j:j + 1]
+            for i, x in zip(unframed, general, strict=True):
+                inputs[i] = x[None] if x.any() else empty
+        return inputs
+
+    def _row(self, source: Source, probabilities: np.ndarray) -> Row:
+        digits = probabilities.argmax(axis=1)
+        confidence = float(np.prod(probabilities.max(axis=1)))
+        digit = "".join(str(int(d)) for d in digits)
+        single = tuple(float(p) for p in probabilities[0]) if len(probabilities) == 1 else None
+        if confidence < self.min_confidence:
+            return Row(source.shown, source.path, "", confidence, UNCERTAIN, single)
+        return Row(source.shown, source.path, digit, confidence, "", single)

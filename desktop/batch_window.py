@@ -1,0 +1,250 @@
+"""File > Classify folder…: the batch engine in the background, then a sortable results table.
+
+Only wiring: the run is a `batch.BatchJob` on its own thread, whose rows reach the Tk thread
+through a queue polled with `after()`; sorting (`sort_rows`) and saving (`results_io.save_rows`)
+are plain functions.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+import tkinter as tk
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from tkinter import filedialog, messagebox, ttk
+
+from desktop import pictures
+from desktop.batch import BatchJob, Row
+from desktop.classifier import Classifier, ModelError
+from desktop.imagefile import ImageError, describe, load_image
+from desktop.progress import progress_text, summary
+from desktop.results_io import save_rows
+
+POLL_MS = 50
+ROWS_PER_POLL = 500        # keeps the window responsive while a fast run pours rows in
+PREVIEW_SIZE = 220
+COLUMNS = {"file": ("File", 320), "digit": ("Digit", 60), "confidence": ("Confidence", 90),
+           "error": ("Error", 260)}
+
+
+def sort_key(column: str) -> Callable[[Row], tuple]:
+    """Key for sorting rows by a column; rows without a value go last."""
+    if column == "confidence":
+        return lambda row: (row.confidence is None, row.confidence or 0.0)
+    if column == "digit":
+        return lambda row: (not row.digit, len(row.digit), row.digit)
+    if column == "error":
+        return lambda row: (not row.error, row.error.casefold())
+    return lambda row: (row.path.casefold(), row.path)
+
+
+def sort_rows(rows: list[Row], column: str, descending: bool = False) -> list[Row]:
+    """Rows sorted by column; empty values stay last either way."""
+    key = sort_key(column)
+    filled = [r for r in rows if not key(r)[0]]
+    empty = [r for r in rows if key(r)[0]]
+    return sorted(filled, key=key, reverse=descending) + sorted(empty, key=key)
+
+
+def cells(row: Row) -> tuple[str, str, str, str]:
+    confidence = "" if row.confidence is None else f"{row.confidence:.1%}"
+    return row.path, row.digit, confidence, row.error
+
+
+class BatchWindow:
+    """A Toplevel that classifies `folder` (and its subfolders) and shows the results."""
+
+    def __init__(self, root: tk.Misc, classifier: Classifier, folder: str | os.PathLike,
+                 recursive: bool = True):
+        self.folder = str(folder)
+        self.job = BatchJob([self.folder], classifier, recursive=recursive)
+        self.rows: list[Row] = []
+        self.finished = False
+        self.failure: str | None = None
+        self.sorted_by: tuple[str, bool] | None = None
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._total: int | None = None
+        self._preview: tk.PhotoImage | None = None
+        self._started = time.monotonic()
+        self._build(root)
+        self._thread = threading.Thread(target=self._work, name="batch", daemon=True)
+        self._thread.start()
+        self.window.after(POLL_MS, self._poll)
+
+    # ------------------------------------------------------------ layout
+
+    def _build(self, root: tk.Misc) -> None:
+        self.window = tk.Toplevel(root)
+        self.window.title(f"Classify {Path(self.folder).name or self.folder}")
+        self.window.protocol("WM_DELETE_WINDOW", self.close)
+        self.window.columnconfigure(0, weight=1)
+        self.window.rowconfigure(1, weight=1)
+
+        top = ttk.Frame(self.window, padding=8)
+        top.grid(row=0, column=0, columnspan=2, sticky="ew")
+        top.columnconfigure(0, weight=1)
+        self.progress = ttk.Progressbar(top, mode="indeterminate")
+        self.progress.grid(row=0, column=0, sticky="ew")
+        self.progress.start(15)
+        self.cancel_button = ttk.Button(top, text="Cancel", command=self.cancel)
+        self.cancel_button.grid(row=0, column=1, padx=(8, 0))
+        self.status = ttk.Label(top, text="Looking for images…")
+        self.status.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 0))
+
+        table = ttk.Frame(self.window, padding=(8, 0))
+        table.grid(row=1, column=0, sticky="nsew")
+        table.rowconfigure(0, weight=1)
+        table.columnconfigure(0, weight=1)
+        self.tree = ttk.Treeview(table, columns=tuple(COLUMNS), show="headings", height=18)
+        for name, (title, width) in COLUMNS.items():
+            self.tree.heading(name, text=title, command=lambda c=name: self.sort_by(c))
+            self.tree.column(name, width=width, anchor="w", stretch=name in ("file", "error"))
+        scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
+        self.tree.configure(yscrollcommand=scroll.set)
+        self.tree.grid(row=0, column=0, sticky="nsew")
+        scroll.grid(row=0, column=1, sticky="ns")
+        self.tree.bind("<<TreeviewSelect>>", lambda _e: self.show_preview())
+
+        side = ttk.Frame(self.window, padding=(0, 0, 8, 0))
+        side.grid(row=1, column=1, sticky="n")
+        self.preview = ttk.Label(side, text="Select a file\nto see it here", anchor="center",
+                                 justify="center", width=28)
+        self.preview.grid(row=0, column=0, sticky="n")
+        self.preview_caption = ttk.Label(side, text="", wraplength=PREVIEW_SIZE)
+        self.preview_caption.grid(row=1, column=0, sticky="w", pady=(4, 0))
+
+        bottom = ttk.Frame(self.window, padding=8)
+        bottom.grid(row=2, column=0, columnspan=2, sticky="ew")
+        self.save_button = ttk.Button(bottom, text="Save results as CSV…",
+                                      command=self.ask_save, state="disabled")
+        self.save_button.pack(side="left")
+        ttk.Button(bottom, text="Close", command=self.close).pack(side="right")
+
+    # ------------------------------------------------------------ the run (worker thread)
+
+    def _work(self) -> None:
+        try:
+            self._queue.put(("total", self.job.count()))
+            for row in self.job.rows():
+                self._queue.put(("row", row))
+            self._queue.put(("done", None))
+        except ModelError as err:
+            self._queue.put(("failed", str(err)))
+        except Exception as err:  # a bug: keep the traceback, tell the user in one line
+            traceback.print_exc()
+            self._queue.put(("failed", f"Stopped by an unexpected error: {err}"))
+
+    def _poll(self) -> None:
+        for _ in range(ROWS_PER_POLL):
+            try:
+                kind, value = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if kind == "row":
+                self.rows.append(value)
+                self.tree.insert("", "end", iid=str(len(self.rows) - 1), values=cells(value))
+            elif kind == "total":
+                self._total = value
+                self.progress.stop()
+                self.progress.configure(mode="determinate", maximum=max(value, 1))
+            else:
+                self._finish(failure=value if kind == "failed" else None)
+                return
+        self._show_progress()
+        self.window.after(POLL_MS, self._poll)
+
+    def _show_progress(self) -> None:
+        done = self.job.tally.done
+        if self._total is not None:
+            self.progress.configure(value=done)
+        self.status.configure(text=progress_text(done, self._total, self._elapsed()))
+
+    def _elapsed(self) -> float:
+        return time.monotonic() - self._started
+
+    def _finish(self, failure: str | None) -> None:
+        self.finished = True
+        self.failure = failure
+        self.progress.stop()
+        self.progress.configure(mode="determinate", maximum=1, value=1)
+        self.cancel_button.configure(state="disabled")
+        self.save_button.configure(state="normal" if self.rows else "disabled")
+        text = summary(self.job.tally, self._elapsed(), interrupted=self.job.cancelled)
+        self.status.configure(text=failure or text)
+
+    # ------------------------------------------------------------ actions
+
+    def cancel(self) -> None:
+        self.job.cancel()
+        self.status.configure(text="Stopping…")
+
+    def sort_by(self, column: str) -> None:
+        """Sort the table by column; a second click on the same heading reverses it."""
+        descending = self.sorted_by == (column, False)
+        self.sorted_by = (column, descending)
+        index = {id(row): i for i, row in enumerate(self.rows)}
+        for position, row in enumerate(sort_rows(self.rows, column, descending)):
+            self.tree.move(str(index[id(row)]), "", position)
+        for name, (title, _) in COLUMNS.items():
+            arrow = (" ▼" if descending else " ▲") if name == column else ""
+            self.tree.heading(name, text=title + arrow)
+
+    def table(self) -> list[tuple[str, ...]]:
+        """The table's rows as shown, top to bottom (for tests and saving)."""
+        return [tuple(self.tree.item(iid, "values")) for iid in self.tree.get_children()]
+
+    def selected_row(self) -> Row | None:
+        selection = self.tree.selection()
+        return self.rows[int(selection[0])] if selection else None
+
+    def show_preview(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            image = load_image(row.file)
+            rgb = pictures.fit(image, PREVIEW_SIZE, PREVIEW_SIZE)
+            self._preview = tk.PhotoImage(master=self.window, format="PPM",
+                                          data=pictures.ppm(rgb))
+            self.preview.configure(image=self._preview, text="")
+            caption = f"{row.path}\n{describe(row.file)}"
+        except (ImageError, ValueError) as err:
+            self._preview = None
+            self.preview.configure(image="", text="No preview")
+            caption = f"{row.path}\n{err}"
+        self.preview_caption.configure(text=caption)
+
+    def shown_rows(self) -> list[Row]:
+        """The rows in the table's current order."""
+        return [self.rows[int(iid)] for iid in self.tree.get_children()]
+
+    def save_csv(self, path: str | os.PathLike) -> None:
+        save_rows(self.shown_rows(), os.fspath(path))
+
+    def ask_save(self) -> None:
+        path = filedialog.asksaveasfilename(
+            parent=self.window, title="Save results as CSV", defaultextension=".csv",
+            initialfile="digits.csv", filetypes=[("CSV files", "*.csv"), ("All files", "*")])
+        if not path:
+            return
+        try:
+            self.save_csv(path)
+        except OSError as err:
+            messagebox.showerror("Cannot save", f"{path}: {err.strerror or err}",
+                                 parent=self.window)
+
+    def close(self) -> None:
+        self.job.cancel()
+        self.window.destroy()
+
+
+def open_batch_window(root: tk.Misc, classifier: Classifier) -> None:
+    """Ask for a folder, then classify it in a new window."""
+    folder = filedialog.askdirectory(parent=root, title="Classify the images in a folder",
+                                     mustexist=True)
+    if folder:
+        BatchWindow(root, classifier, folder)

@@ -1,0 +1,61 @@
+"""Fine-tuning learns a writer's style: a synthetic writer who slants every digit strongly."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from desktop.samples import save_sample
+from train.finetune import BASE_MODEL, main
+
+pytestmark = pytest.mark.slow
+
+SLANT = 0.75      # far beyond the +-0.2 shear of the training augmentation
+PER_DIGIT = 24
+
+
+def slanted(image: np.ndarray) -> np.ndarray:
+    """Shear a 28x28 digit to the right, as a writer with a strong italic hand would."""
+    out = np.zeros_like(image, dtype=np.float32)
+    for row in range(28):
+        shift = SLANT * (14 - row)
+        cols = np.arange(28) - shift
+        out[row] = np.interp(cols, np.arange(28), image[row].astype(np.float32), left=0, right=0)
+    return out / 255.0
+
+
+@pytest.fixture(scope="module")
+def writer_samples(tmp_path_factory, mnist):
+    folder = tmp_path_factory.mktemp("samples")
+    start = 50000  # from the validation part of the training set
+    for digit in range(10):
+        for index in start + np.flatnonzero(mnist.y_train[start:] == digit)[:PER_DIGIT]:
+            save_sample(folder, digit, slanted(mnist.x_train[index]), [], 0)
+    return folder
+
+
+def test_refuses_with_too_few_samples(tmp_path, capsys, mnist_dir, mnist):
+    save_sample(tmp_path, 1, mnist.x_test[2] / 255.0, [], 0)
+    assert main(["--samples", str(tmp_path), "--data", str(mnist_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "too few samples" in err and "0: 0" in err and "1: 1" in err and err.count("\n") == 1
+
+
+def test_fine_tuning_improves_the_writer_keeps_mnist(writer_samples, tmp_path, mnist_dir):
+    assert BASE_MODEL.is_file()
+    code = main(["--samples", str(writer_samples), "--data", str(mnist_dir), "--epochs", "2",
+                 "--limit", "12000", "--out", str(tmp_path / "runs"),
+                 "--install-dir", str(tmp_path / "model")])
+    (run_dir,) = (tmp_path / "runs").iterdir()
+    report = json.loads((run_dir / "finetune.json").read_text())
+    before, after = report["before"], report["after"]
+    assert after["samples"] >= before["samples"] + 0.05  # measurably better on held-out samples
+    assert report["held_out"] == 60
+    assert code == (0 if report["installed"] else 1)
+    assert report["installed"] == (before["mnist"] - after["mnist"] <= 0.002)
+    if report["installed"]:
+        from desktop.classifier import Classifier
+
+        Classifier(tmp_path / "model" / "digits.onnx")
