@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import platform
 import sys
+import textwrap
 from pathlib import Path
 
 from desktop import __version__
@@ -55,5 +56,7 @@ def about_text(card: dict, model_path: Path, versions: dict[str, str]) -> str:
              f"Running on: {runtime}"]
     built = card.get("versions")
     if isinstance(built, dict) and built:
-        lines.append("Model built with: " + ", ".join(f"{k} {v}" for k, v in built.items()))
+        lines += textwrap.wrap("Model built with: " + ", ".join(f"{k} {v}"
+                                                             for k, v in built.items()),
+                               width=72, subsequent_indent="    ")
     return "\n".join(lines)

@@ -17,14 +17,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import NamedTuple
 
 import numpy as np
 
+from desktop import small_png
 from desktop.classifier import BATCH, Classifier
-from desktop.fastpath import framed_inputs, general_input, is_candidate, number_inputs
+from desktop.fastpath import (
+    DIGIT_WORK_SIZE,
+    NUMBER_WORK_SIZE,
+    framed_inputs,
+    general_input,
+    is_candidate,
+    number_inputs,
+)
 from desktop.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
 
 CHUNK = 16                 # files per decode job: fewer, larger jobs cost less to schedule
+SMALL_FILE = 1 << 16       # files shorter than this are read in one go
 JOBS_PER_WORKER = 4        # decode jobs in flight per worker: enough to never starve the model
 UNCERTAIN = "uncertain"
 # Names that claim to be images: such a file that is not one is an error, not a skipped file.
@@ -34,8 +44,7 @@ IMAGE_SUFFIXES = frozenset((
     ".avif", ".heic", ".heif"))
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A file to classify: where it is, how its row names it, whether the user named it."""
     path: str
     shown: str
@@ -43,9 +52,9 @@ class Source:
     error: str = ""        # already known to fail (a folder that cannot be listed)
 
 
-@dataclass(frozen=True)
-class Row:
-    """One file's result. `digit` is "" on failure; a whole number with multi-digit reading."""
+class Row(NamedTuple):
+    """One file's result. `digit` is "" on failure; a whole number with multi-digit reading.
+    (A NamedTuple: tens of thousands are made a second.)"""
     path: str
     file: str
     digit: str = ""
@@ -163,8 +172,7 @@ def missing_paths(paths: Sequence[str]) -> list[str]:
 
 # ---------------------------------------------------------------- decoding (worker side)
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
     """A decoded file: raw 28x28 pixels for the batch fast path, model inputs, or an error."""
     source: Source
     raw: np.ndarray | None = None
@@ -177,18 +185,22 @@ def _claims_image(source: Source) -> bool:
     return source.named or os.path.splitext(source.path)[1].lower() in IMAGE_SUFFIXES
 
 
-def _read(source: Source) -> np.ndarray | Decoded:
+def _read(source: Source, max_side: int) -> np.ndarray | Decoded:
     """The file's pixels, or a Decoded that says why not (or that it is no image: skipped)."""
     try:
         with open(source.path, "rb") as file:
-            head = file.read(SNIFF_BYTES)
-            kind = sniff(head)
+            start = file.read(SMALL_FILE)
+            kind = sniff(start[:SNIFF_BYTES])
             if kind is None and not _claims_image(source):
                 return Decoded(source, skipped=True)
-            if not head:
+            if not start:
                 return Decoded(source, error="empty file (0 bytes)")
+            if kind == "PNG" and len(start) < SMALL_FILE:
+                pixels = small_png.decode(start)
+                if pixels is not None:
+                    return pixels
             file.seek(0)
-            return load_image(file, [kind] if kind else None)
+            return load_image(file, [kind] if kind else None, max_side)
     except ImageError as err:
         return Decoded(source, error=str(err))
     except PermissionError:
@@ -205,7 +217,7 @@ def decode(source: Source, multi_digit: bool = False) -> Decoded:
         return Decoded(source, error=source.error)
     if source.named and os.path.exists(source.path) and not os.path.isfile(source.path):
         return Decoded(source, error="not a regular file")
-    image = _read(source)
+    image = _read(source, NUMBER_WORK_SIZE if multi_digit else DIGIT_WORK_SIZE)
     if isinstance(image, Decoded):
         return image
     try:
@@ -230,6 +242,13 @@ def _general(raw: np.ndarray) -> np.ndarray:
     return general_input(raw)
 
 
+def _ignore_interrupts() -> None:
+    """In a decoding process: Ctrl-C is the main process's to handle."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 # ---------------------------------------------------------------- the run
 
 def default_workers() -> int:
@@ -241,7 +260,8 @@ class BatchJob:
 
     def __init__(self, paths: Sequence[str], classifier: Classifier, *, recursive: bool = False,
                  multi_digit: bool = False, min_confidence: float = 0.0,
-                 exclude: Iterable[str] = (), workers: int | None = None):
+                 exclude: Iterable[str] = (), workers: int | None = None,
+                 processes: bool = False):
         self.paths = list(paths)
         self.classifier = classifier
         self.recursive = recursive
@@ -249,6 +269,7 @@ class BatchJob:
         self.min_confidence = min_confidence
         self.exclude = list(exclude)
         self.workers = workers or default_workers()
+        self.processes = processes
         self.tally = Tally()
         self._cancelled = threading.Event()
 
@@ -267,7 +288,7 @@ class BatchJob:
         sources = discover(self.paths, self.recursive, self.tally, self.exclude)
         window: deque[Future] = deque()
         pending: list[Decoded] = []
-        pool = ThreadPoolExecutor(self.workers, thread_name_prefix="decode")
+        pool = self._pool()
         try:
             while not self.cancelled:
                 chunk = list(islice(sources, CHUNK))
@@ -286,6 +307,13 @@ class BatchJob:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
+    def _pool(self) -> Executor:
+        if not self.processes:
+            return ThreadPoolExecutor(self.workers, thread_name_prefix="decode")
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
+
     def _skipped(self, decoded: Decoded) -> bool:
         if decoded.skipped:
             self.tally.not_images += 1
@@ -294,14 +322,22 @@ class BatchJob:
     def _classify(self, pending: list[Decoded], pool: Executor) -> Iterator[Row]:
         inputs = self._inputs(pending, pool)
         sizes = [len(x) for x in inputs]
-        probabilities = self.classifier.predict(np.concatenate(inputs)) if sum(sizes) else None
+        if sum(sizes):
+            probabilities = self.classifier.predict(np.concatenate(inputs))
+            digits, best = probabilities.argmax(axis=1).tolist(), probabilities.max(axis=1)
+            every = probabilities.tolist()
         start = 0
         for decoded, size in zip(pending, sizes, strict=True):
+            source = decoded.source
             if decoded.error or size == 0:
-                row = Row(decoded.source.shown, decoded.source.path,
+                row = Row(source.shown, source.path,
                           error=decoded.error or "no ink found: blank image")
-            else:
-                row = self._row(decoded.source, probabilities[start:start + size])
+            elif size == 1:
+                row = self._row(source, str(digits[start]), float(best[start]),
+                                tuple(every[start]))
+            else:  # a number: its digits left to right, sure only as much as all of them
+                row = self._row(source, "".join(map(str, digits[start:start + size])),
+                                float(np.prod(best[start:start + size])), None)
             start += size
             self.tally.add(row)
             yield row
@@ -321,11 +357,8 @@ class BatchJob:
                 inputs[i] = x[None] if x.any() else empty
         return inputs
 
-    def _row(self, source: Source, probabilities: np.ndarray) -> Row:
-        digits = probabilities.argmax(axis=1)
-        confidence = float(np.prod(probabilities.max(axis=1)))
-        digit = "".join(str(int(d)) for d in digits)
-        single = tuple(float(p) for p in probabilities[0]) if len(probabilities) == 1 else None
+    def _row(self, source: Source, digit: str, confidence: float,
+             probabilities: tuple[float, ...] | None) -> Row:
         if confidence < self.min_confidence:
-            return Row(source.shown, source.path, "", confidence, UNCERTAIN, single)
-        return Row(source.shown, source.path, digit, confidence, "", single)
+            return Row(source.shown, source.path, "", confidence, UNCERTAIN, probabilities)
+        return Row(source.shown, source.path, digit, confidence, "", probabilities)

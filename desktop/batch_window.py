@@ -27,7 +27,7 @@ from desktop.results_io import save_rows
 POLL_MS = 50
 ROWS_PER_POLL = 500        # keeps the window responsive while a fast run pours rows in
 PREVIEW_SIZE = 220
-COLUMNS = {"file": ("File", 320), "digit": ("Digit", 60), "confidence": ("Confidence", 90),
+COLUMNS = {"file": ("File", 320), "digit": ("Digit", 70), "confidence": ("Confidence", 110),
            "error": ("Error", 260)}
 
 
@@ -64,6 +64,7 @@ class BatchWindow:
         self.job = BatchJob([self.folder], classifier, recursive=recursive)
         self.rows: list[Row] = []
         self.finished = False
+        self.closed = False
         self.failure: str | None = None
         self.sorted_by: tuple[str, bool] | None = None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -139,6 +140,8 @@ class BatchWindow:
             self._queue.put(("failed", f"Stopped by an unexpected error: {err}"))
 
     def _poll(self) -> None:
+        if self.closed:
+            return
         for _ in range(ROWS_PER_POLL):
             try:
                 kind, value = self._queue.get_nowait()
@@ -239,6 +242,7 @@ class BatchWindow:
 
     def close(self) -> None:
         self.job.cancel()
+        self.closed = True
         self.window.destroy()
 
 

@@ -83,40 +83,42 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help, --version (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     from desktop.batch import missing_paths
+    from desktop.classifier import Classifier, ModelError
     from desktop.results_io import OutputError, ResultWriter
+    from desktop.sort_into import Sorter
 
     missing = missing_paths(args.paths)
     if missing:
         return _usage_error(f"no such file or folder: {', '.join(missing)}")
     writer = ResultWriter(args.out, args.format, args.probabilities, args.multi_digit, args.force)
+    sorter = Sorter(args.sort_into) if args.sort_into else None
     try:
+        writer.check()
+        if sorter:
+            sorter.prepare()
+        classifier = Classifier(args.model)  # before the output file: it takes a moment
         writer.open()
-    except OutputError as err:
+    except (OutputError, ModelError) as err:
         return _usage_error(str(err))
+    except OSError as err:
+        return _usage_error(f"--sort-into {args.sort_into}: {err.strerror or err}")
+    except KeyboardInterrupt:
+        writer.discard()
+        print("Interrupted before any file was read; nothing written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
-        return _run(args, writer)
+        return _run(args, writer, sorter, classifier)
     except OutputError as err:
         return _usage_error(str(err))
     finally:
         writer.discard()  # a no-op after commit(); else no temporary file is left behind
 
 
-def _run(args: argparse.Namespace, writer) -> int:
+def _run(args: argparse.Namespace, writer, sorter, classifier) -> int:
     from desktop.batch import BatchJob
-    from desktop.classifier import Classifier, ModelError
     from desktop.progress import Progress, summary
     from desktop.results_io import OutputError
-    from desktop.sort_into import Sorter
 
-    sorter = Sorter(args.sort_into) if args.sort_into else None
-    try:
-        if sorter:
-            sorter.prepare()
-        classifier = Classifier(args.model)
-    except ModelError as err:
-        return _usage_error(str(err))
-    except OSError as err:
-        return _usage_error(f"--sort-into {args.sort_into}: {err.strerror or err}")
     job = BatchJob(args.paths, classifier, recursive=args.recursive,
                    multi_digit=args.multi_digit, min_confidence=args.min_confidence,
                    exclude=[args.sort_into] if args.sort_into else [], workers=args.jobs)

@@ -3,8 +3,9 @@
 Images already framed the way MNIST was (28x28 grey, a plain background, the digit's longer
 side 19-20 px, its centre of mass within about half a pixel of the centre) need only polarity
 and scaling: the check and the conversion run on a whole batch in a few NumPy calls. Everything
-else takes the app's general preprocessing (`preprocess.image_to_input`), on a copy reduced to a
-working size that still leaves several pixels per stroke of the final 20-pixel digit.
+else takes the app's general preprocessing (`preprocess.find_ink`, `segment.keep_significant`,
+`preprocess.normalize`) on a copy reduced to a working size that still leaves several pixels per
+stroke of the final 20-pixel digit.
 """
 
 from __future__ import annotations
@@ -16,17 +17,19 @@ from desktop.preprocess import (
     CENTRE,
     FAINT,
     INPUT_SIZE,
+    dilate,
     find_ink,
-    image_to_input,
     normalize,
     reduce_to,
     to_float,
 )
+from desktop.segment import INK_THRESHOLD, keep_significant, split_digits
 
-DIGIT_WORK_SIZE = 192      # one digit: ~10x the 20-px box, plenty for the strokes to survive
+DIGIT_WORK_SIZE = 128      # one digit: 6x the 20-px box, plenty for its strokes to survive
 NUMBER_WORK_SIZE = 512     # several digits side by side share the width
 CENTRE_TOLERANCE = 0.6     # MNIST's own centres of mass lie within 0.5 px of (14, 14)
 MIN_BLANK = 0.5            # at least half of a framed image is background
+HALO = 2                   # pixels around strokes whose faint ink still belongs to them
 
 
 def framed_inputs(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -61,15 +64,22 @@ def is_candidate(image: np.ndarray) -> bool:
 
 
 def general_input(image: np.ndarray) -> np.ndarray:
-    """The app's preprocessing for one digit, on a copy reduced to DIGIT_WORK_SIZE."""
-    return image_to_input(reduce_to(to_float(image), DIGIT_WORK_SIZE))
+    """The app's preprocessing for one digit, on a copy reduced to DIGIT_WORK_SIZE, keeping
+    only the ink near its strokes."""
+    ink = keep_significant(find_ink(reduce_to(to_float(image), DIGIT_WORK_SIZE)))
+    return normalize(near_strokes(ink))
+
+
+def near_strokes(ink: np.ndarray) -> np.ndarray:
+    """The ink within a few pixels of a stroke. Faint haze far from any (the edge of a shadow,
+    JPEG noise) would otherwise widen the crop and shrink the digit in its 20-pixel box."""
+    strokes = (ink > INK_THRESHOLD).astype(np.float32)
+    return np.where(dilate(strokes, HALO) > 0, ink, 0.0).astype(np.float32)
 
 
 def number_inputs(image: np.ndarray) -> np.ndarray:
     """(k, 28, 28) inputs of a number's digits, left to right, segmented as the app does
     (k = 0 when there is no ink)."""
-    from desktop.segment import keep_significant, split_digits
-
     ink = keep_significant(find_ink(reduce_to(to_float(image), NUMBER_WORK_SIZE)))
     inputs = [x for x in (normalize(crop) for crop in split_digits(ink)) if x.any()]
     if not inputs:

@@ -41,11 +41,9 @@ def _pil():
         from PIL import Image, ImageOps, UnidentifiedImageError
     except ImportError:  # pragma: no cover - the app's own installs always include Pillow
         raise ImageError("reading image files needs Pillow: pip install pillow") from None
-    if Image.MAX_IMAGE_PIXELS != MAX_PIXELS:  # once: _open refuses these itself, quietly
-        import warnings
-
-        warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
-        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    # _open refuses images over MAX_PIXELS itself: Pillow's own check only warns below twice
+    # its limit, through the process-wide warnings machinery.
+    Image.MAX_IMAGE_PIXELS = None
     return Image, ImageOps, UnidentifiedImageError
 
 
@@ -83,27 +81,25 @@ def _open(source: Any, formats: list[str] | None = None):
         if formats:  # its first bytes said this format, the rest did not follow
             raise ImageError(f"damaged {formats[0]} file: its header cannot be read") from None
         raise ImageError("not an image (unknown or unsupported format)") from None
-    except Image.DecompressionBombError:
-        raise ImageError(f"too many pixels (over {MAX_PIXELS:,}): refused as a "
-                         "possible decompression bomb") from None
     except OSError as err:
         raise ImageError(f"cannot read: {err}") from None
-    if image.size[0] * image.size[1] > MAX_PIXELS:  # Pillow itself only warns below 2x its limit
+    if image.size[0] * image.size[1] > MAX_PIXELS:
         image.close()
-        raise ImageError(f"too many pixels ({image.size[0]}x{image.size[1]}): refused as a "
-                         "possible decompression bomb")
+        raise ImageError(f"too many pixels ({image.size[0]}x{image.size[1]}, over "
+                         f"{MAX_PIXELS:,}): refused as a possible decompression bomb")
     return image
 
 
-def _reduced(image):
-    """Decode large images smaller: JPEG's DCT scaling (draft), else an integer reduce."""
+def _reduced(image, max_side: int = MAX_SIDE):
+    """Decode large images smaller, to under 2 * max_side: JPEG's DCT scaling (draft), else an
+    integer reduce."""
     _Image, ImageOps, _ = _pil()
-    factor = max(image.size) // MAX_SIDE
+    factor = max(image.size) // max_side
     if factor >= 2 and image.format == "JPEG":
         image.draft(image.mode if image.mode in ("L", "RGB") else "RGB",
                     (image.size[0] // factor, image.size[1] // factor))
     image = ImageOps.exif_transpose(image)  # photos from phones are often stored sideways
-    factor = max(image.size) // MAX_SIDE
+    factor = max(image.size) // max_side
     if factor >= 2:
         image = image.reduce(factor)
     return image
@@ -130,10 +126,11 @@ def _as_array(image) -> np.ndarray:
     return np.asarray(image)
 
 
-def load_image(source: str | os.PathLike | bytes | Any,
-               formats: list[str] | None = None) -> np.ndarray:
+def load_image(source: str | os.PathLike | bytes | Any, formats: list[str] | None = None,
+               max_side: int = MAX_SIDE) -> np.ndarray:
     """Pixels of an image file, open binary file, bytes or PIL image as an array (H, W) or
-    (H, W, C). `formats` (Pillow names, e.g. from `sniff`) spares trying the others.
+    (H, W, C), decoded reduced when its longer side is at least twice max_side. `formats`
+    (Pillow names, e.g. from `sniff`) spares trying the others.
 
     Raises ImageError with a one-line reason for anything that cannot be decoded.
     """
@@ -142,7 +139,7 @@ def load_image(source: str | os.PathLike | bytes | Any,
     image = _open(source, formats)
     try:
         image.seek(0)  # first frame of an animated GIF, WebP or multi-page TIFF
-        array = _as_array(_reduced(image))
+        array = _as_array(_reduced(image, max_side))
     except ImageError:
         raise
     except (OSError, ValueError, SyntaxError, EOFError) as err:

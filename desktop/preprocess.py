@@ -16,10 +16,13 @@ INPUT_SIZE = 28
 BOX = 20                    # MNIST digits fit a 20x20 box inside the 28x28 frame
 CENTRE = 14.0               # MNIST's mean centre of mass, in pixel-index coordinates
 STROKE_RATIO = 0.1          # MNIST's stroke width is about a tenth of the digit's box
+MIN_STROKE_RATIO = 0.09     # strokes are drawn at least this thick, relative to the writing,
+MAX_STROKE_RATIO = 0.13     # and at most this: a broader pen blots loops shut
 WORK_SIZE = 512             # images are reduced to at most this before any other work
 NOISE_FLOOR = 0.25          # ink weaker than this fraction of the strongest is paper or noise
 MIN_CONTRAST = 0.08         # below this the image is treated as blank
 FAINT = 0.05                # ink below this does not count when cropping
+SIMPLIFY = 0.25             # stroke points this close to a straight line, in output pixels, go
 
 Point = tuple[float, float]
 Stroke = Sequence[Point]
@@ -69,7 +72,7 @@ def to_float(image: np.ndarray) -> np.ndarray:
         return image.astype(np.float32)
     if np.issubdtype(image.dtype, np.integer):
         return image.astype(np.float32) / np.float32(np.iinfo(image.dtype).max)
-    return np.clip(np.nan_to_num(image.astype(np.float32)), 0.0, 1.0)
+    return np.clip(np.nan_to_num(image), 0.0, 1.0).astype(np.float32)  # clip, then narrow
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -128,34 +131,72 @@ def render_strokes(strokes: Sequence[Stroke], height: int, width: int, thickness
     out_h, out_w = max(1, round(height * scale)), max(1, round(width * scale))
     ink = np.zeros((out_h, out_w), np.float32)
     radius = max(thickness * scale / 2.0, 0.5)
-    for stroke in strokes:
-        points = np.asarray(stroke, np.float32).reshape(-1, 2) * scale
-        if len(points) == 0:
-            continue
-        starts = points if len(points) == 1 else points[:-1]
-        ends = points if len(points) == 1 else points[1:]
-        for start, end in zip(starts, ends, strict=True):
-            _draw_segment(ink, start, end, radius)
+    starts, ends = _pieces(strokes, scale, step=max(1.0, radius))
+    if len(starts):
+        _draw_capsules(ink, starts, ends, radius)
     return ink
 
 
-def _draw_segment(ink: np.ndarray, start: np.ndarray, end: np.ndarray, radius: float) -> None:
-    """Coverage of a capsule (segment widened by radius), anti-aliased, max-blended."""
-    lo = np.floor(np.minimum(start, end) - radius - 1).astype(int)
-    hi = np.ceil(np.maximum(start, end) + radius + 1).astype(int)
-    x0, y0 = max(lo[0], 0), max(lo[1], 0)
-    x1, y1 = min(hi[0], ink.shape[1]), min(hi[1], ink.shape[0])
-    if x0 >= x1 or y0 >= y1:
-        return
-    px = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5
-    py = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5
-    d = end - start
-    length2 = float(d @ d)
-    t = 0.0 if length2 == 0 else np.clip(((px - start[0]) * d[0] + (py - start[1]) * d[1])
-                                         / length2, 0.0, 1.0)
-    dist = np.hypot(px - (start[0] + t * d[0]), py - (start[1] + t * d[1]))
-    coverage = np.clip(radius + 0.5 - dist, 0.0, 1.0)
-    np.maximum(ink[y0:y1, x0:x1], coverage, out=ink[y0:y1, x0:x1])
+def _simplify(points: np.ndarray, tolerance: float = SIMPLIFY) -> np.ndarray:
+    """Ramer-Douglas-Peucker: the points that bend the line by more than tolerance. A pen's
+    motion events come far closer than a stroke needs, and each segment costs drawing work."""
+    if len(points) <= 2:
+        return points
+    start, end = points[0], points[-1]
+    chord = end - start
+    offsets = points[1:-1] - start
+    length = float(np.hypot(chord[0], chord[1]))
+    if length == 0:
+        dist = np.hypot(offsets[:, 0], offsets[:, 1])
+    else:
+        dist = np.abs(chord[0] * offsets[:, 1] - chord[1] * offsets[:, 0]) / length
+    worst = int(dist.argmax()) + 1
+    if dist[worst - 1] <= tolerance:
+        return points[[0, -1]]
+    return np.concatenate([_simplify(points[:worst + 1], tolerance)[:-1],
+                           _simplify(points[worst:], tolerance)])
+
+
+def _pieces(strokes: Sequence[Stroke], scale: float, step: float) -> tuple[np.ndarray, ...]:
+    """Start and end points (n, 2) of the strokes' segments, long ones cut to at most 2*step,
+    so that every piece fits a small square and all are drawn in one batch."""
+    starts, ends = [], []
+    for stroke in strokes:
+        points = _simplify(np.asarray(stroke, np.float32).reshape(-1, 2) * scale)
+        if len(points) == 0:
+            continue
+        if len(points) == 1:  # a dot
+            points = np.repeat(points, 2, axis=0)
+        a, d = points[:-1], np.diff(points, axis=0)
+        parts = np.maximum(1, np.ceil(np.hypot(d[:, 0], d[:, 1]) / (2 * step))).astype(int)
+        segment = np.repeat(np.arange(len(a)), parts)
+        k = np.arange(parts.sum()) - np.repeat(np.cumsum(parts) - parts, parts)
+        starts.append(a[segment] + d[segment] * (k / parts[segment])[:, None])
+        ends.append(a[segment] + d[segment] * ((k + 1) / parts[segment])[:, None])
+    if not starts:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
+    return np.concatenate(starts), np.concatenate(ends)
+
+
+def _draw_capsules(ink: np.ndarray, starts: np.ndarray, ends: np.ndarray, radius: float) -> None:
+    """Coverage of capsules (segments widened by radius), anti-aliased, max-blended: each
+    computed on its own small square of pixels, all squares at once."""
+    side = int(np.ceil(np.abs(ends - starts).max() + 2 * radius + 3))
+    corner = np.floor(np.minimum(starts, ends) - radius - 1).astype(np.int64)  # (n, 2) x, y
+    offsets = np.arange(side)
+    xs = corner[:, 0, None, None] + offsets[None, None, :]          # (n, 1, side)
+    ys = corner[:, 1, None, None] + offsets[None, :, None]          # (n, side, 1)
+    sx, sy = starts[:, 0, None, None], starts[:, 1, None, None]
+    d = ends - starts
+    dx, dy = d[:, 0, None, None], d[:, 1, None, None]
+    length2 = dx * dx + dy * dy
+    t = np.clip(((xs + 0.5 - sx) * dx + (ys + 0.5 - sy) * dy)
+                / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
+    dist = np.hypot(xs + 0.5 - (sx + t * dx), ys + 0.5 - (sy + t * dy))
+    coverage = np.clip(radius + 0.5 - dist, 0.0, 1.0).astype(np.float32)
+    xs, ys = np.broadcast_to(xs, coverage.shape), np.broadcast_to(ys, coverage.shape)
+    inside = (coverage > 0) & (xs >= 0) & (xs < ink.shape[1]) & (ys >= 0) & (ys < ink.shape[0])
+    np.maximum.at(ink, (ys[inside], xs[inside]), coverage[inside])
 
 
 def strokes_extent(strokes: Sequence[Stroke]) -> tuple[float, float, float, float] | None:
@@ -168,6 +209,16 @@ def strokes_extent(strokes: Sequence[Stroke]) -> tuple[float, float, float, floa
     return float(left), float(top), float(right), float(bottom)
 
 
+def model_thickness(strokes: Sequence[Stroke], thickness: float) -> float:
+    """The pen thickness to rasterize with: the user's, kept within MNIST's proportions of the
+    writing's height, so a hairline or a broad pen on small digits reads the same."""
+    extent = strokes_extent(strokes)
+    if extent is None:
+        return thickness
+    height = extent[3] - extent[1]
+    return max(1.0, min(max(thickness, MIN_STROKE_RATIO * height), MAX_STROKE_RATIO * height))
+
+
 def rasterize(strokes: Sequence[Stroke], thickness: float, resolution: int = 112) -> np.ndarray:
     """The ink of strokes, cropped to them and rendered with the longer side near resolution."""
     extent = strokes_extent(strokes)
@@ -176,7 +227,7 @@ def rasterize(strokes: Sequence[Stroke], thickness: float, resolution: int = 112
     left, top, right, bottom = extent
     pad = thickness / 2 + 1
     side = max(right - left, bottom - top) + 2 * pad
-    scale = min(1.0, resolution / side)
+    scale = resolution / side
     shifted = [[(x - left + pad, y - top + pad) for x, y in stroke] for stroke in strokes]
     return render_strokes(shifted, int(bottom - top + 2 * pad) + 1,
                           int(right - left + 2 * pad) + 1, thickness, scale)
@@ -261,4 +312,4 @@ def image_to_input(image: np.ndarray) -> np.ndarray:
 
 def strokes_to_input(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
     """Canvas strokes of one digit → 28x28 model input."""
-    return normalize(rasterize(strokes, thickness))
+    return normalize(rasterize(strokes, model_thickness(strokes, thickness)))

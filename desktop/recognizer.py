@@ -17,7 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from desktop.preprocess import INPUT_SIZE, Stroke, find_ink, normalize, rasterize, strokes_extent
+from desktop.preprocess import (
+    INPUT_SIZE,
+    Stroke,
+    find_ink,
+    model_thickness,
+    normalize,
+    rasterize,
+    strokes_extent,
+)
 from desktop.segment import keep_significant, split_digits
 
 ROW_RESOLUTION = 112  # pixels across the height of the writing when it is rasterized
@@ -50,11 +58,13 @@ def classify_ink(classifier, source: str, ink: np.ndarray,
 
 
 def strokes_ink(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
-    """Strokes rasterized so the writing is about ROW_RESOLUTION high, however many digits."""
+    """Strokes rasterized so the writing is about ROW_RESOLUTION high, however many digits,
+    with a pen no broader than MNIST's relative to the writing."""
     extent = strokes_extent(strokes)
     if extent is None:
         return np.zeros((1, 1), np.float32)
     left, top, right, bottom = extent
+    thickness = model_thickness(strokes, thickness)
     height, width = bottom - top + thickness, right - left + thickness
     resolution = ROW_RESOLUTION * max(1.0, width / height)
     return rasterize(strokes, thickness, round(min(resolution, MAX_RESOLUTION)))

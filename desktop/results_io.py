@@ -89,11 +89,17 @@ class ResultWriter:
             self._stream.write("[")
         return self
 
-    def _open_temp(self) -> IO[str]:
+    def check(self) -> None:
+        """Refuse a folder, or an existing file without force (cheap: before any work)."""
+        if self.to_stdout:
+            return
         if os.path.isdir(self.out):
             raise OutputError(f"{self.out}: is a folder; give a file name for the results")
         if os.path.lexists(self.out) and not self.force:
             raise OutputError(f"{self.out}: already exists; use --force to replace it")
+
+    def _open_temp(self) -> IO[str]:
+        self.check()
         folder, name = os.path.split(os.path.abspath(self.out))
         self._temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
         try:  # 0o666 less the umask, like any new file (mkstemp would make it private)

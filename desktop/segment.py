@@ -15,6 +15,7 @@ import numpy as np
 INK_THRESHOLD = 0.2
 SPECK_FRACTION = 0.02       # a component with < 2 % of the largest one's ink is noise
 MERGE_OVERLAP = 0.5         # merge when x-ranges overlap by half of the narrower one
+FLAT = 0.4                  # a piece under 40 % of another's height is a bar, not a digit
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,15 @@ class Region:
                       self.mass + other.mass)
 
     def overlaps(self, other: Region) -> bool:
-        """Pieces of one digit: mostly the same columns, or one above the other (the bar of
-        a 5 over its body) sharing some columns. Digits side by side share rows instead."""
+        """Pieces of one digit: mostly the same columns; or some columns shared by pieces one
+        above the other, or by a flat piece and a tall one (the bar of a 5 and its body).
+        Digits side by side share rows instead, and are about as tall as each other."""
         shared = min(self.right, other.right) - max(self.left, other.left)
         narrower = min(self.right - self.left, other.right - other.left)
         stacked = min(self.bottom, other.bottom) <= max(self.top, other.top)
-        return shared >= MERGE_OVERLAP * narrower or (stacked and shared > 0)
+        heights = sorted((self.bottom - self.top, other.bottom - other.top))
+        flat = heights[0] < FLAT * heights[1]
+        return shared >= MERGE_OVERLAP * narrower or ((stacked or flat) and shared > 0)
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -48,26 +52,37 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """8-connected component labels (0 = background, 1..n) by row runs and union-find."""
-    labels = np.zeros(mask.shape, np.int32)
-    parent: list[int] = [0]
-    previous: list[tuple[int, int, int]] = []  # (start, end, label) runs of the row above
-    for y, row in enumerate(mask):
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], row.view(np.int8), [0]))))
-        current = []
-        for start, end in zip(edges[::2], edges[1::2], strict=True):
-            label = len(parent)
-            parent.append(label)
-            for p_start, p_end, p_label in previous:
-                if p_start <= end and p_end >= start:  # touching, diagonals included
-                    a, b = _find(parent, p_label), _find(parent, label)
-                    parent[max(a, b)] = min(a, b)
-            labels[y, start:end] = label
-            current.append((start, end, label))
-        previous = current
-    roots = np.array([_find(parent, i) for i in range(len(parent))], np.int32)
+    """8-connected component labels (0 = background, 1..n) by row runs and union-find.
+
+    All runs are found in one NumPy pass; only the runs (not the pixels) are visited in Python,
+    each row's against the row above in one sweep.
+    """
+    mask = np.asarray(mask, bool)
+    height, width = mask.shape
+    edges = np.diff(np.pad(mask.view(np.int8), ((0, 0), (1, 1))), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    ends = np.nonzero(edges == -1)[1]  # exclusive; paired with starts in row-major order
+    parent = list(range(len(starts)))
+    first = np.searchsorted(rows, np.arange(height + 1)).tolist()
+    starts_l, ends_l = starts.tolist(), ends.tolist()
+    for y in range(1, height):
+        i, i_end, j, j_end = first[y - 1], first[y], first[y], first[y + 1]
+        while i < i_end and j < j_end:
+            if starts_l[i] <= ends_l[j] and starts_l[j] <= ends_l[i]:  # touching, diagonals too
+                a, b = _find(parent, i), _find(parent, j)
+                parent[max(a, b)] = min(a, b)
+            if ends_l[i] < ends_l[j]:
+                i += 1
+            else:
+                j += 1
+    roots = np.array([_find(parent, i) for i in range(len(parent))], np.int64)
     unique, compact = np.unique(roots, return_inverse=True)
-    return compact.astype(np.int32)[labels], len(unique) - 1
+    lengths = ends - starts
+    run_of_pixel = np.repeat(np.arange(len(starts)), lengths)
+    offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    labels = np.zeros(height * width, np.int32)
+    labels[np.repeat(rows * width + starts, lengths) + offset] = compact[run_of_pixel] + 1
+    return labels.reshape(height, width), len(unique)
 
 
 def components(ink: np.ndarray) -> tuple[np.ndarray, list[Region]]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 SURE_CONFIDENCE = 0.6   # below this the top probability is not trusted
-SURE_MARGIN = 0.2       # nor when the runner-up is this close
+SURE_MARGIN = 0.3       # nor when the runner-up is closer than this
 UNSURE_MARK = "?"
 
 

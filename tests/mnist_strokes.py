@@ -7,8 +7,6 @@ as a person would draw the digit there.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 
 from desktop.preprocess import ink_box, resize
@@ -131,16 +129,6 @@ def place(strokes: list[list[Point]], box: tuple[float, float, float, float],
     y0 = margin + where[1] * max(0.0, canvas[1] - height - 2 * margin)
     return [[(round(x0 + (x - left) * scale), round(y0 + (y - top) * scale)) for x, y in line]
             for line in strokes]
-
-
-def densify(line: list[tuple[int, int]], step: float) -> list[tuple[int, int]]:
-    """Extra points so neighbours are at most step apart, as a pen's motion events would be."""
-    out = line[:1]
-    for (x0, y0), (x1, y1) in pairwise(line):
-        n = max(1, int(np.ceil(np.hypot(x1 - x0, y1 - y0) / step)))
-        out += [(round(x0 + (x1 - x0) * k / n), round(y0 + (y1 - y0) * k / n))
-                for k in range(1, n + 1)]
-    return out
 
 
 def random_placements(count: int, canvas: tuple[int, int], seed: int,

@@ -1,0 +1,65 @@
+"""Smoke test of a built executable, for the release workflow: `--version`, then `classify` on
+PNGs of hand-drawn digits (tests/data/hand_digits.json rendered with Pillow), each read right.
+
+    python build/smoke_test.py dist/DigitRecognizer            # or any command, e.g.
+    python build/smoke_test.py .venv/bin/python -m desktop
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+DIGITS = "048"
+SCALE, MARGIN, PEN = 2, 30, 14  # the 60x100 box drawn at 120x200 px with a 14 px pen
+
+
+def render(strokes: list, path: Path) -> None:
+    """Dark strokes on white paper, as a scanned or photographed digit."""
+    size = (60 * SCALE + 2 * MARGIN, 100 * SCALE + 2 * MARGIN)
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    for stroke in strokes:
+        points = [(MARGIN + x * SCALE, MARGIN + y * SCALE) for x, y in stroke]
+        draw.line(points, fill=20, width=PEN, joint="curve")
+        for x, y in points[:1] + points[-1:]:
+            draw.ellipse((x - PEN / 2, y - PEN / 2, x + PEN / 2, y + PEN / 2), fill=20)
+    image.save(path)
+
+
+def run(command: list[str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)}: exit {done.returncode}\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def main(command: list[str]) -> int:
+    version = run([*command, "--version"]).strip()
+    if not version.startswith("Digit Recognizer "):
+        sys.exit(f"--version printed {version!r}")
+    hand = json.loads((ROOT / "tests" / "data" / "hand_digits.json").read_text())["digits"]
+    with tempfile.TemporaryDirectory() as folder:
+        for digit in DIGITS:
+            render(hand[digit], Path(folder) / f"{digit}.png")
+        rows = list(csv.DictReader(io.StringIO(run([*command, "classify", "--quiet", folder]))))
+    read = {Path(row["path"]).stem: row["digit"] for row in rows}
+    expected = {digit: digit for digit in DIGITS}
+    if read != expected:
+        sys.exit(f"classify read {read}, expected {expected}")
+    print(f"{version}: --version and classify of {len(rows)} PNGs ok")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1:]))

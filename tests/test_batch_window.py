@@ -1,0 +1,128 @@
+"""File > Classify folder…: the real window under Xvfb, the real engine and model."""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+import tkinter as tk
+
+import pytest
+from image_cases import paper, pick_digits
+
+from desktop.batch import Row
+from desktop.batch_window import BatchWindow, sort_rows
+
+pytestmark = pytest.mark.gui
+
+
+def pump(root: tk.Misc, until, timeout: float = 60.0) -> None:
+    """Run Tk's event loop until the condition holds."""
+    deadline = time.monotonic() + timeout
+    while not until():
+        assert time.monotonic() < deadline, "timed out waiting for the window"
+        root.update()
+        time.sleep(0.005)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, mnist, classifier):
+    digits = pick_digits(mnist, classifier)
+    path = tmp_path_factory.mktemp("window")
+    for digit in (3, 0, 8, 5):
+        paper(digits[digit]).save(path / f"digit {digit}.png")
+    (path / "sub").mkdir()
+    paper(digits[9]).save(path / "sub" / "nine.png")
+    (path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    return path
+
+
+@pytest.fixture
+def root(xvfb_display):
+    root = tk.Tk()
+    root.withdraw()
+    yield root
+    root.destroy()
+
+
+@pytest.fixture
+def finished(root, folder, classifier) -> BatchWindow:
+    window = BatchWindow(root, classifier, folder)
+    pump(root, lambda: window.finished)
+    return window
+
+
+def test_the_table_shows_one_row_per_file(finished):
+    assert finished.table() == [
+        ("broken.png", "", "", "damaged PNG file: its header cannot be read"),
+        ("digit 0.png", "0", finished.table()[1][2], ""),
+        ("digit 3.png", "3", finished.table()[2][2], ""),
+        ("digit 5.png", "5", finished.table()[3][2], ""),
+        ("digit 8.png", "8", finished.table()[4][2], ""),
+        (os.path.join("sub", "nine.png"), "9", finished.table()[5][2], ""),
+    ]
+    assert all(row[2].endswith("%") for row in finished.table()[1:])
+    assert str(finished.save_button.cget("state")) == "normal"
+    assert str(finished.cancel_button.cget("state")) == "disabled"
+    assert "1 failed" in finished.status.cget("text")
+
+
+def test_clicking_a_heading_sorts_and_a_second_click_reverses(finished):
+    def click(column: str) -> None:
+        finished.tree.tk.call(finished.tree.heading(column, "command"))
+
+    click("digit")
+    assert [r[1] for r in finished.table()] == ["0", "3", "5", "8", "9", ""]
+    click("digit")
+    assert [r[1] for r in finished.table()] == ["9", "8", "5", "3", "0", ""]
+    assert finished.tree.heading("digit", "text").endswith("▼")
+    click("confidence")
+    shown = [float(r[2].rstrip("%")) for r in finished.table()[:-1]]
+    assert shown == sorted(shown) and finished.table()[-1][0] == "broken.png"
+
+
+def test_selecting_a_row_previews_its_file(finished):
+    finished.tree.selection_set("1")  # digit 0.png
+    finished.window.update()
+    assert finished._preview is not None
+    assert finished._preview.width() <= 220 and finished._preview.height() <= 220
+    assert "PNG 112x112" in finished.preview_caption.cget("text")
+    finished.tree.selection_set("0")  # the broken file
+    finished.window.update()
+    assert finished.preview.cget("text") == "No preview"
+
+
+def test_save_results_as_csv_in_the_order_shown(finished, tmp_path):
+    finished.tree.tk.call(finished.tree.heading("digit", "command"))
+    finished.save_csv(tmp_path / "results.csv")
+    with open(tmp_path / "results.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["digit"] for r in rows] == ["0", "3", "5", "8", "9", ""]
+    assert rows[-1]["error"].startswith("damaged PNG")
+
+
+def test_cancel_stops_the_run(root, folder, classifier, tmp_path):
+    for i in range(300):
+        os.link(folder / "digit 3.png", tmp_path / f"{i:03d}.png")
+    window = BatchWindow(root, classifier, tmp_path)
+    window.cancel_button.invoke()
+    pump(root, lambda: window.finished)
+    assert window.job.cancelled
+    assert len(window.rows) < 300
+    assert window.status.cget("text").startswith("Interrupted after")
+    window.close()
+
+
+def test_sort_rows_keeps_empty_values_last():
+    rows = [Row("a", "a", "", None, "bad"), Row("b", "b", "7", 0.9), Row("c", "c", "1", 0.5)]
+    assert [r.path for r in sort_rows(rows, "digit")] == ["c", "b", "a"]
+    assert [r.path for r in sort_rows(rows, "digit", descending=True)] == ["b", "c", "a"]
+    assert [r.path for r in sort_rows(rows, "error")] == ["a", "b", "c"]
+
+
+def test_closing_while_running_stops_the_run(root, folder, classifier):
+    window = BatchWindow(root, classifier, folder)
+    window.close()
+    assert window.job.cancelled
+    window._thread.join(timeout=30)
+    assert not window._thread.is_alive()

@@ -1,0 +1,143 @@
+"""Properties of preprocessing (hypothesis): the same drawing gives nearly the same 28x28 at
+any size, position and pen thickness; no input, however odd, makes it crash."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from app_driver import hand_digits
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
+
+from desktop.preprocess import (
+    BOX,
+    CENTRE,
+    find_ink,
+    image_to_input,
+    ink_box,
+    model_thickness,
+    normalize,
+    rasterize,
+    resize,
+    strokes_to_input,
+)
+
+HAND = hand_digits()
+NEARLY = 0.08  # mean absolute difference of two 28x28 inputs that look the same
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def moved(strokes, scale: float, dx: float, dy: float):
+    return [[(dx + x * scale, dy + y * scale) for x, y in stroke] for stroke in strokes]
+
+
+def reference(digit: str) -> np.ndarray:
+    return strokes_to_input(moved(HAND[digit], 2.0, 0, 0), 20)
+
+
+def centre_of_mass(image: np.ndarray) -> np.ndarray:
+    ys, xs = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    return np.array([(ys * image).sum(), (xs * image).sum()]) / image.sum()
+
+
+def check_input(x: np.ndarray) -> None:
+    assert x.shape == (28, 28) and x.dtype == np.float32
+    assert np.isfinite(x).all() and x.min() >= 0.0 and x.max() <= 1.0
+
+
+@SETTINGS
+@given(digit=st.sampled_from(sorted(HAND)), scale=st.floats(0.3, 8.0),
+       dx=st.floats(-1000, 3000), dy=st.floats(-1000, 3000), pen=st.floats(0.01, 0.4))
+def test_same_strokes_at_any_size_position_and_thickness_look_the_same(digit, scale, dx, dy,
+                                                                       pen):
+    thickness = pen * 100 * scale  # relative to the digit's height of 100 units
+    x = strokes_to_input(moved(HAND[digit], scale, dx, dy), thickness)
+    check_input(x)
+    assert np.abs(x - reference(digit)).mean() < NEARLY
+    assert np.abs(centre_of_mass(x) - centre_of_mass(reference(digit))).max() < 1.0
+
+
+@pytest.mark.parametrize("digit", sorted(HAND))
+def test_strokes_are_framed_the_mnist_way(digit):
+    x = reference(digit)
+    top, bottom, left, right = ink_box(x, 0.05)
+    assert max(bottom - top, right - left) in (BOX, BOX + 1)
+    assert np.abs(centre_of_mass(x) - CENTRE).max() <= 0.75
+
+
+@pytest.mark.parametrize(("pen", "drawn"), [(40, 13.0), (11, 11.0), (2, 9.0)])
+def test_the_pen_is_kept_within_mnist_proportions_of_the_writing(pen, drawn):
+    strokes = moved(HAND["0"], 1.0, 0, 0)  # 100 px high
+    assert model_thickness(strokes, pen) == pytest.approx(drawn)
+
+
+@SETTINGS
+@given(digit=st.sampled_from(sorted(HAND)), light_paper=st.booleans(),
+       scale=st.integers(1, 12), pad=st.integers(0, 40), paper=st.floats(0.0, 0.3))
+def test_a_picture_reads_the_same_in_either_polarity_size_and_tint(digit, light_paper, scale,
+                                                                   pad, paper):
+    ink = rasterize(moved(HAND[digit], 1.0, 0, 0), 12)
+    ink = np.pad(np.kron(ink, np.ones((scale, scale), np.float32)), pad) if scale < 4 \
+        else np.pad(resize(ink, ink.shape[0] * scale // 2, ink.shape[1] * scale // 2), pad)
+    picture = 1.0 - paper - (1.0 - paper) * ink if light_paper else paper + (1 - paper) * ink
+    x = image_to_input((picture * 255).astype(np.uint8))
+    check_input(x)
+    assert np.abs(x - normalize(ink)).mean() < NEARLY
+
+
+@SETTINGS
+@given(arrays(st.sampled_from([np.uint8, np.uint16, np.float32, np.float64, np.bool_]),
+              array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=64)))
+def test_any_grey_image_gives_a_valid_input(image):
+    check_input(image_to_input(image))
+
+
+@SETTINGS
+@given(arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40),
+                                  st.sampled_from([1, 2, 3, 4]))))
+def test_any_colour_or_transparent_image_gives_a_valid_input(image):
+    check_input(image_to_input(image))
+
+
+@pytest.mark.parametrize("image", [
+    np.zeros((28, 28), np.uint8),                      # blank
+    np.full((50, 50), 255, np.uint8),                  # all paper
+    np.zeros((1, 1), np.uint8),                        # one pixel
+    np.ones((1, 1), np.float32),
+    np.eye(1, 300, dtype=np.float32),                  # one-pixel line
+    np.full((6000, 4000), 255, np.uint8),              # huge and blank
+    np.pad(np.zeros((3000, 20), np.uint8), 40, constant_values=255),  # huge sliver of ink
+    np.array([[np.nan, np.inf], [-np.inf, 0.5]]),      # not even numbers
+], ids=["blank", "paper", "pixel", "ink-pixel", "line", "huge", "sliver", "nan"])
+def test_odd_images_do_not_crash(image):
+    check_input(image_to_input(image))
+
+
+def test_a_blank_picture_has_no_ink():
+    assert not find_ink(np.full((40, 40), 200, np.uint8)).any()
+    assert not image_to_input(np.full((40, 40), 200, np.uint8)).any()
+
+
+@pytest.mark.parametrize("strokes", [
+    [], [[]], [[(5, 5)]], [[(5, 5), (5, 5)]], [[(0, 0), (1e5, 0)]], [[(0, 0), (0, 0.01)]],
+], ids=["none", "empty", "dot", "same-point", "huge", "tiny"])
+@pytest.mark.parametrize("thickness", [0.1, 1, 20, 500])
+def test_odd_strokes_do_not_crash(strokes, thickness):
+    check_input(strokes_to_input(strokes, thickness))
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4)), max_size=6),
+                max_size=4), st.floats(0.5, 100))
+def test_random_strokes_give_a_valid_input(strokes, thickness):
+    check_input(strokes_to_input(strokes, thickness))
+
+
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(1, 80), st.integers(1, 80),
+       st.floats(0, 1))
+def test_resizing_a_flat_image_keeps_it_flat(h, w, new_h, new_w, level):
+    out = resize(np.full((h, w), level, np.float32), new_h, new_w)
+    assert out.shape == (new_h, new_w)
+    assert np.allclose(out, level, atol=1e-5)

@@ -1,0 +1,144 @@
+"""Properties of segmentation (hypothesis): digits side by side come apart in reading order,
+pieces of one digit stay together, and no ink map makes it crash."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from app_driver import hand_digits
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from desktop.preprocess import rasterize
+from desktop.segment import (
+    Region,
+    components,
+    group_digits,
+    keep_significant,
+    label_components,
+    split_digits,
+)
+
+HAND = hand_digits()
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def digit_ink(digit: str, height: int = 60) -> np.ndarray:
+    return rasterize(HAND[digit], 12, height)
+
+
+def side_by_side(inks: list[np.ndarray], gaps: list[int], lifts: list[int]) -> np.ndarray:
+    """Digit inks in a row, gaps between them, each lifted by some pixels."""
+    height = max(i.shape[0] for i in inks) + max(lifts) + 2
+    width = sum(i.shape[1] for i in inks) + sum(gaps) + 4
+    row = np.zeros((height, width), np.float32)
+    x = 2
+    for ink, gap, lift in zip(inks, [*gaps, 0], lifts, strict=True):
+        row[1 + lift:1 + lift + ink.shape[0], x:x + ink.shape[1]] = ink
+        x += ink.shape[1] + gap
+    return row
+
+
+def flood_count(mask: np.ndarray) -> int:
+    """8-connected components, the slow obvious way."""
+    seen = np.zeros_like(mask, bool)
+    count = 0
+    for start in zip(*np.nonzero(mask), strict=True):
+        if seen[start]:
+            continue
+        count += 1
+        stack = [start]
+        seen[start] = True
+        while stack:
+            y, x = stack.pop()
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    q = (y + dy, x + dx)
+                    if 0 <= q[0] < mask.shape[0] and 0 <= q[1] < mask.shape[1] \
+                            and mask[q] and not seen[q]:
+                        seen[q] = True
+                        stack.append(q)
+    return count
+
+
+@SETTINGS
+@given(st.data())
+def test_digits_side_by_side_come_apart_in_reading_order(data):
+    text = data.draw(st.text("0123456789", min_size=1, max_size=5))
+    gaps = data.draw(st.lists(st.integers(3, 40), min_size=len(text) - 1,
+                              max_size=len(text) - 1))
+    lifts = data.draw(st.lists(st.integers(0, 15), min_size=len(text), max_size=len(text)))
+    inks = [digit_ink(d) for d in text]
+    pieces = split_digits(side_by_side(inks, gaps, lifts))
+    assert len(pieces) == len(text)
+    for piece, ink in zip(pieces, inks, strict=True):  # each piece is its digit, whole
+        assert piece.sum() == pytest.approx(ink.sum(), rel=0.01)  # less its faint rim
+
+
+@SETTINGS
+@given(gap=st.integers(12, 30), shift=st.integers(-10, 10))
+def test_the_lifted_bar_of_a_5_stays_with_its_body(gap, shift):
+    body, bar = HAND["5"]
+    lifted = [(x + shift, y - gap) for x, y in bar]
+    ink = rasterize([body, lifted], 8, 112)
+    _, regions = components(ink)
+    assert len(regions) == 2  # really drawn apart
+    assert len(split_digits(ink)) == 1
+
+
+@SETTINGS
+@given(arrays(np.bool_, st.tuples(st.integers(1, 24), st.integers(1, 24))))
+def test_components_match_a_plain_flood_fill(mask):
+    labels, count = label_components(mask)
+    assert count == flood_count(mask)
+    assert ((labels > 0) == mask).all()
+
+
+@SETTINGS
+@given(arrays(np.float32, st.tuples(st.integers(1, 60), st.integers(1, 60)),
+              elements=st.floats(0, 1, width=32)))
+def test_any_ink_map_splits_without_crashing_and_without_inventing_ink(ink):
+    pieces = split_digits(ink)
+    assert sum(float(p.sum()) for p in pieces) <= float(ink.sum()) + 1e-3
+    assert all(p.ndim == 2 and p.size > 0 for p in pieces)
+    cleaned = keep_significant(ink)
+    assert cleaned.shape == ink.shape and (cleaned <= ink).all()
+
+
+@pytest.mark.parametrize("ink", [
+    np.zeros((1, 1), np.float32), np.ones((1, 1), np.float32), np.ones((50, 80), np.float32),
+    np.zeros((300, 300), np.float32)], ids=["blank-pixel", "ink-pixel", "all-ink", "blank"])
+def test_odd_ink_maps(ink):
+    pieces = split_digits(ink)
+    assert len(pieces) == (1 if ink.any() else 0)
+
+
+def test_specks_are_not_digits():
+    ink = side_by_side([digit_ink("7")], [], [0])
+    ink[2, -2] = 1.0  # a speck of dust beside the digit
+    assert len(split_digits(ink)) == 1
+    assert keep_significant(ink)[2, -2] == 0.0
+
+
+@given(st.tuples(*[st.integers(0, 50)] * 4), st.tuples(*[st.integers(0, 50)] * 4))
+def test_overlap_is_symmetric(a, b):
+    first = Region(min(a[0], a[1]), max(a[0], a[1]) + 1, min(a[2], a[3]), max(a[2], a[3]) + 1, 1)
+    second = Region(min(b[0], b[1]), max(b[0], b[1]) + 1, min(b[2], b[3]), max(b[2], b[3]) + 1, 1)
+    assert first.overlaps(second) == second.overlaps(first)
+
+
+def test_group_digits_orders_left_to_right():
+    regions = [Region(0, 10, 40, 50, 5.0), Region(0, 10, 0, 10, 5.0), Region(0, 10, 20, 30, 5.0)]
+    assert [r.left for r in group_digits(regions)] == [0, 20, 40]
+
+
+@pytest.mark.parametrize(("bar", "merged"), [
+    (Region(0, 20, 100, 190, 1.0), True),    # flat, sharing a few columns, rows overlapping
+    (Region(0, 20, 130, 190, 1.0), False),   # flat, but beside the body: a separate mark
+    (Region(0, 90, 100, 190, 1.0), False),   # as tall as the body: the next digit
+])
+def test_a_flat_piece_sharing_columns_with_a_tall_one_is_part_of_it(bar, merged):
+    body = Region(10, 110, 0, 115, 1.0)
+    assert body.overlaps(bar) == merged

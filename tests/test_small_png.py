@@ -1,0 +1,58 @@
+"""The small-PNG reader: the same pixels as Pillow, or None when it is not its kind of file."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from desktop.small_png import decode
+
+
+def png(image: Image.Image, **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", **options)
+    return out.getvalue()
+
+
+def test_same_pixels_as_pillow_for_mnist_digits(mnist):
+    """Pillow picks a filter per row (none, sub, up, average, Paeth): all must come out right."""
+    for digit in mnist.x_test[:300]:
+        assert np.array_equal(decode(png(Image.fromarray(digit))), digit)
+
+
+def test_several_idat_chunks_are_joined():
+    pixels = np.random.default_rng(1).integers(0, 256, (40, 40), dtype=np.uint8)
+    data = png(Image.fromarray(pixels))
+    head, chunk_end = data[:33], data.index(b"IEND") - 4
+    body = data[33:chunk_end]  # one IDAT chunk: length, type, data, crc
+    length = int.from_bytes(body[:4], "big")
+    payload = body[8:8 + length]
+
+    def chunk(part: bytes) -> bytes:
+        import zlib
+        return (len(part).to_bytes(4, "big") + b"IDAT" + part
+                + zlib.crc32(b"IDAT" + part).to_bytes(4, "big"))
+
+    split = head + chunk(payload[:50]) + chunk(payload[50:]) + data[chunk_end:]
+    assert np.array_equal(decode(split), pixels)
+
+
+def interlaced(data: bytes) -> bytes:
+    """The same file with the header's interlace flag set (Pillow does not write Adam7)."""
+    return data[:28] + b"\x01" + data[29:]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: png(Image.new("RGB", (28, 28))),
+    lambda: png(Image.new("I;16", (28, 28))),
+    lambda: png(Image.new("L", (65, 28))),
+    lambda: interlaced(png(Image.new("L", (28, 28)))),
+    lambda: png(Image.new("L", (28, 28)))[:60],
+    lambda: b"GIF89a" + bytes(40),
+    lambda: b"",
+])
+def test_anything_else_is_left_to_pillow(make):
+    assert decode(make()) is None
