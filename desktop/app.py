@@ -1,6 +1,7 @@
 """The window. It only wires Tk events to the logic modules:
 strokes (the drawing) → recognizer.Worker (off the Tk thread) → view_model (what to show) →
-widgets, and events (the --log-events JSON lines)."""
+widgets; teach (the drawing as a labelled sample), model_choice (which model runs) and events
+(the --log-events JSON lines)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 from tkinter import font as tkfont
 
-from desktop import about, pictures, recognizer, view_model
+from desktop import about, model_choice, pictures, recognizer, teach, view_model
 from desktop.classifier import Classifier, ModelError
-from desktop.events import EventLog, cleared_event, prediction_event, ready_event
+from desktop.events import EventLog, cleared_event, prediction_event, ready_event, sample_event
 from desktop.imagefile import ImageError
+from desktop.samples import count_samples
+from desktop.settings import chosen_model, remember_model
 from desktop.strokes import Drawing, default_brush
+from desktop.userdirs import default_models_dir, default_samples_dir
 
 TITLE = "Digit Recognizer"
 CANVAS_MIN = 280           # pixels at 96 dpi; more on HiDPI screens
@@ -29,6 +33,7 @@ INK, PAPER = "#141414", "#ffffff"
 BAR, BAR_TOP, BAR_UNSURE = "#9db4d3", "#2563eb", "#d97706"
 IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"),
                ("All files", "*")]
+MODEL_TYPES = [("ONNX models", "*.onnx"), ("All files", "*")]
 
 
 def make_root() -> tk.Tk:
@@ -91,25 +96,37 @@ class BarChart:
 class App:
     """The main window: canvas, answer panel, menus and keys."""
 
-    def __init__(self, root: tk.Tk, model_path: str | None = None, log: EventLog | None = None):
+    def __init__(self, root: tk.Tk, model_path: str | None = None, log: EventLog | None = None,
+                 samples_dir: str | Path | None = None, settings_file: Path | None = None):
         self.root = root
         self.log = log or EventLog(None)
         self.exit_code = 0
+        self.settings_file = settings_file  # None: the user's own
+        self.samples_dir = Path(samples_dir or default_samples_dir()).expanduser().absolute()
+        choice = model_choice.startup_model(model_path, chosen_model(settings_file))
+        self._startup_source = choice.source
         # The model loads on the worker thread while Tk builds the window.
-        self.worker = recognizer.Worker(lambda: Classifier(model_path), (ModelError, ImageError))
+        self.worker = self._start_worker(choice.path)
         self.classifier: Classifier | None = None
+        self._next_worker: recognizer.Worker | None = None  # a model being switched to
+        self._next_model: Path | None = None
+        self._notice = ""                # shown instead of the model's status once it loads
+        self._last_request: tuple = ()   # the latest _submit arguments, to repeat on a switch
         self.drawing = Drawing()
         self.stroke_items: list[int] = []
         self.reading: recognizer.Reading | None = None
         self.selected: int | None = None
         self._tag = 0                    # id of the latest request; older results are stale
         self._pending = False            # a result for the latest request is due
+        self._pending_source = "canvas"
+        self._failure_title = ""
         self._polling = False
         self._submitted_version = -1
         self._preview_due = False
         self._photos: list[tk.PhotoImage] = []
         self._picture_photo: tk.PhotoImage | None = None
         self._picture: object = None
+        self.about_window: tk.Toplevel | None = None
         self.scale = ui_scale(root)
         self._build()
 
@@ -148,9 +165,10 @@ class App:
         self.canvas.grid(row=0, column=0, sticky="nsew")
         self._build_toolbar(main)
         self._build_panel(main)
+        # width=1: a long message is cut at the window's edge instead of widening the window
         self.status = ttk.Label(main, text="Loading the model…", font=self.fonts["small"],
-                                foreground="#555555")
-        self.status.grid(row=2, column=0, columnspan=2, sticky="w", pady=(self._px(6), 0))
+                                foreground="#555555", width=1)
+        self.status.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(self._px(6), 0))
         self._bind()
         self._show_answer(view_model.empty_answer())
         root.update_idletasks()
@@ -166,6 +184,10 @@ class App:
         files.add_separator()
         files.add_command(label="Quit", accelerator="Ctrl+Q", command=self.close)
         menubar.add_cascade(label="File", menu=files)
+        models = tk.Menu(menubar, tearoff=False)
+        models.add_command(label="Open model…", command=self.ask_model)
+        models.add_command(label="Use bundled model", command=self.use_bundled_model)
+        menubar.add_cascade(label="Model", menu=models)
         helps = tk.Menu(menubar, tearoff=False)
         helps.add_command(label="About Digit Recognizer", command=self.show_about)
         menubar.add_cascade(label="Help", menu=helps)
@@ -210,6 +232,33 @@ class App:
         self.seen = ttk.Frame(panel, width=width, height=self._px(SEEN_HEIGHT))
         self.seen.grid(row=5, column=0, sticky="nw", pady=(self._px(4), 0))
         self.seen.grid_propagate(False)
+        self._build_teach(panel, row=6)
+
+    def _build_teach(self, panel: ttk.Frame, row: int) -> None:
+        """The "It's a..." row: ten digit buttons that save the drawing as a labelled sample,
+        each with its count of samples, and the folder they go to."""
+        ttk.Label(panel, text="It's a…", font=self.fonts["heading"]).grid(
+            row=row, column=0, sticky="w", pady=(self._px(8), 0))
+        ttk.Style(self.root).configure("Digit.TButton", padding=(0, self._px(2)))
+        row_frame = ttk.Frame(panel)
+        row_frame.grid(row=row + 1, column=0, sticky="ew", pady=(self._px(2), 0))
+        self.digit_buttons: list[ttk.Button] = []
+        self.count_labels: list[ttk.Label] = []
+        for digit in range(10):
+            row_frame.columnconfigure(digit, weight=1, uniform="digit")
+            button = ttk.Button(row_frame, text=str(digit), width=2, style="Digit.TButton",
+                                command=lambda d=digit: self.save_sample(d))
+            button.grid(row=0, column=digit, sticky="ew", padx=1)
+            count = ttk.Label(row_frame, text="", font=self.fonts["small"],
+                              foreground="#555555", anchor="center")
+            count.grid(row=1, column=digit, sticky="ew")
+            self.digit_buttons.append(button)
+            self.count_labels.append(count)
+        self.samples_label = ttk.Label(panel, text="", font=self.fonts["small"],
+                                       foreground="#555555", wraplength=self._px(PANEL_WIDTH))
+        self.samples_label.grid(row=row + 2, column=0, sticky="w", pady=(self._px(2), 0))
+        self._show_counts()
+        self._enable_teach()
 
     def _bind(self) -> None:
         canvas, root = self.canvas, self.root
@@ -225,6 +274,9 @@ class App:
             undo_keys.append("<Command-z>")
         for key in undo_keys:
             root.bind(key, lambda _e: self.undo())
+        for digit in range(10):
+            for key in (f"<Key-{digit}>", f"<KP_{digit}>"):
+                root.bind(key, lambda _e, d=digit: self.save_sample(d))
         root.bind("<Control-o>", lambda _e: self.ask_image())
         root.bind("<Control-q>", lambda _e: self.close())
         root.protocol("WM_DELETE_WINDOW", self.close)
@@ -234,8 +286,11 @@ class App:
     def _pen_down(self, event: tk.Event) -> None:
         if self._picture is not None:
             self.clear()
+        elif self._pending and self._pending_source == "file":
+            self._forget_pending()  # drawing now: the image still being read is not wanted
         x, y = self.canvas.canvasx(event.x), self.canvas.canvasy(event.y)
         self.drawing.begin(x, y)
+        self._enable_teach()
         width = self.brush.get()
         self.stroke_items.append(self.canvas.create_line(
             x, y, x + 0.01, y, width=width, fill=INK, capstyle="round", joinstyle="round",
@@ -276,14 +331,15 @@ class App:
     def predict(self) -> None:
         """Read the drawing (on the worker thread); an empty canvas shows no digit."""
         if self._picture is not None and self.reading is not None:
-            self._show_reading(self.reading)
+            self._show_reading(self.reading, log=True)
             return
         if self.drawing.is_empty:
             self._show_answer(view_model.empty_answer())
             return
         strokes, thickness = self.drawing.snapshot(), self.brush.get()
         self._submitted_version = self.drawing.version
-        self._submit(lambda classifier: recognizer.read_strokes(strokes, thickness, classifier))
+        self._submit(lambda classifier: recognizer.read_strokes(strokes, thickness, classifier),
+                     "canvas")
 
     def clear(self) -> None:
         self.drawing.clear()
@@ -293,6 +349,7 @@ class App:
         self._forget_pending()
         self.reading = None
         self._show_answer(view_model.empty_answer())
+        self._enable_teach()
         self.log.write(cleared_event())
 
     def undo(self) -> None:
@@ -314,8 +371,73 @@ class App:
         """Decode and read an image file on the worker thread, then show it with the result."""
         path = str(path)
         self.status.configure(text=f"Reading {Path(path).name}…")
-        self._submit(lambda classifier: recognizer.read_image_file(path, classifier),
+        self._submit(lambda classifier: recognizer.read_image_file(path, classifier), "file",
                      failure_title=f"Cannot open {Path(path).name}")
+
+    def save_sample(self, digit: int) -> None:
+        """It's a `digit`: save the drawing as a labelled sample, then clear for the next."""
+        if self.drawing.is_empty:
+            self.status.configure(text=f"Draw a digit first, then press {digit} to save it.")
+            return
+        try:
+            path = teach.save_drawing(self.samples_dir, digit, self.drawing.snapshot(),
+                                      self.brush.get())
+        except teach.NotOneDigit as err:
+            self.status.configure(text=f"Not saved: {err}.")
+            return
+        except teach.SampleError as err:
+            self.status.configure(text=f"Not saved: {err}.")
+            messagebox.showerror("Cannot save the sample", str(err), parent=self.root)
+            return
+        self.log.write(sample_event(digit, path))
+        self.clear()
+        counts = self._show_counts()
+        self.status.configure(text=f"Saved as a {digit}: {counts[digit]} of {digit} so far. "
+                                   "Draw the next one.")
+
+    def _show_counts(self) -> dict[int, int]:
+        counts = count_samples(self.samples_dir)
+        for digit, label in enumerate(self.count_labels):
+            label.configure(text=str(counts[digit]))
+        total = sum(counts.values())
+        self.samples_label.configure(
+            text=f"{total} {'sample' if total == 1 else 'samples'} in {self.samples_dir}")
+        return counts
+
+    def _enable_teach(self) -> None:
+        """The digit buttons work only when there is a drawing to label."""
+        state = ["disabled"] if self.drawing.is_empty else ["!disabled"]
+        for button in self.digit_buttons:
+            button.state(state)
+
+    def ask_model(self) -> None:
+        """Model > Open model…: a file dialog, starting in the folder fine-tuned models go to."""
+        folder = default_models_dir()
+        path = filedialog.askopenfilename(parent=self.root, title="Open a digit model",
+                                          filetypes=MODEL_TYPES,
+                                          initialdir=str(folder) if folder.is_dir() else None)
+        if path:
+            self.open_model(path)
+
+    def use_bundled_model(self) -> None:
+        self.open_model(None)
+
+    def open_model(self, path: str | Path | None) -> None:
+        """Load another model (None: the bundled one) on a worker of its own; it takes over once
+        loaded and is remembered. One that fails to load leaves the current model in use."""
+        if self.classifier is None:
+            messagebox.showinfo(TITLE, "The model is still loading; try again in a moment.",
+                                parent=self.root)
+            return
+        if self._next_worker is not None:
+            self._next_worker.close(timeout=0)
+        self._next_model = None if model_choice.is_bundled(path) else Path(path)
+        self._next_worker = self._start_worker(self._next_model)
+        self.status.configure(text=f"Loading {model_choice.display_name(self._next_model)}…")
+        self._keep_polling()
+
+    def _start_worker(self, model_path: Path | None) -> recognizer.Worker:
+        return recognizer.Worker(lambda: Classifier(model_path), (ModelError, ImageError))
 
     def _classify_folder(self) -> None:
         """File > Classify folder…: the batch window, imported only when asked for."""
@@ -350,17 +472,24 @@ class App:
         self.about_window = window
 
     def close(self) -> None:
-        """Window closed: stop the worker and leave the main loop."""
+        """Window closed: stop the workers and leave the main loop."""
+        if self._next_worker is not None:
+            self._next_worker.close(timeout=0)
         self.worker.close(timeout=1.0)
         self.root.destroy()
 
     # ------------------------------------------------------------ results
 
-    def _submit(self, task: recognizer.Task, failure_title: str = "Recognition failed") -> None:
+    def _submit(self, task: recognizer.Task, source: str,
+                failure_title: str = "Recognition failed") -> None:
         self._tag += 1
-        self._pending = True
+        self._pending, self._pending_source = True, source
         self._failure_title = failure_title
+        self._last_request = (task, source, failure_title)
         self.worker.submit(self._tag, task)
+        self._keep_polling()
+
+    def _keep_polling(self) -> None:
         if not self._polling:
             self._polling = True
             self.root.after(POLL_MS, self._poll)
@@ -372,13 +501,16 @@ class App:
 
     def _poll(self) -> None:
         """Collect worker outcomes on the Tk thread; keep polling while one is due."""
+        if self._next_worker is not None and not self._poll_switch():
+            return
         for outcome in self.worker.poll():
             if isinstance(outcome, recognizer.Loaded):
-                self.classifier = outcome.classifier
-                self.status.configure(text=self._model_status())
+                self._model_loaded(outcome.classifier)
             elif isinstance(outcome, recognizer.LoadFailed):
-                self._model_failed(outcome.message)
-                return
+                if self._startup_source != "remembered":
+                    self._model_failed(outcome.message)
+                    return
+                self._fall_back_to_bundled(outcome.message)
             elif outcome.tag != self._tag:
                 continue  # the drawing changed since: a newer request is on its way
             elif isinstance(outcome, recognizer.Done):
@@ -388,14 +520,62 @@ class App:
                 self._pending = False
                 self.status.configure(text=outcome.message)
                 messagebox.showerror(self._failure_title, outcome.message, parent=self.root)
-        self._polling = self.classifier is None or self._pending
+        self._polling = (self.classifier is None or self._pending
+                         or self._next_worker is not None)
         if self._polling:
             self.root.after(POLL_MS, self._poll)
 
     def _model_status(self) -> str:
         accuracy = self.classifier.accuracy
         tail = f" ({accuracy * 100:.1f} % on MNIST)" if isinstance(accuracy, float) else ""
-        return f"Model {self.classifier.path.name} loaded{tail}. Draw digits, one or several."
+        name = model_choice.display_name(self.classifier.path)
+        return f"Model: {name}{tail}. Draw digits, one or several."
+
+    def _model_loaded(self, classifier: Classifier) -> None:
+        self.classifier = classifier
+        self.root.title(model_choice.window_title(TITLE, classifier.path))
+        self.status.configure(text=self._notice or self._model_status())
+        self._notice = ""
+
+    def _poll_switch(self) -> bool:
+        """Outcome of loading a model to switch to; False when the app is closing."""
+        for outcome in self._next_worker.poll():
+            if isinstance(outcome, recognizer.Loaded):
+                self._switched(outcome.classifier)
+            elif self.classifier is None:  # the bundled model, after the remembered one failed
+                self._model_failed(outcome.message)
+                return False
+            else:
+                self._next_worker = None
+                self.status.configure(text=self._model_status())
+                messagebox.showerror("Cannot open the model", outcome.message, parent=self.root)
+        return True
+
+    def _switched(self, classifier: Classifier) -> None:
+        """The new model takes over: remembered for the next start, and what is on show read
+        again with it."""
+        old, self.worker, self._next_worker = self.worker, self._next_worker, None
+        old.close(timeout=0)  # a daemon thread: it ends after the task in hand
+        try:
+            remember_model(self._next_model, self.settings_file)
+        except OSError as err:
+            self._notice = f"Model loaded, but the choice cannot be remembered: {err.strerror}."
+        self._model_loaded(classifier)
+        self._read_again()
+
+    def _read_again(self) -> None:
+        if self._picture is not None or (self._pending and self._pending_source == "file"):
+            self._submit(*self._last_request)  # the image file, read again
+        elif not self.drawing.is_empty:
+            self.predict()
+
+    def _fall_back_to_bundled(self, message: str) -> None:
+        """A remembered model that no longer loads: not fatal, the bundled model takes over."""
+        print(f"warning: {message}; using the bundled model", file=sys.stderr, flush=True)
+        self._startup_source = "bundled"
+        self._notice = model_choice.FALLBACK_NOTICE
+        self._next_model = None
+        self._next_worker = self._start_worker(None)
 
     def _model_failed(self, message: str) -> None:
         """A missing, corrupt or wrong-shaped model: one line on stderr, a dialog, exit 2."""
@@ -429,6 +609,7 @@ class App:
         self.canvas.create_image(width // 2, height // 2, image=self._picture_photo,
                                  tags="picture")
         self._picture = reading.picture
+        self._enable_teach()
         self.status.configure(text=f"Image {rgb.shape[1]}x{rgb.shape[0]} shown; "
                                    "draw to start a new drawing.")
 
@@ -504,7 +685,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: cannot open a window ({err})", file=sys.stderr)
         return 1
     try:
-        return App(root, args.model, log).run()
+        return App(root, args.model, log, args.samples_dir).run()
     finally:
         log.close()
 

@@ -1,6 +1,6 @@
-"""Entry point: `python -m desktop [--model PATH] [--log-events PATH|-]` starts the app;
-`python -m desktop classify PATH...` classifies image files. Answers --version and --help
-before importing anything heavy."""
+"""Entry point: `python -m desktop [--model PATH] [--log-events PATH|-] [--samples-dir DIR]`
+starts the app; `python -m desktop classify PATH...` classifies image files. Answers --version
+and --help before importing anything heavy."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="an exported .onnx model to use instead of the bundled one")
     parser.add_argument("--log-events", metavar="PATH",
                         help="write one JSON object per line for each UI event ('-' = stderr)")
+    parser.add_argument("--samples-dir", metavar="DIR",
+                        help="where the samples you label are saved (default: 'samples' in the "
+                             "user data folder)")
     return parser
 
 

@@ -5,6 +5,7 @@ The format is a public interface (automated UI tests outside the project read it
   {"event": "prediction", "source": "canvas"|"file", "digits": [...], "confidence": [...],
    "probabilities": [[p0, ..., p9], ...]}
   {"event": "cleared"}
+  {"event": "sample", "digit": D, "path": PATH}
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 DECIMALS = 6
@@ -34,6 +36,11 @@ def prediction_event(source: str, predictions: Sequence) -> dict:
 
 def cleared_event() -> dict:
     return {"event": "cleared"}
+
+
+def sample_event(digit: int, path: str | Path) -> dict:
+    """The drawing was saved as a labelled sample: its digit and the PNG written."""
+    return {"event": "sample", "digit": int(digit), "path": str(path)}
 
 
 class EventLog:

@@ -49,11 +49,16 @@ class Reading:
         return [p.confidence for p in self.predictions]
 
 
+def digit_inputs(ink: np.ndarray) -> np.ndarray:
+    """Split the ink into digits and frame each the MNIST way: (N, 28, 28), left to right."""
+    inputs = [x for x in (normalize(crop) for crop in split_digits(ink)) if x.any()]
+    return np.stack(inputs) if inputs else np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32)
+
+
 def classify_ink(classifier, source: str, ink: np.ndarray,
                  picture: np.ndarray | None = None) -> Reading:
-    """Split the ink into digits, frame each the MNIST way and classify them in one batch."""
-    inputs = [x for x in (normalize(crop) for crop in split_digits(ink)) if x.any()]
-    batch = np.stack(inputs) if inputs else np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32)
+    """The digits in the ink, classified in one batch."""
+    batch = digit_inputs(ink)
     return Reading(source, batch, tuple(classifier.classify(batch)), picture)
 
 

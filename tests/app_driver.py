@@ -251,13 +251,21 @@ def number_strokes(text: str, canvas: dict, height_fraction: float = 0.35):
 
 
 def take_readme_screenshot(path: Path) -> None:
-    """The app with a hand-drawn 7 recognized, saved for the README."""
+    """The app with a hand-drawn 7 recognized, after one drawing of each digit was saved as a
+    sample, saved for the README. Samples and settings go to a temporary folder."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        app = AppProcess(Path(folder) / "events.jsonl")
+        env = os.environ | {"XDG_CONFIG_HOME": f"{folder}/config",
+                            "XDG_DATA_HOME": f"{folder}/data"}
+        app = AppProcess(Path(folder) / "events.jsonl", "--samples-dir", f"{folder}/samples",
+                         env=env)
         try:
             canvas = app.wait_ready()
+            for digit, strokes in sorted(hand_digits().items()):
+                mark = len(app.events())
+                app.draw(fit_strokes(strokes, canvas, 0.7), then=[digit])
+                app.wait_for(lambda e: e["event"] == "sample", mark)
             app.read(fit_strokes(hand_digits()["7"], canvas, 0.7))
             app.xdotool("mousemove", str(canvas["x"] + canvas["width"] + 200), "5")
             time.sleep(0.3)

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real MNIST from ../shared, the bundled model, an Xvfb display."""
+"""Shared fixtures: private user folders, the real MNIST from ../shared, the bundled model,
+an Xvfb display."""
 
 from __future__ import annotations
 
@@ -6,12 +7,25 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_user_folders(tmp_path_factory) -> Iterator[Path]:
+    """The app's settings and data folders point into a temporary folder for the whole run, in
+    this process and in the apps it starts: tests never read or change the user's own."""
+    base = tmp_path_factory.mktemp("user")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+        patch.setenv("XDG_DATA_HOME", str(base / "data"))
+        patch.setenv("APPDATA", str(base / "appdata"))
+        yield base
 
 
 @pytest.fixture(scope="session")

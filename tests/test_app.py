@@ -6,8 +6,6 @@ In-process tests build the App and press its buttons; end-to-end tests start
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
@@ -19,11 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from app_driver import AppProcess, densify, fit_strokes, hand_digits, number_strokes
+from app_window import Window, pump
 from mnist_strokes import place, random_placements, trace
 
-from desktop.app import App, make_root
 from desktop.classifier import Prediction
-from desktop.events import EventLog
 from desktop.recognizer import Reading
 from desktop.strokes import default_brush
 
@@ -35,57 +32,6 @@ REQUIRED_ACCURACY = 0.97
 
 
 # ---------------------------------------------------------------- in-process
-
-def pump(root: tk.Tk, until, timeout: float = 20.0) -> None:
-    """Run Tk's event loop until the condition holds."""
-    deadline = time.monotonic() + timeout
-    while not until():
-        assert time.monotonic() < deadline, "timed out waiting for the window"
-        root.update()
-        time.sleep(0.003)
-
-
-class Window:
-    """An App in this process, its event log kept in memory."""
-
-    def __init__(self):
-        self.stream = io.StringIO()
-        self.root = make_root()
-        self.app = App(self.root, None, EventLog(self.stream))
-        self.app.show()
-        pump(self.root, lambda: self.app.classifier is not None)
-
-    def events(self) -> list[dict]:
-        return [json.loads(line) for line in self.stream.getvalue().splitlines()]
-
-    def predictions(self) -> list[dict]:
-        return [e for e in self.events() if e["event"] == "prediction"]
-
-    def stroke(self, points) -> None:
-        """A stroke as Tk pointer events on the canvas."""
-        canvas = self.app.canvas
-        (x, y), rest = points[0], points[1:]
-        canvas.event_generate("<ButtonPress-1>", x=round(x), y=round(y))
-        for x, y in rest:
-            canvas.event_generate("<Motion>", x=round(x), y=round(y), state=0x100)  # Button1
-        canvas.event_generate("<ButtonRelease-1>", x=round(x), y=round(y), state=0x100)
-
-    def draw(self, strokes) -> dict:
-        """Draw, then wait for the prediction of all the strokes."""
-        for stroke in strokes:
-            self.stroke(stroke)
-        count = len(self.predictions())
-        pump(self.root, lambda: len(self.predictions()) > count and not self.app._pending)
-        return self.predictions()[-1]
-
-    def area(self) -> dict:
-        return {"x": 0, "y": 0, "width": self.app.canvas.winfo_width(),
-                "height": self.app.canvas.winfo_height()}
-
-    def close(self) -> None:
-        with contextlib.suppress(tk.TclError):  # already closed by the test
-            self.app.close()
-
 
 @pytest.fixture
 def window(xvfb_display):
@@ -199,6 +145,8 @@ def test_open_image_shows_the_picture_and_its_reading(window, mnist, tmp_path, i
     assert event["source"] == "file" and event["digits"] == labels
     assert window.app.canvas.find_withtag("picture")
     assert len([w for w in window.app.seen.grid_slaves() if w.cget("image")]) == len(labels)
+    window.app.predict_button.invoke()  # Enter on a picture: its reading, logged again
+    assert window.predictions()[-1] == event
 
 
 def test_drawing_over_a_picture_starts_a_new_drawing(window, mnist, tmp_path):
@@ -402,6 +350,33 @@ def wait_for_window(name: str, timeout: float = 20.0) -> str:
             return found[0]
         time.sleep(0.05)
     raise AssertionError(f"no window named {name!r}")
+
+
+LIGHTNESS_SCRIPT = """
+import json, sys, time
+from desktop.app import App, make_root
+root = make_root()
+app = App(root)
+app.show()
+canvas = app.canvas
+canvas.event_generate("<ButtonPress-1>", x=100, y=60)
+canvas.event_generate("<Motion>", x=104, y=200, state=0x100)
+canvas.event_generate("<ButtonRelease-1>", x=104, y=200, state=0x100)
+deadline = time.monotonic() + 30
+while app.reading is None and time.monotonic() < deadline:
+    root.update()
+    time.sleep(0.01)
+print(json.dumps({"digits": app.reading.digits, "modules": sorted(sys.modules)}))
+app.close()
+"""
+
+
+def test_drawing_and_reading_never_import_pillow(xvfb_display):
+    result = subprocess.run([sys.executable, "-c", LIGHTNESS_SCRIPT], capture_output=True,
+                            text=True, timeout=60, cwd=Path(__file__).parent.parent, check=True)
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["digits"] == [1]
+    assert "onnxruntime" in report["modules"] and "PIL" not in report["modules"]
 
 
 def test_without_a_display_one_line_and_exit_code_1():

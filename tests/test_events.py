@@ -6,7 +6,7 @@ import io
 import json
 
 from desktop.classifier import Prediction
-from desktop.events import EventLog, cleared_event, prediction_event, ready_event
+from desktop.events import EventLog, cleared_event, prediction_event, ready_event, sample_event
 
 SEVEN = Prediction(7, 0.9, (0.0, 0.01, 0.02, 0.0, 0.0, 0.0, 0.0, 0.9, 0.07, 0.0))
 ONE = Prediction(1, 0.75, (0.0, 0.75, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0))
@@ -28,6 +28,11 @@ def test_prediction_lists_every_digit_in_reading_order():
 
 def test_cleared():
     assert cleared_event() == {"event": "cleared"}
+
+
+def test_sample_names_the_digit_and_the_file(tmp_path):
+    png = tmp_path / "7" / "20260101-120000-000001.png"
+    assert sample_event(7, png) == {"event": "sample", "digit": 7, "path": str(png)}
 
 
 def test_events_are_written_one_json_object_per_line():
