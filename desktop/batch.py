@@ -185,22 +185,30 @@ def _claims_image(source: Source) -> bool:
     return source.named or os.path.splitext(source.path)[1].lower() in IMAGE_SUFFIXES
 
 
+def _start_of(path: str) -> bytes:
+    """The first SMALL_FILE bytes of a file (all of a small one), without a file object."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        return os.read(descriptor, SMALL_FILE)
+    finally:
+        os.close(descriptor)
+
+
 def _read(source: Source, max_side: int) -> np.ndarray | Decoded:
     """The file's pixels, or a Decoded that says why not (or that it is no image: skipped)."""
     try:
-        with open(source.path, "rb") as file:
-            start = file.read(SMALL_FILE)
-            kind = sniff(start[:SNIFF_BYTES])
-            if kind is None and not _claims_image(source):
-                return Decoded(source, skipped=True)
-            if not start:
-                return Decoded(source, error="empty file (0 bytes)")
-            if kind == "PNG" and len(start) < SMALL_FILE:
-                pixels = small_png.decode(start)
-                if pixels is not None:
-                    return pixels
-            file.seek(0)
-            return load_image(file, [kind] if kind else None, max_side)
+        start = _start_of(source.path)
+        kind = sniff(start[:SNIFF_BYTES])
+        if kind is None and not _claims_image(source):
+            return Decoded(source, skipped=True)
+        if not start:
+            return Decoded(source, error="empty file (0 bytes)")
+        whole = len(start) < SMALL_FILE
+        if whole and kind == "PNG":
+            pixels = small_png.decode(start)
+            if pixels is not None:
+                return pixels
+        return load_image(start if whole else source.path, [kind] if kind else None, max_side)
     except ImageError as err:
         return Decoded(source, error=str(err))
     except PermissionError:

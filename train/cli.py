@@ -108,9 +108,11 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
         metrics=["accuracy"])
     callbacks = [
         keras.callbacks.LearningRateScheduler(cosine_schedule(cfg, peak_lr)),
-        keras.callbacks.ModelCheckpoint(run_dir / "checkpoint.keras", monitor="val_accuracy",
+        # Validation loss, not accuracy: on 5,000 images accuracy moves in steps of 0.02 % and
+        # plateaus early, which would stop training before the low-learning-rate tail.
+        keras.callbacks.ModelCheckpoint(run_dir / "checkpoint.keras", monitor="val_loss",
                                         save_best_only=True),
-        keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=cfg.patience,
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=cfg.patience,
                                       restore_best_weights=True),
         keras.callbacks.CSVLogger(run_dir / "history.csv"),
     ]

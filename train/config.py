@@ -24,7 +24,7 @@ class TrainConfig:
     label_smoothing: float = 0.05
     augment: float = 1.0             # 0 turns augmentation off; 1 is the tuned strength
     val_split: int = 5000            # images held out of the training set for validation
-    patience: int = 10               # early stopping on validation accuracy
+    patience: int = 10               # early stopping on validation loss
     seed: int = 1234
     limit: int = 0                   # use only the first N training images (smoke runs)
     init_from: str | None = None     # fine-tune from this model.keras at a lower learning rate
