@@ -101,7 +101,8 @@ def machine() -> str:
         names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
                  if line.startswith("model name")]
         cpu = names[0] if names else cpu
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} x {cpu}"
+    load = f", load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} x {cpu}{load}"
 
 
 def ensure_built() -> None:
@@ -112,9 +113,9 @@ def ensure_built() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed launches of each (>= 5)")
-    parser.add_argument("--exe", type=Path, help=f"executable to time (default {EXE}, built "
-                                                 "if missing or stale)")
-    parser.add_argument("--label", default="dist/DigitRecognizer", help="its name in the table")
+    parser.add_argument("--exe", type=Path, action="append",
+                        help="an executable to time; repeatable (default: dist/DigitRecognizer, "
+                             "built first if missing or stale)")
     parser.add_argument("--no-source", action="store_true", help="skip python -m desktop")
     parser.add_argument("--record", metavar="HEADING",
                         help="append the figures under this heading to bench/RESULTS.md")
@@ -122,16 +123,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs: at least 5")
-    exe = args.exe or EXE
-    if args.exe is None:
+    if not args.exe:
         ensure_built()
-    size = exe.stat().st_size
+    executables = args.exe or [EXE]
+    where = machine()  # before the launches, so the load average is the rest of the machine's
     lines = ["| what | size | launch to ready, median (min-max) | first launch "
              "| --version, median |", "| --- | --- | --- | --- | --- |"]
     with x_display():
-        lines.append(row(args.label, f"{size / 1e6:.1f} MB ({size / 2**20:.1f} MiB)",
-                         measure([str(exe)], args.runs)))
-        print(lines[-1], flush=True)
+        for exe in executables:
+            size = exe.stat().st_size
+            name = exe.resolve().relative_to(ROOT) if exe.resolve().is_relative_to(ROOT) else exe
+            lines.append(row(f"`{name}`", f"{size / 1e6:.1f} MB ({size / 2**20:.1f} MiB)",
+                             measure([str(exe)], args.runs)))
+            print(lines[-1], flush=True)
         if not args.no_source:
             lines.append(row("python -m desktop (source)", "-",
                              measure([sys.executable, "-m", "desktop"], args.runs)))
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         command = "python -m bench.startup " + shlex.join(argv)
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        text = (f"\n## {args.record}\n\n`{command}` ({stamp}; {machine()}; {args.runs} timed "
+        text = (f"\n## {args.record}\n\n`{command}` ({stamp}; {where}; {args.runs} timed "
                 f"launches after one warm-up, under Xvfb; `ready` = window shown and idle)\n\n"
                 + "\n".join(lines) + "\n")
         with open(RESULTS, "a", encoding="utf-8") as results:

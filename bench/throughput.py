@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from desktop.batch import BatchJob  # noqa: E402
+from desktop.batch import BatchJob, batch_classifier  # noqa: E402
 from desktop.classifier import Classifier  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "mnist"
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = {name: labels[name] for name in sorted(labels)[:args.limit]}
     files = [folder / name for name in sorted(labels)]
     truth = [labels[path.name] for path in files]
-    classifier = Classifier(args.model)
+    classifier = batch_classifier(args.model)  # as `python -m desktop classify` makes it
     warm(files)
 
     naive_times, engine_times = [], []

@@ -1,10 +1,12 @@
 """Classify many image files: find them, decode them in parallel, classify them in batches.
 
-The engine behind `python -m desktop classify` and File > Classify folder…. Files stream through
-a bounded window of decode jobs, so memory stays flat however many there are, and rows come out
-in the order the files were found. Decoding runs on worker threads (Pillow and NumPy release the
-GIL for the heavy parts); images already framed like MNIST skip the general preprocessing
-(`fastpath`); one Classifier runs batches of 64.
+The engine behind `python -m desktop classify` and File > Classify folder…. Each job takes the
+next 64 files found, decodes them and classifies them in one onnxruntime call; a few jobs run
+side by side on worker threads (Pillow, NumPy and onnxruntime release the GIL for their heavy
+parts), and the main thread hands their rows on in the order the files were found. Only a
+bounded window of jobs is ever in flight, so memory stays flat however many files there are.
+Images already framed like MNIST skip the general preprocessing (`fastpath`), in bulk; small
+grey PNGs skip most of Pillow's bookkeeping (`small_png`). All jobs share one Classifier.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import stat
 import threading
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import NamedTuple
@@ -33,9 +35,9 @@ from desktop.fastpath import (
 )
 from desktop.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
 
-CHUNK = 16                 # files per decode job: fewer, larger jobs cost less to schedule
+CHUNK = BATCH              # files per job: decoded, then classified in one onnxruntime call
 SMALL_FILE = 1 << 16       # files shorter than this are read in one go
-JOBS_PER_WORKER = 4        # decode jobs in flight per worker: enough to never starve the model
+JOBS_PER_WORKER = 2        # jobs in flight per worker: enough to keep every core busy
 UNCERTAIN = "uncertain"
 # Names that claim to be images: such a file that is not one is an error, not a skipped file.
 IMAGE_SUFFIXES = frozenset((
@@ -242,25 +244,16 @@ def decode(source: Source, multi_digit: bool = False) -> Decoded:
     return Decoded(source, inputs=inputs)
 
 
-def decode_many(sources: Sequence[Source], multi_digit: bool = False) -> list[Decoded]:
-    return [decode(source, multi_digit) for source in sources]
-
-
-def _general(raw: np.ndarray) -> np.ndarray:
-    return general_input(raw)
-
-
-def _ignore_interrupts() -> None:
-    """In a decoding process: Ctrl-C is the main process's to handle."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 # ---------------------------------------------------------------- the run
 
 def default_workers() -> int:
     return max(2, os.cpu_count() or 2)
+
+
+def batch_classifier(model_path: str | os.PathLike | None = None) -> Classifier:
+    """A Classifier for batch work: one thread per onnxruntime call, as the jobs run side by
+    side (a call spread over all cores waits on the slowest, and loses them to decoding)."""
+    return Classifier(model_path, threads=1)
 
 
 class BatchJob:
@@ -268,8 +261,7 @@ class BatchJob:
 
     def __init__(self, paths: Sequence[str], classifier: Classifier, *, recursive: bool = False,
                  multi_digit: bool = False, min_confidence: float = 0.0,
-                 exclude: Iterable[str] = (), workers: int | None = None,
-                 processes: bool = False):
+                 exclude: Iterable[str] = (), workers: int | None = None):
         self.paths = list(paths)
         self.classifier = classifier
         self.recursive = recursive
@@ -277,12 +269,13 @@ class BatchJob:
         self.min_confidence = min_confidence
         self.exclude = list(exclude)
         self.workers = workers or default_workers()
-        self.processes = processes
         self.tally = Tally()
         self._cancelled = threading.Event()
+        self._stopping = threading.Event()
 
     def cancel(self) -> None:
         self._cancelled.set()
+        self._stopping.set()
 
     @property
     def cancelled(self) -> bool:
@@ -295,74 +288,73 @@ class BatchJob:
         """Rows in the order the files are found; stops early (cleanly) when cancelled."""
         sources = discover(self.paths, self.recursive, self.tally, self.exclude)
         window: deque[Future] = deque()
-        pending: list[Decoded] = []
-        pool = self._pool()
-        try:
-            while not self.cancelled:
-                chunk = list(islice(sources, CHUNK))
-                if chunk:
-                    window.append(pool.submit(decode_many, chunk, self.multi_digit))
-                if not window:
-                    break
-                if chunk and len(window) < self.workers * JOBS_PER_WORKER:
-                    continue
-                pending.extend(d for d in window.popleft().result() if not self._skipped(d))
-                if sum(d.raw is not None or d.inputs is not None for d in pending) >= BATCH:
-                    yield from self._classify(pending, pool)
-                    pending = []
-            if pending and not self.cancelled:
-                yield from self._classify(pending, pool)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="batch") as pool:
+            try:
+                while not self.cancelled:
+                    chunk = list(islice(sources, CHUNK))
+                    if chunk:
+                        window.append(pool.submit(self._rows_of, chunk))
+                    if not window:
+                        break
+                    if chunk and len(window) < self.workers * JOBS_PER_WORKER:
+                        continue
+                    for row in window.popleft().result():
+                        if self.cancelled:
+                            break
+                        if row is None:
+                            self.tally.not_images += 1
+                        else:
+                            self.tally.add(row)
+                            yield row
+            finally:
+                self._stopping.set()  # jobs not started yet return at once
+                for future in window:
+                    future.cancel()
 
-    def _pool(self) -> Executor:
-        if not self.processes:
-            return ThreadPoolExecutor(self.workers, thread_name_prefix="decode")
-        from concurrent.futures import ProcessPoolExecutor
-
-        return ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
-
-    def _skipped(self, decoded: Decoded) -> bool:
-        if decoded.skipped:
-            self.tally.not_images += 1
-        return decoded.skipped
-
-    def _classify(self, pending: list[Decoded], pool: Executor) -> Iterator[Row]:
-        inputs = self._inputs(pending, pool)
+    def _rows_of(self, sources: list[Source]) -> list[Row | None]:
+        """A decode-and-classify job on a worker thread: one row per source (None: skipped).
+        Several run side by side; onnxruntime releases the GIL while it computes."""
+        if self._stopping.is_set():
+            return []
+        decoded = [decode(source, self.multi_digit) for source in sources]
+        inputs = self._inputs(decoded)
         sizes = [len(x) for x in inputs]
         if sum(sizes):
             probabilities = self.classifier.predict(np.concatenate(inputs))
             digits, best = probabilities.argmax(axis=1).tolist(), probabilities.max(axis=1)
             every = probabilities.tolist()
+        rows: list[Row | None] = []
         start = 0
-        for decoded, size in zip(pending, sizes, strict=True):
-            source = decoded.source
-            if decoded.error or size == 0:
-                row = Row(source.shown, source.path,
-                          error=decoded.error or "no ink found: blank image")
+        for item, size in zip(decoded, sizes, strict=True):
+            source = item.source
+            if item.skipped:
+                rows.append(None)
+            elif item.error or size == 0:
+                rows.append(Row(source.shown, source.path,
+                                error=item.error or "no ink found: blank image"))
             elif size == 1:
-                row = self._row(source, str(digits[start]), float(best[start]),
-                                tuple(every[start]))
+                rows.append(self._row(source, str(digits[start]), float(best[start]),
+                                      tuple(every[start])))
             else:  # a number: its digits left to right, sure only as much as all of them
-                row = self._row(source, "".join(map(str, digits[start:start + size])),
-                                float(np.prod(best[start:start + size])), None)
+                rows.append(self._row(source, "".join(map(str, digits[start:start + size])),
+                                      float(np.prod(best[start:start + size])), None))
             start += size
-            self.tally.add(row)
-            yield row
+        return rows
 
-    def _inputs(self, pending: list[Decoded], pool: Executor) -> list[np.ndarray]:
+    @staticmethod
+    def _inputs(decoded: list[Decoded]) -> list[np.ndarray]:
         """Each file's (k, 28, 28) model inputs (k = 0 for errors), the fast path in bulk."""
         empty = np.zeros((0, 28, 28), np.float32)
-        inputs = [d.inputs if d.inputs is not None else empty for d in pending]
-        candidates = [i for i, d in enumerate(pending) if d.raw is not None]
+        inputs = [d.inputs if d.inputs is not None else empty for d in decoded]
+        candidates = [i for i, d in enumerate(decoded) if d.raw is not None]
         if candidates:
-            framed, ok = framed_inputs(np.stack([pending[i].raw for i in candidates]))
-            unframed = [i for i, good in zip(candidates, ok, strict=True) if not good]
-            general = pool.map(_general, [pending[i].raw for i in unframed])
+            framed, ok = framed_inputs(np.stack([decoded[i].raw for i in candidates]))
             for j, i in enumerate(candidates):
-                inputs[i] = framed[j:j + 1]
-            for i, x in zip(unframed, general, strict=True):
-                inputs[i] = x[None] if x.any() else empty
+                if ok[j]:
+                    inputs[i] = framed[j:j + 1]
+                else:
+                    general = general_input(decoded[i].raw)
+                    inputs[i] = general[None] if general.any() else empty
         return inputs
 
     def _row(self, source: Source, digit: str, confidence: float,

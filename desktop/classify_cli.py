@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
-    from desktop.batch import missing_paths
-    from desktop.classifier import Classifier, ModelError
+    from desktop.batch import batch_classifier, missing_paths
+    from desktop.classifier import ModelError
     from desktop.results_io import OutputError, ResultWriter
     from desktop.sort_into import Sorter
 
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         writer.check()
         if sorter:
             sorter.prepare()
-        classifier = Classifier(args.model)  # before the output file: it takes a moment
+        classifier = batch_classifier(args.model)  # before the output file: it takes a moment
         writer.open()
     except (OutputError, ModelError) as err:
         return _usage_error(str(err))
@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, writer, sorter, classifier)
     except OutputError as err:
         return _usage_error(str(err))
+    except KeyboardInterrupt:  # outside the loop over files, which reports what it did
+        print("Interrupted; nothing written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         writer.discard()  # a no-op after commit(); else no temporary file is left behind
 

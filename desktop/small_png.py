@@ -35,7 +35,7 @@ def decode(data: bytes) -> np.ndarray | None:
         image = Image.frombytes("L", (width, height), compressed, "zip", "L")
     except (ValueError, OSError):  # damaged: the usual path says what is wrong
         return None
-    return np.asarray(image)
+    return np.frombuffer(image.tobytes(), np.uint8).reshape(height, width)  # (asarray: slower)
 
 
 def idat(data: bytes) -> bytes:
