@@ -30,8 +30,11 @@ lint: $(VENV)/.dev-installed
 test: lint
 	DIGITS_DATA=$${DIGITS_DATA:-$(DATA)} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Two stages: 50 epochs with full augmentation, then 10 at a low learning rate with half of it.
 train: $(VENV)/.dev-installed
 	$(BIN)/python -m train --data $(DATA) $(ARGS)
+	$(BIN)/python -m train --data $(DATA) --init-from "$$(ls -d runs/*/ | tail -n 1)model.keras" \
+		--augment 0.5 --epochs 10 --learning-rate 3e-4 --finetune-lr-scale 1
 
 export: $(VENV)/.dev-installed
 	@test -n "$(RUN)" || { echo "no run folder: make train first, or make export RUN=runs/<stamp>"; exit 2; }

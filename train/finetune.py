@@ -37,6 +37,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--repeat", type=int, default=30, help="copies of each sample per epoch")
+    parser.add_argument("--augment", type=float, default=0.5,
+                        help="augmentation strength (the bundled model's last stage used 0.5)")
     parser.add_argument("--holdout", type=float, default=0.25,
                         help="fraction of each digit's samples kept for measuring")
     parser.add_argument("--limit", type=int, default=0, help="MNIST training images (0 = all)")
@@ -89,7 +91,7 @@ def finetune(args: argparse.Namespace) -> dict:
     before = {"samples": accuracy(base, x_samples[held], y_samples[held]),
               "mnist": accuracy(base, x_test, data.y_test)}
     cfg = TrainConfig(data=args.data, out=args.out, epochs=args.epochs, init_from=args.base,
-                      learning_rate=args.learning_rate, finetune_lr_scale=1.0,
+                      learning_rate=args.learning_rate, finetune_lr_scale=1.0, augment=args.augment,
                       extra_repeat=args.repeat, limit=args.limit, seed=args.seed, patience=99)
     run_dir = new_run_dir(args.out)
     (run_dir / "config.json").write_text(json.dumps(cfg.to_dict() | {
