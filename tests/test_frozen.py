@@ -68,7 +68,7 @@ def test_classify_writes_the_rows_the_source_writes(frozen, image_folder):
     source_run = run(sys.executable, "-m", "desktop", "classify", "--probabilities", "--quiet",
                      image_folder)
     assert frozen_run.returncode == 0, frozen_run.stderr
-    assert frozen_run.stdout == source_run.stdout
+    assert (frozen_run.stdout, frozen_run.stderr) == (source_run.stdout, source_run.stderr)
     rows = frozen_run.stdout.splitlines()[1:]
     labels = [Path(row.split(",")[0]).stem.split("-")[1] for row in rows]
     assert [row.split(",")[1] for row in rows] == labels
