@@ -36,7 +36,7 @@ from desktop.fastpath import (
 from desktop.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
 
 CHUNK = BATCH              # files per job: decoded, then classified in one onnxruntime call
-SMALL_FILE = 1 << 16       # files shorter than this are read in one go
+SMALL_FILE = 1 << 16       # files up to this size are read in one go
 JOBS_PER_WORKER = 2        # jobs in flight per worker: enough to keep every core busy
 UNCERTAIN = "uncertain"
 # Names that claim to be images: such a file that is not one is an error, not a skipped file.
@@ -187,11 +187,13 @@ def _claims_image(source: Source) -> bool:
     return source.named or os.path.splitext(source.path)[1].lower() in IMAGE_SUFFIXES
 
 
-def _start_of(path: str) -> bytes:
-    """The first SMALL_FILE bytes of a file (all of a small one), without a file object."""
+def _start_of(path: str) -> tuple[bytes, bool]:
+    """The first SMALL_FILE bytes of a file, and whether that is all of it (no file object:
+    for a 28x28 PNG the cost of opening counts)."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        return os.read(descriptor, SMALL_FILE)
+        start = os.read(descriptor, SMALL_FILE)
+        return start, len(start) == os.fstat(descriptor).st_size
     finally:
         os.close(descriptor)
 
@@ -199,13 +201,12 @@ def _start_of(path: str) -> bytes:
 def _read(source: Source, max_side: int) -> np.ndarray | Decoded:
     """The file's pixels, or a Decoded that says why not (or that it is no image: skipped)."""
     try:
-        start = _start_of(source.path)
+        start, whole = _start_of(source.path)
         kind = sniff(start[:SNIFF_BYTES])
         if kind is None and not _claims_image(source):
             return Decoded(source, skipped=True)
         if not start:
             return Decoded(source, error="empty file (0 bytes)")
-        whole = len(start) < SMALL_FILE
         if whole and kind == "PNG":
             pixels = small_png.decode(start)
             if pixels is not None:

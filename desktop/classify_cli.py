@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "(originals are never moved or changed)")
     parser.add_argument("--model", help="an exported .onnx model instead of the bundled one")
     parser.add_argument("--jobs", type=positive, metavar="N",
-                        help="decoding threads (default: one per core, at least 2)")
+                        help="worker threads, each decoding and classifying 64 files at a time "
+                             "(default: one per core, at least 2)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress and no summary on stderr")
     return parser

@@ -76,7 +76,8 @@ def to_float(image: np.ndarray) -> np.ndarray:
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
-    """(H, W), (H, W, 1|2|3|4) float → (H, W) grey, transparency composited on white paper."""
+    """(H, W), (H, W, 1|2|3|4) float → (H, W) grey; transparency composited on paper that
+    contrasts with the visible pixels (white paper for dark ink, black for a white digit)."""
     if image.ndim == 2:
         return image
     if image.ndim != 3 or image.shape[2] not in (1, 2, 3, 4):
@@ -87,7 +88,11 @@ def to_gray(image: np.ndarray) -> np.ndarray:
         else colour[..., 0]
     if alpha is None:
         return grey
-    return grey * alpha[..., 0] + (1.0 - alpha[..., 0])
+    alpha = alpha[..., 0]
+    covered = float(alpha.sum())
+    ink_level = float((grey * alpha).sum()) / covered if covered > 0 else 0.0
+    paper = 0.0 if ink_level > 0.5 else 1.0
+    return grey * alpha + paper * (1.0 - alpha)
 
 
 def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:

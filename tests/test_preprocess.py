@@ -141,3 +141,14 @@ def test_resizing_a_flat_image_keeps_it_flat(h, w, new_h, new_w, level):
     out = resize(np.full((h, w), level, np.float32), new_h, new_w)
     assert out.shape == (new_h, new_w)
     assert np.allclose(out, level, atol=1e-5)
+
+
+@pytest.mark.parametrize("ink_colour", [0, 255])
+def test_digit_on_transparent_background_reads_in_either_ink_colour(mnist, ink_colour):
+    """Alpha carries the digit: a white or a black digit on a fully transparent background."""
+    digit = mnist.x_test[0]
+    rgba = np.zeros((28, 28, 4), np.uint8)
+    rgba[..., :3] = ink_colour
+    rgba[..., 3] = digit
+    reference = image_to_input(digit)
+    assert np.abs(image_to_input(rgba) - reference).max() < 0.05
