@@ -74,12 +74,21 @@ class ResultWriter:
     def to_stdout(self) -> bool:
         return self.out == "-"
 
+    @property
+    def to_device(self) -> bool:
+        """An existing non-regular file (/dev/null, a pipe): written in place, never replaced."""
+        return (not self.to_stdout and os.path.exists(self.out)
+                and not os.path.isdir(self.out) and not os.path.isfile(self.out))
+
     def open(self) -> ResultWriter:
         if self.to_stdout:
             self._stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8",
                                             errors="surrogateescape", newline="",
                                             line_buffering=False, write_through=True) \
                 if hasattr(sys.stdout, "buffer") else sys.stdout
+        elif self.to_device:
+            self._stream = open(self.out, "w", encoding="utf-8", newline="",  # noqa: SIM115
+                                errors="surrogateescape")
         else:
             self._stream = self._open_temp()
         if self.fmt == "csv":
@@ -91,7 +100,7 @@ class ResultWriter:
 
     def check(self) -> None:
         """Refuse a folder, or an existing file without force (cheap: before any work)."""
-        if self.to_stdout:
+        if self.to_stdout or self.to_device:
             return
         if os.path.isdir(self.out):
             raise OutputError(f"{self.out}: is a folder; give a file name for the results")
@@ -127,6 +136,9 @@ class ResultWriter:
             self._stream.flush()
             if self._stream is not sys.stdout:
                 self._stream.detach()  # leave sys.stdout open
+            return
+        if self._temp is None:  # a device or pipe: written in place
+            self._stream.close()
             return
         self._stream.flush()
         os.fsync(self._stream.fileno())

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -149,9 +150,9 @@ def test_sorting_twice_keeps_both_copies(clean, tmp_path):
     assert sorted(p.name for p in (target / "7").iterdir()) == ["7 (2).png", "7.png"]
 
 
-def test_sorting_into_a_folder_inside_the_input_does_not_sort_the_copies(clean):
+def test_sorting_into_a_folder_inside_the_input_does_not_sort_the_copies(clean, tmp_path):
     assert main([str(clean), "--recursive", "--sort-into", str(clean / "sorted"), "-q",
-                 "--out", os.devnull, "--force"]) == 0
+                 "--out", str(tmp_path / "rows.csv")]) == 0
     assert sorted(p.name for p in (clean / "sorted").rglob("*.png")) == ["1.png", "2.png", "7.png"]
 
 
@@ -270,3 +271,9 @@ def test_progress_shows_on_a_terminal_then_the_summary(clean, tmp_path):
     assert process.returncode == 0
     assert "/3 files" in text and "images/s" in text
     assert text.rstrip().splitlines()[-1].lstrip("\r ").startswith("Read 3 files")
+
+
+def test_a_device_as_output_is_written_not_replaced(clean):
+    """--out /dev/null discards the rows; the device itself must survive (root could replace it)."""
+    assert main([str(clean), "-q", "--out", os.devnull]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
