@@ -19,13 +19,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(ROOT))
+
+from bench.display import x_display  # noqa: E402
+
 HAND_DIGITS = ROOT / "tests" / "data" / "hand_digits.json"
 CANVAS = 360          # the app's starting canvas height, in pixels
 PEN_STEP = 3.0        # pixels between a mouse's motion events when drawing at a normal pace
@@ -103,30 +106,6 @@ def stroke_latency(repeats: int) -> list[tuple[str, str]]:
         ("one digit through the worker thread (submit → result polled)", median_ms(handed)),
         ('"2026", four digits (preprocess + inference)', median_ms(several)),
     ]
-
-
-@contextmanager
-def x_display():
-    """The current DISPLAY, or a private Xvfb for the duration."""
-    if os.environ.get("DISPLAY"):
-        yield
-        return
-    number = next(n for n in range(240, 340) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x1024x24",
-                               "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("Xvfb did not start")
-            time.sleep(0.02)
-        os.environ["DISPLAY"] = f":{number}"
-        yield
-    finally:
-        os.environ.pop("DISPLAY", None)
-        server.terminate()
-        server.wait(10)
 
 
 def _wait_event(log: Path, name: str, after: int, app: subprocess.Popen) -> tuple[dict, int]:

@@ -17,38 +17,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = ROOT / "dist" / ("DigitRecognizer.exe" if sys.platform == "win32" else "DigitRecognizer")
 RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(ROOT))
+
+from bench.display import x_display  # noqa: E402
+
 TIMEOUT_S = 60.0
-
-
-@contextmanager
-def x_display():
-    """The current DISPLAY, or a private Xvfb for the duration."""
-    if os.environ.get("DISPLAY"):
-        yield os.environ["DISPLAY"]
-        return
-    number = next(n for n in range(140, 240) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x1024x24",
-                               "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("Xvfb did not start")
-            time.sleep(0.02)
-        os.environ["DISPLAY"] = f":{number}"
-        yield os.environ["DISPLAY"]
-    finally:
-        os.environ.pop("DISPLAY", None)
-        server.terminate()
-        server.wait(10)
 
 
 def seconds_to_ready(command: list[str]) -> float:
