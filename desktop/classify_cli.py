@@ -40,8 +40,10 @@ def positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from desktop.cli import PROG  # "DigitRecognizer" in the executable
+
     parser = argparse.ArgumentParser(
-        prog="python -m desktop classify",
+        prog=f"{PROG} classify",
         description="Read the handwritten digit in each image file and write one row per file. "
                     "Image types are recognized by content; hidden files and files that are "
                     "not images are skipped and counted.",
