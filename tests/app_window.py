@@ -15,7 +15,7 @@ from desktop.events import EventLog
 MESSAGE_BOX = ".__tk__messagebox"  # Tk's own dialog on X11: a label .msg and an .ok button
 
 
-def pump(root: tk.Tk, until, timeout: float = 20.0) -> None:
+def pump(root: tk.Misc, until, timeout: float = 20.0) -> None:
     """Run Tk's event loop until the condition holds."""
     deadline = time.monotonic() + timeout
     while not until():

@@ -49,6 +49,24 @@ def mnist_test_inputs(mnist) -> np.ndarray:
 
 
 @pytest.fixture(scope="session")
+def digits(mnist, classifier):
+    """One MNIST test image per digit that the model reads surely (see image_cases)."""
+    from image_cases import pick_digits
+
+    return pick_digits(mnist, classifier)
+
+
+@pytest.fixture(scope="session")
+def cases(tmp_path_factory, digits) -> Path:
+    """A folder of real files of every awkward kind (image_cases.EXPECTED); read, never changed."""
+    from image_cases import write_cases
+
+    folder = tmp_path_factory.mktemp("cases")
+    write_cases(folder, digits)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def classifier():
     from desktop.classifier import Classifier
 

@@ -10,24 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from image_cases import EXPECTED, SKIPPED, exif_stored_pixels, paper, pick_digits, write_cases
+from image_cases import EXPECTED, SKIPPED, exif_stored_pixels, paper
 from PIL import Image
 
 from desktop.batch import BatchJob, Source, Tally, count_files, decode, discover
 
 NOBODY = 65534
-
-
-@pytest.fixture(scope="session")
-def digits(mnist, classifier):
-    return pick_digits(mnist, classifier)
-
-
-@pytest.fixture(scope="session")
-def cases(tmp_path_factory, digits) -> Path:
-    folder = tmp_path_factory.mktemp("cases")
-    write_cases(folder, digits)
-    return folder
 
 
 @pytest.fixture(scope="session")

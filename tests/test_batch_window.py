@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import os
-import time
 import tkinter as tk
 
 import pytest
-from image_cases import paper, pick_digits
+from app_window import pump
+from image_cases import paper
 
 from desktop.batch import Row
 from desktop.batch_window import BatchWindow, sort_rows
@@ -16,18 +16,8 @@ from desktop.batch_window import BatchWindow, sort_rows
 pytestmark = pytest.mark.gui
 
 
-def pump(root: tk.Misc, until, timeout: float = 60.0) -> None:
-    """Run Tk's event loop until the condition holds."""
-    deadline = time.monotonic() + timeout
-    while not until():
-        assert time.monotonic() < deadline, "timed out waiting for the window"
-        root.update()
-        time.sleep(0.005)
-
-
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory, mnist, classifier):
-    digits = pick_digits(mnist, classifier)
+def folder(tmp_path_factory, digits):
     path = tmp_path_factory.mktemp("window")
     for digit in (3, 0, 8, 5):
         paper(digits[digit]).save(path / f"digit {digit}.png")
@@ -48,7 +38,7 @@ def root(xvfb_display):
 @pytest.fixture
 def finished(root, folder, classifier) -> BatchWindow:
     window = BatchWindow(root, classifier, folder)
-    pump(root, lambda: window.finished)
+    pump(root, lambda: window.finished, timeout=60.0)
     return window
 
 
@@ -106,7 +96,7 @@ def test_cancel_stops_the_run(root, folder, classifier, tmp_path):
         os.link(folder / "digit 3.png", tmp_path / f"{i:03d}.png")
     window = BatchWindow(root, classifier, tmp_path)
     window.cancel_button.invoke()
-    pump(root, lambda: window.finished)
+    pump(root, lambda: window.finished, timeout=60.0)
     assert window.job.cancelled
     assert len(window.rows) < 300
     assert window.status.cget("text").startswith("Interrupted after")

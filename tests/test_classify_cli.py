@@ -15,23 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from image_cases import EXPECTED, paper, pick_digits, write_cases
+from image_cases import EXPECTED, paper
 
 from desktop.classify_cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="session")
-def digits(mnist, classifier):
-    return pick_digits(mnist, classifier)
-
-
-@pytest.fixture(scope="session")
-def cases(tmp_path_factory, digits) -> Path:
-    folder = tmp_path_factory.mktemp("cli-cases")
-    write_cases(folder, digits)
-    return folder
 
 
 @pytest.fixture
