@@ -18,6 +18,8 @@ CENTRE = 14.0               # MNIST's mean centre of mass, in pixel-index coordi
 STROKE_RATIO = 0.1          # MNIST's stroke width is about a tenth of the digit's box
 MIN_STROKE_RATIO = 0.09     # strokes are drawn at least this thick, relative to the writing,
 MAX_STROKE_RATIO = 0.13     # and at most this: a broader pen blots loops shut
+MAX_WIDTH_RATIO = 0.15      # strokes broader than 95 % of MNIST's are thinned in images,
+THINNED_RATIO = 0.11        # to this (MNIST's median is 0.09 of the digit's size)
 WORK_SIZE = 512             # images are reduced to at most this before any other work
 NOISE_FLOOR = 0.25          # ink weaker than this fraction of the strongest is paper or noise
 MIN_CONTRAST = 0.08         # below this the image is treated as blank
@@ -257,28 +259,42 @@ def stroke_width(ink: np.ndarray) -> float:
     return 2.0 * np.count_nonzero(solid) / outline if outline else 0.0
 
 
-def dilate(ink: np.ndarray, radius: int) -> np.ndarray:
-    """Grey dilation with a (2r+1) square, separable: thickens strokes by r pixels each side."""
+def _spread(ink: np.ndarray, radius: int, reduce) -> np.ndarray:
+    """Separable (2r+1)-square max or min filter; outside the array counts as background."""
     out = ink
     for axis in (0, 1):
         padded = np.pad(out, [(radius, radius) if a == axis else (0, 0) for a in (0, 1)])
         n = out.shape[axis]
-        out = np.max([np.take(padded, range(k, k + n), axis=axis) for k in range(2 * radius + 1)],
+        out = reduce([np.take(padded, range(k, k + n), axis=axis) for k in range(2 * radius + 1)],
                      axis=0)
     return out
 
 
+def dilate(ink: np.ndarray, radius: int) -> np.ndarray:
+    """Grey dilation with a (2r+1) square: thickens strokes by r pixels each side."""
+    return _spread(ink, radius, np.max)
+
+
+def erode(ink: np.ndarray, radius: int) -> np.ndarray:
+    """Grey erosion with a (2r+1) square: thins strokes by r pixels each side."""
+    return _spread(ink, radius, np.min)
+
+
 def normalize_stroke_width(ink: np.ndarray) -> np.ndarray:
-    """Thicken strokes that are much thinner than MNIST's, relative to the digit's size."""
+    """Bring strokes far thinner or thicker than MNIST's, relative to the digit's size, back to
+    MNIST's proportion: a hairline pen is thickened, a marker or a blurred blob thinned."""
     box = ink_box(ink)
     if box is None:
         return ink
     size = max(box[1] - box[0], box[3] - box[2])
-    missing = STROKE_RATIO * size - stroke_width(ink)
-    radius = int(missing / 2)
-    if radius < 1:
-        return ink
-    return dilate(np.pad(ink, radius), radius)
+    width = stroke_width(ink)
+    if width < MIN_STROKE_RATIO * size:
+        radius = int((STROKE_RATIO * size - width) / 2)
+        return dilate(np.pad(ink, radius), radius) if radius >= 1 else ink
+    if width > MAX_WIDTH_RATIO * size:
+        radius = int((width - THINNED_RATIO * size) / 2)
+        return erode(ink, radius) if radius >= 1 else ink
+    return ink
 
 
 def normalize(ink: np.ndarray) -> np.ndarray:

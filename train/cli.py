@@ -68,12 +68,22 @@ def read_extra(folder: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def add_extra(train, extra: tuple[np.ndarray, np.ndarray], repeat: int):
-    """Mix extra (float) images into the (uint8) training set, repeated so that they count."""
+    """Mix extra (float) images into the training set, repeated so that they count."""
     x_extra, y_extra = extra
-    print(f"extra: {len(x_extra)} images, repeated {repeat}x")
     x, y = train
-    x = np.concatenate([x.astype(np.float32) / 255.0, np.repeat(x_extra, repeat, 0)])
+    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
+    x = np.concatenate([x, np.repeat(x_extra, repeat, 0)])
     return x, np.concatenate([y, np.repeat(y_extra, repeat, 0)])
+
+
+def styled(data: tuple[np.ndarray, np.ndarray], count: int, cfg: TrainConfig, seed: int):
+    """`count` digits of data written again in other hands (cached under runs/cache)."""
+    from train.styles import styled_set
+
+    started = time.perf_counter()
+    result = styled_set(*data, min(count, len(data[0])), seed, Path(cfg.out) / "cache")
+    print(f"styles: {len(result[0])} digits restyled in {time.perf_counter() - started:.0f} s")
+    return result
 
 
 def build_or_load(cfg: TrainConfig):
@@ -97,7 +107,10 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     train_set, val_set = split(data.x_train, data.y_train, cfg)
     if extra is None and cfg.extra:
         extra = read_extra(cfg.extra)
+    if cfg.styles:
+        train_set = add_extra(train_set, styled(train_set, cfg.styles, cfg, cfg.seed), 1)
     if extra is not None:
+        print(f"extra: {len(extra[0])} images, repeated {cfg.extra_repeat}x")
         train_set = add_extra(train_set, extra, cfg.extra_repeat)
     train_ds, val_ds = make_datasets(train_set, val_set, cfg)
 
@@ -128,6 +141,7 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
     results = report.metrics(data.y_test, probabilities) | {
         "validation_accuracy": max(history.get("val_accuracy", [0.0])),
+        **styled_validation(model, val_set, cfg),
         "epochs_run": len(history["loss"]),
         "training_seconds": round(seconds, 1),
         "parameters": model.count_params(),
@@ -139,6 +153,15 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     report.plot_confusion(np.array(results["confusion_matrix"]), run_dir / "confusion_matrix.png")
     report.plot_mistakes(x_test, data.y_test, probabilities, run_dir / "misclassified.png")
     return results
+
+
+def styled_validation(model, val_set, cfg: TrainConfig) -> dict:
+    """Accuracy on validation digits written in other hands (never trained on)."""
+    if not cfg.styled_val:
+        return {}
+    x, y = styled(val_set, cfg.styled_val, cfg, cfg.seed + 1)
+    predicted = model.predict(x[..., None], batch_size=512, verbose=0).argmax(axis=1)
+    return {"styled_validation_accuracy": float((predicted == y).mean())}
 
 
 def new_run_dir(parent: str) -> Path:

@@ -23,6 +23,8 @@ class TrainConfig:
     dropout: float = 0.35
     label_smoothing: float = 0.05
     augment: float = 1.0             # 0 turns augmentation off; 1 is the tuned strength
+    styles: int = 30000              # training digits also written in other hands (0: none)
+    styled_val: int = 3000           # validation digits so written, to measure that
     val_split: int = 5000            # images held out of the training set for validation
     patience: int = 10               # early stopping on validation loss
     seed: int = 1234
@@ -54,6 +56,9 @@ _HELP = {
             "default: $DIGITS_DATA, else the standard Keras download",
     "out": "parent folder of the run folders",
     "augment": "augmentation strength (0 = off)",
+    "styles": "how many training digits are also mixed in written in other styles "
+              "(train/styles.py; 0 = none)",
+    "styled_val": "how many validation digits are written in other styles for the report",
     "limit": "train on the first N images only (0 = all); for smoke runs",
     "init_from": "continue training from this model.keras",
     "extra": "folder of labelled images DIR/<digit>/*.png to mix into training",
