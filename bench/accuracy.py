@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop.classifier import Classifier
+from desktop.engine.classifier import Classifier
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "mnist"
 

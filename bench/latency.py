@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import shlex
@@ -20,16 +19,16 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timezone
-from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 sys.path.insert(0, str(ROOT))
 
-from bench.display import x_display  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' display and handwriting helpers
+from handwriting import HAND, densify, moved  # noqa: E402
+from xdisplay import x_display  # noqa: E402
 
-HAND_DIGITS = ROOT / "tests" / "data" / "hand_digits.json"
 CANVAS = 360          # the app's starting canvas height, in pixels
 PEN_STEP = 3.0        # pixels between a mouse's motion events when drawing at a normal pace
 TIMEOUT_S = 60.0
@@ -37,16 +36,7 @@ TIMEOUT_S = 60.0
 
 def pen_strokes(strokes, height: float, left: float = 40.0, top: float = 60.0):
     """Hand-drawn strokes (60x100 box) scaled to height pixels, with a point every PEN_STEP."""
-    scale = height / 100
-    out = []
-    for stroke in strokes:
-        points = [(left + x * scale, top + y * scale) for x, y in stroke]
-        dense = points[:1]
-        for (x0, y0), (x1, y1) in pairwise(points):
-            n = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / PEN_STEP))
-            dense += [(x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n + 1)]
-        out.append(dense)
-    return out
+    return [densify(line, PEN_STEP) for line in moved(strokes, height / 100, left, top)]
 
 
 def median_ms(samples: list[float]) -> str:
@@ -67,24 +57,23 @@ def stroke_latency(repeats: int) -> list[tuple[str, str]]:
     """Median seconds from a finished drawing to its prediction, for each digit and a number."""
     import numpy as np
 
-    from desktop.classifier import Classifier
-    from desktop.preprocess import normalize
-    from desktop.recognizer import Done, Worker, read_strokes, strokes_ink
-    from desktop.segment import split_digits
-    from desktop.strokes import default_brush
+    from desktop.engine.classifier import Classifier
+    from desktop.engine.reading import read_strokes
+    from desktop.engine.recipes import canvas_inputs
+    from desktop.window.drawing import default_brush
+    from desktop.window.worker import Done, Worker
 
     classifier = Classifier()
     brush = default_brush(CANVAS)
-    digits = json.loads(HAND_DIGITS.read_text(encoding="utf-8"))["digits"]
-    drawings = {d: pen_strokes(s, 0.6 * CANVAS) for d, s in digits.items()}
+    drawings = {d: pen_strokes(s, 0.6 * CANVAS) for d, s in HAND.items()}
     number = [s for i, d in enumerate("2026")
-              for s in pen_strokes(digits[d], 0.3 * CANVAS, left=20 + i * 80)]
+              for s in pen_strokes(HAND[d], 0.3 * CANVAS, left=20 + i * 80)]
     points = statistics.median(sum(map(len, s)) for s in drawings.values())
 
     one = [t for s in drawings.values()
            for t in time_calls(lambda s=s: read_strokes(s, brush, classifier), repeats)]
-    prep = [t for s in drawings.values() for t in time_calls(
-        lambda s=s: [normalize(c) for c in split_digits(strokes_ink(s, brush))], repeats)]
+    prep = [t for s in drawings.values()
+            for t in time_calls(lambda s=s: canvas_inputs(s, brush), repeats)]
     batch = np.zeros((1, 28, 28), np.float32)
     infer = time_calls(lambda: classifier.predict(batch), repeats * 10)
     several = time_calls(lambda: read_strokes(number, brush, classifier), repeats)

@@ -24,8 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from desktop.batch import BatchJob, batch_classifier  # noqa: E402
-from desktop.classifier import Classifier  # noqa: E402
+from desktop.batch.job import BatchJob, batch_classifier  # noqa: E402
+from desktop.engine.classifier import Classifier  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "mnist"
 FOLDER = ROOT / "bench" / "out" / "mnist-test-png"

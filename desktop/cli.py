@@ -7,10 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop import __version__
-
-FROZEN = getattr(sys, "frozen", False)  # running as the PyInstaller executable
-PROG = "DigitRecognizer" if FROZEN else "python -m desktop"
+from desktop import FROZEN, PROG, __version__
 
 
 def attach_parent_console(argv: list[str]) -> None:
@@ -53,10 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     attach_parent_console(argv)
     if argv[:1] == ["classify"]:
-        from desktop.classify_cli import main as classify_main
+        from desktop.batch.cli import main as classify_main
 
         return classify_main(argv[1:])
     args = app_parser().parse_args(argv)
-    from desktop.app import run
+    from desktop.window.app import run
 
     return run(args)

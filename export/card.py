@@ -12,14 +12,14 @@ from pathlib import Path
 
 import onnx
 
-from desktop.classifier import card_path, sha256_file
+from desktop.engine.classifier import card_path, sha256_file
 from export.convert import INPUT_NAME, OUTPUT_NAME
 
 PREPROCESSING = (
-    "desktop.preprocess: ink as 1.0 on a 0.0 background (either polarity of the source "
+    "desktop.engine.recipes: ink as 1.0 on a 0.0 background (either polarity of the source "
     "detected, alpha composited on white, paper tint and noise removed), cropped to the ink, "
-    "longer side scaled to 20 px keeping the aspect ratio (anti-aliased), placed in 28x28 with "
-    "its centre of mass at (14, 14), as MNIST was made"
+    "strokes brought to MNIST's width, longer side scaled to 20 px keeping the aspect ratio "
+    "(anti-aliased), placed in 28x28 with its centre of mass at (14, 14), as MNIST was made"
 )
 PACKAGES = ("tensorflow", "keras", "tf2onnx", "onnx", "onnxruntime", "numpy")
 

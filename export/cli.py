@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.classifier import MODEL_NAME, Classifier, ModelError, card_path, resource_dir
+from desktop.engine.classifier import MODEL_NAME, Classifier, ModelError, card_path, resource_dir
 from train.data import DatasetError, load_mnist
 from train.report import metrics
 

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import ctypes
 import json
-import math
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from itertools import pairwise
 from pathlib import Path
+
+from handwriting import HAND, fit_strokes
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
 EVENT_TIMEOUT = 15.0
 QUIET = 0.25          # no new event for this long: the app has caught up with the input
 MOVE_PAUSE = 0.003    # between pointer moves, so Tk sees each one (it merges queued motion)
-PEN_STEP = 8.0        # pixels between a drawn stroke's points
 
 Point = tuple[int, int]
 
@@ -210,46 +209,6 @@ def send_delete_window(window: int) -> None:
         xlib.XCloseDisplay(display)
 
 
-def hand_digits() -> dict[str, list[list[list[float]]]]:
-    """Digits drawn by hand (tests/data/hand_digits.json), in a 60x100 box."""
-    data = json.loads((ROOT / "tests" / "data" / "hand_digits.json").read_text(encoding="utf-8"))
-    return data["digits"]
-
-
-def densify(line: Sequence[Sequence[float]], step: float = PEN_STEP) -> list[Point]:
-    """Integer points at most step apart, as a pen's motion events would be: Tk merges motion
-    events that queue up, and with close points a merged one barely changes the shape."""
-    out = [(round(line[0][0]), round(line[0][1]))]
-    for (x0, y0), (x1, y1) in pairwise(line):
-        n = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / step))
-        out += [(round(x0 + (x1 - x0) * k / n), round(y0 + (y1 - y0) * k / n))
-                for k in range(1, n + 1)]
-    return out
-
-
-def fit_strokes(strokes, canvas: dict, height_fraction: float = 0.6, left: float | None = None):
-    """Hand-drawn strokes (60x100 box) scaled to height_fraction of the canvas, centred."""
-    scale = height_fraction * canvas["height"] / 100
-    x0 = (canvas["width"] - 60 * scale) / 2 if left is None else left
-    y0 = (canvas["height"] - 100 * scale) / 2
-    return [densify([(x0 + x * scale, y0 + y * scale) for x, y in stroke]) for stroke in strokes]
-
-
-def number_strokes(text: str, canvas: dict, height_fraction: float = 0.35):
-    """A number written with the hand-drawn digits side by side, across the canvas's middle
-    (smaller than height_fraction if it would not fit the width)."""
-    digits = hand_digits()
-    pitch_units = 85  # digit width 60 plus a gap of 25
-    width_units = pitch_units * len(text) - 25
-    scale = min(height_fraction * canvas["height"] / 100, 0.9 * canvas["width"] / width_units)
-    left = (canvas["width"] - width_units * scale) / 2
-    strokes = []
-    for i, char in enumerate(text):
-        strokes += fit_strokes(digits[char], canvas, scale * 100 / canvas["height"],
-                               left + i * pitch_units * scale)
-    return strokes
-
-
 def take_readme_screenshot(path: Path) -> None:
     """The app with a hand-drawn 7 recognized, after one drawing of each digit was saved as a
     sample, saved for the README. Samples and settings go to a temporary folder."""
@@ -262,11 +221,11 @@ def take_readme_screenshot(path: Path) -> None:
                          env=env)
         try:
             canvas = app.wait_ready()
-            for digit, strokes in sorted(hand_digits().items()):
+            for digit, strokes in sorted(HAND.items()):
                 mark = len(app.events())
                 app.draw(fit_strokes(strokes, canvas, 0.7), then=[digit])
                 app.wait_for(lambda e: e["event"] == "sample", mark)
-            app.read(fit_strokes(hand_digits()["7"], canvas, 0.7))
+            app.read(fit_strokes(HAND["7"], canvas, 0.7))
             app.xdotool("mousemove", str(canvas["x"] + canvas["width"] + 200), "5")
             time.sleep(0.3)
             app.screenshot(path)

@@ -9,8 +9,8 @@ import json
 import time
 import tkinter as tk
 
-from desktop.app import App, make_root
-from desktop.events import EventLog
+from desktop.window.app import App, make_root
+from desktop.window.events import EventLog
 
 MESSAGE_BOX = ".__tk__messagebox"  # Tk's own dialog on X11: a label .msg and an .ok button
 
@@ -54,7 +54,8 @@ class Window:
         for stroke in strokes:
             self.stroke(stroke)
         count = len(self.predictions())
-        pump(self.root, lambda: len(self.predictions()) > count and not self.app._pending)
+        pump(self.root,
+             lambda: len(self.predictions()) > count and self.app.session.pending is None)
         return self.predictions()[-1]
 
     def area(self) -> dict:

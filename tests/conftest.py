@@ -4,9 +4,6 @@ an Xvfb display."""
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,29 +65,15 @@ def cases(tmp_path_factory, digits) -> Path:
 
 @pytest.fixture(scope="session")
 def classifier():
-    from desktop.classifier import Classifier
+    from desktop.engine.classifier import Classifier
 
     return Classifier()
 
 
 @pytest.fixture(scope="session")
-def xvfb_display():
+def xvfb_display() -> Iterator[str]:
     """DISPLAY of a private Xvfb server, started for the session when none is set."""
-    if os.environ.get("DISPLAY"):
-        yield os.environ["DISPLAY"]
-        return
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed (apt-get install xvfb); .ci/run installs it")
-    number = 90 + os.getpid() % 100
-    display = f":{number}"
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if Path(f"/tmp/.X11-unix/X{number}").exists():
-            break
-        time.sleep(0.05)
-    os.environ["DISPLAY"] = display
-    yield display
-    server.terminate()
-    server.wait(5)
-    os.environ.pop("DISPLAY", None)
+    from xdisplay import x_display
+
+    with x_display() as display:
+        yield display

@@ -140,13 +140,13 @@ def write_cases(folder: Path, digits: dict[int, np.ndarray]) -> None:
 def pick_digits(mnist, classifier) -> dict[int, np.ndarray]:
     """For each digit, the first MNIST test image of it that the model reads surely, on paper
     as well as in MNIST's own framing: these cases test files, not the model."""
-    from desktop.fastpath import general_input
+    from desktop.engine.recipes import digit_input
 
     chosen = {}
     for digit in range(10):
         for index in np.flatnonzero(mnist.y_test == digit)[:50]:
             image = mnist.x_test[index]
-            pair = np.stack([image / 255.0, general_input(np.asarray(paper(image)))])
+            pair = np.stack([image / 255.0, digit_input(np.asarray(paper(image)))])
             probabilities = classifier.predict(pair)
             if (probabilities.argmax(axis=1) == digit).all() and probabilities.max(1).min() > 0.9:
                 chosen[digit] = image

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 
 from desktop import __version__
-from desktop.about import about_text, model_card_lines, runtime_versions
-from desktop.classifier import sha256_file
+from desktop.engine.classifier import sha256_file
+from desktop.window.about import about_text, model_card_lines, runtime_versions
 
 
 def test_the_text_names_accuracy_date_and_checksum_of_the_bundled_model(classifier):

@@ -16,17 +16,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_driver import AppProcess, densify, fit_strokes, hand_digits, number_strokes
+from app_driver import AppProcess
 from app_window import Window, pump
-from mnist_strokes import place, random_placements, trace
+from handwriting import HAND, densify, fit_strokes, number_strokes, place, random_placements, trace
 
-from desktop.classifier import Prediction
-from desktop.recognizer import Reading
-from desktop.strokes import default_brush
+from desktop.engine.classifier import Prediction
+from desktop.engine.reading import Reading
+from desktop.window.drawing import default_brush
 
 pytestmark = pytest.mark.gui
 
-HAND = hand_digits()
 ACCURACY_DIGITS = 150
 REQUIRED_ACCURACY = 0.97
 
@@ -58,9 +57,9 @@ def test_the_canvas_grows_with_the_window(window):
 def test_a_drawn_digit_is_shown_large_with_its_confidence(window):
     event = window.draw(fit_strokes(HAND["7"], window.area()))
     assert event["source"] == "canvas" and event["digits"] == [7]
-    assert window.app.headline.cget("text") == "7"
-    assert window.app.detail.cget("text").endswith("% sure")
-    assert len(window.app.seen.grid_slaves()) == 2  # the 28x28 view and its caption
+    assert window.app.answer.headline.cget("text") == "7"
+    assert window.app.answer.detail.cget("text").endswith("% sure")
+    assert len(window.app.answer.seen.grid_slaves()) == 2  # the 28x28 view and its caption
 
 
 def test_strokes_are_round_and_as_broad_as_the_brush(window):
@@ -81,14 +80,14 @@ def test_undo_removes_the_last_stroke_and_reads_again(window):
     window.app.undo_button.invoke()
     pump(window.root, lambda: len(window.predictions()) > count)
     assert window.predictions()[-1]["digits"] == [4]
-    assert len(window.app.drawing) == 2
+    assert len(window.app.board.drawing) == 2
 
 
 def test_undoing_the_last_stroke_clears(window):
     window.draw(fit_strokes(HAND["1"], window.area()))
     window.app.undo_button.invoke()
     assert window.events()[-1] == {"event": "cleared"}
-    assert window.app.headline.cget("text").strip() == ""
+    assert window.app.answer.headline.cget("text").strip() == ""
 
 
 def test_clear_empties_the_canvas_and_shows_no_digit(window):
@@ -96,36 +95,36 @@ def test_clear_empties_the_canvas_and_shows_no_digit(window):
     window.app.clear_button.invoke()
     assert window.events()[-1] == {"event": "cleared"}
     assert window.app.canvas.find_all() == ()
-    assert window.app.headline.cget("text").strip() == ""
-    assert window.app.seen.grid_slaves() == []
+    assert window.app.answer.headline.cget("text").strip() == ""
+    assert window.app.answer.seen.grid_slaves() == []
 
 
 def test_predict_on_an_empty_canvas_shows_no_digit(window):
     window.app.predict_button.invoke()
     window.root.update()
     assert window.predictions() == []
-    assert window.app.headline.cget("text").strip() == ""
-    assert window.app.detail.cget("text") == "Draw a digit"
+    assert window.app.answer.headline.cget("text").strip() == ""
+    assert window.app.answer.detail.cget("text") == "Draw a digit"
 
 
 def test_a_number_shows_each_digit_and_a_click_picks_the_chart(window):
     event = window.draw(number_strokes("2026", window.area()))
     assert event["digits"] == [2, 0, 2, 6]
-    assert window.app.headline.cget("text") == "2026"
-    images = [w for w in window.app.seen.grid_slaves() if w.cget("image")]
+    assert window.app.answer.headline.cget("text") == "2026"
+    images = [w for w in window.app.answer.seen.grid_slaves() if w.cget("image")]
     assert len(images) == 4
     last = next(w for w in images if int(w.grid_info()["column"]) == 3)
     last.event_generate("<Button-1>")
-    assert window.app.chart_title.cget("text") == "Probabilities of digit 4 of 4"
+    assert window.app.answer.chart_title.cget("text") == "Probabilities of digit 4 of 4"
 
 
 def test_an_unsure_reading_says_so(window):
     probabilities = (0.0, 0.0, 0.0, 0.0, 0.48, 0.0, 0.0, 0.0, 0.0, 0.52)
     unsure = Reading("canvas", np.zeros((1, 28, 28), np.float32),
                      (Prediction(9, 0.52, probabilities),))
-    window.app._show_reading(unsure)
-    assert window.app.headline.cget("text") == "?"
-    assert window.app.detail.cget("text") == "Not sure: 9 (52 %) or 4 (48 %)?"
+    window.app.show_reading(unsure)
+    assert window.app.answer.headline.cget("text") == "?"
+    assert window.app.answer.detail.cget("text") == "Not sure: 9 (52 %) or 4 (48 %)?"
 
 
 def mnist_png(mnist, indices, path: Path) -> list[int]:
@@ -144,7 +143,7 @@ def test_open_image_shows_the_picture_and_its_reading(window, mnist, tmp_path, i
     (event,) = window.predictions()
     assert event["source"] == "file" and event["digits"] == labels
     assert window.app.canvas.find_withtag("picture")
-    assert len([w for w in window.app.seen.grid_slaves() if w.cget("image")]) == len(labels)
+    assert len([w for w in window.app.answer.seen.grid_slaves() if w.cget("image")]) == len(labels)
     window.app.predict_button.invoke()  # Enter on a picture: its reading, logged again
     assert window.predictions()[-1] == event
 
@@ -202,7 +201,7 @@ def test_the_menus_offer_open_classify_folder_and_about(window):
 def test_closing_the_window_stops_the_worker_and_destroys_the_root(window):
     handler = window.root.tk.call("wm", "protocol", window.root._w, "WM_DELETE_WINDOW")
     window.root.tk.call(handler)  # what the window manager's close button triggers
-    assert not window.app.worker._thread.is_alive()
+    assert not window.app.session.worker._thread.is_alive()
     with pytest.raises(tk.TclError):
         window.root.winfo_exists()
 
@@ -354,7 +353,7 @@ def wait_for_window(name: str, timeout: float = 20.0) -> str:
 
 LIGHTNESS_SCRIPT = """
 import json, sys, time
-from desktop.app import App, make_root
+from desktop.window.app import App, make_root
 root = make_root()
 app = App(root)
 app.show()

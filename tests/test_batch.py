@@ -13,7 +13,10 @@ import pytest
 from image_cases import EXPECTED, SKIPPED, exif_stored_pixels, paper
 from PIL import Image
 
-from desktop.batch import BatchJob, Source, Tally, count_files, decode, discover
+from desktop.batch.decode import decode
+from desktop.batch.files import Source, count_files, discover
+from desktop.batch.job import BatchJob
+from desktop.batch.rows import Tally
 
 NOBODY = 65534
 
@@ -62,9 +65,9 @@ def test_rows_come_in_the_order_of_the_names(case_run):
 @pytest.mark.parametrize("name", ["exif-6.jpg", "exif-8.jpg"])
 def test_exif_files_are_unreadable_without_their_orientation(cases, case_run, classifier, name):
     """The EXIF cases prove something: their stored pixels, taken as they are, read poorly."""
-    from desktop.fastpath import general_input
+    from desktop.engine.recipes import digit_input
 
-    sideways = general_input(exif_stored_pixels(cases / name))
+    sideways = digit_input(exif_stored_pixels(cases / name))
     unturned = classifier.predict(sideways[None])[0][int(EXPECTED[name])]
     assert unturned < 0.5 < case_run[0][name].confidence
 

@@ -10,8 +10,8 @@ import pytest
 from app_window import pump
 from image_cases import paper
 
-from desktop.batch import Row
-from desktop.batch_window import BatchWindow, sort_rows
+from desktop.batch.rows import Row
+from desktop.window.batch_window import BatchWindow, sort_rows
 
 pytestmark = pytest.mark.gui
 

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from desktop.classifier import bundled_model_path, card_path, sha256_file
+from desktop.engine.classifier import bundled_model_path, card_path, sha256_file
 
 REQUIRED_ACCURACY = 0.996
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from image_cases import EXPECTED, paper
 
-from desktop.classify_cli import main
+from desktop.batch.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import io
 import json
 
-from desktop.classifier import Prediction
-from desktop.events import EventLog, cleared_event, prediction_event, ready_event, sample_event
+from desktop.engine.classifier import Prediction
+from desktop.window.events import (
+    EventLog,
+    cleared_event,
+    prediction_event,
+    ready_event,
+    sample_event,
+)
 
 SEVEN = Prediction(7, 0.9, (0.0, 0.01, 0.02, 0.0, 0.0, 0.0, 0.0, 0.9, 0.07, 0.0))
 ONE = Prediction(1, 0.75, (0.0, 0.75, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0))

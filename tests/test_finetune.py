@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop.preprocess import image_to_input
-from desktop.samples import save_sample
+from desktop.engine.recipes import digit_input
+from desktop.user.samples import save_sample
 from train.finetune import BASE_MODEL, main
 
 pytestmark = pytest.mark.slow
@@ -21,7 +21,7 @@ PER_DIGIT = 24
 def tilted(image: np.ndarray) -> np.ndarray:
     """The digit as written by someone whose page is turned 40 degrees, as the app would save it."""
     turned = Image.fromarray(image).rotate(TILT_DEG, resample=Image.BILINEAR, expand=True)
-    return image_to_input(np.asarray(turned))
+    return digit_input(np.asarray(turned))
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,6 @@ def test_fine_tuning_improves_the_writer_keeps_mnist(writer_samples, tmp_path, m
     assert code == (0 if report["installed"] else 1)
     assert report["installed"] == (before["mnist"] - after["mnist"] <= 0.002)
     if report["installed"]:
-        from desktop.classifier import Classifier
+        from desktop.engine.classifier import Classifier
 
         Classifier(tmp_path / "model" / "digits.onnx")

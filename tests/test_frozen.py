@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from app_driver import fit_strokes, hand_digits, send_delete_window
+from app_driver import send_delete_window
+from handwriting import HAND, fit_strokes
 from PIL import Image
 
 from desktop import __version__
@@ -138,7 +139,7 @@ def test_window_reads_a_drawn_digit_and_closes_cleanly(frozen, xvfb_display, tmp
     try:
         canvas = wait_for(app, log, "ready")["canvas"]
         assert list(unpack.glob("_MEI*")), "the one-file executable unpacks into TMPDIR"
-        draw(fit_strokes(hand_digits()[DRAWN], canvas, 0.7), canvas)
+        draw(fit_strokes(HAND[DRAWN], canvas, 0.7), canvas)
         wait_for(app, log, "prediction")
         prediction = settled_prediction(log)
         assert (prediction["source"], prediction["digits"]) == ("canvas", [int(DRAWN)])

@@ -9,7 +9,7 @@ import pytest
 from image_cases import bomb_png
 from PIL import Image
 
-from desktop.imagefile import ImageError, load_image, sniff
+from desktop.engine.imagefile import ImageError, load_image, sniff
 
 
 def encoded(image: Image.Image, fmt: str) -> bytes:

@@ -9,12 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from app_driver import fit_strokes, hand_digits
 from app_window import Window, pump
+from handwriting import HAND, fit_strokes
 
-from desktop.app import TITLE
-from desktop.classifier import bundled_model_path, card_path
-from desktop.model_choice import (
+from desktop.engine.classifier import bundled_model_path, card_path
+from desktop.user.model_choice import (
     BUNDLED_NAME,
     FALLBACK_NOTICE,
     ModelChoice,
@@ -23,9 +22,8 @@ from desktop.model_choice import (
     startup_model,
     window_title,
 )
-from desktop.settings import chosen_model, remember_model
-
-HAND = hand_digits()
+from desktop.user.settings import chosen_model, remember_model
+from desktop.window.app import TITLE
 
 
 def exported_copy(folder: Path) -> Path:
@@ -89,7 +87,7 @@ def window(xvfb_display, tmp_path, settings):
 def switch(window: Window, path) -> None:
     """Ask for another model and wait until it has taken over or failed."""
     window.app.open_model(path)
-    pump(window.root, lambda: window.app._next_worker is None)
+    pump(window.root, lambda: window.app.session.next_worker is None)
 
 
 def model_menu(window: Window):
@@ -134,7 +132,7 @@ class TestSwitchingModels:
         switch(window, exported_copy(tmp_path / "finetuned-test"))
         menu = model_menu(window)
         menu.invoke(menu.index("Use bundled model"))
-        pump(window.root, lambda: window.app._next_worker is None)
+        pump(window.root, lambda: window.app.session.next_worker is None)
         assert window.app.classifier.path == bundled_model_path()
         assert window.root.title() == TITLE and chosen_model(settings) is None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from desktop.pictures import enlarge, fit, ppm, to_rgb
+from desktop.window.pictures import enlarge, fit, ppm, to_rgb
 
 
 def test_ppm_has_a_header_and_the_pixels():

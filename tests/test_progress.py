@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from collections import Counter
 
-from desktop.batch import Tally
-from desktop.progress import Progress, duration, progress_text, summary
+from desktop.batch.progress import Progress, duration, progress_text, summary
+from desktop.batch.rows import Tally
 
 
 def test_duration():

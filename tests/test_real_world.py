@@ -15,7 +15,7 @@ import pytest
 from photos import HUGE, write_photos
 from PIL import Image
 
-from desktop.batch import BatchJob
+from desktop.batch.job import BatchJob
 
 PHOTOS = 1200
 HUGE_EVERY = 200           # every 200th photo is a full-resolution 3000x4000 one

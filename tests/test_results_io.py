@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from desktop.batch import Row
-from desktop.results_io import OutputError, ResultWriter, row_values, save_rows
+from desktop.batch.output import OutputError, ResultWriter, row_values, save_rows
+from desktop.batch.rows import Row
 
 PROBABILITIES = tuple([0.01] * 7 + [0.91] + [0.0] * 2)
 ROWS = [Row("a 7.png", "/x/a 7.png", "7", 0.91, "", PROBABILITIES),

@@ -7,15 +7,15 @@ import json
 import numpy as np
 from PIL import Image
 
-from desktop.preprocess import strokes_to_input
-from desktop.samples import count_samples, save_sample
+from desktop.engine.recipes import canvas_digit_input
+from desktop.user.samples import count_samples, save_sample
 from train.extra import load_extra
 
 SEVEN = [[(20, 20), (120, 20), (60, 140)], [(45, 80), (105, 80)]]  # a crossed seven
 
 
 def test_saved_sample_is_model_input_and_strokes(tmp_path):
-    model_input = strokes_to_input(SEVEN, thickness=14)
+    model_input = canvas_digit_input(SEVEN, thickness=14)
     png = save_sample(tmp_path, 7, model_input, SEVEN, 14)
     assert png.parent == tmp_path / "7" and png.suffix == ".png"
     pixels = np.asarray(Image.open(png))
@@ -26,7 +26,7 @@ def test_saved_sample_is_model_input_and_strokes(tmp_path):
 
 
 def test_samples_never_overwrite_each_other(tmp_path):
-    model_input = strokes_to_input(SEVEN, thickness=14)
+    model_input = canvas_digit_input(SEVEN, thickness=14)
     paths = {save_sample(tmp_path, 7, model_input, SEVEN, 14) for _ in range(5)}
     assert len(paths) == 5
     assert count_samples(tmp_path) == {d: (5 if d == 7 else 0) for d in range(10)}

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_driver import hand_digits
+from handwriting import HAND
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from desktop.preprocess import rasterize
-from desktop.segment import (
+from desktop.engine.raster import rasterize
+from desktop.engine.segment import (
     Region,
     components,
     group_digits,
@@ -20,7 +20,6 @@ from desktop.segment import (
     split_digits,
 )
 
-HAND = hand_digits()
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 

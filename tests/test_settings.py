@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.settings import chosen_model, load_settings, remember_model
+from desktop.user.settings import chosen_model, load_settings, remember_model
 
 
 def test_remember_and_forget_model(tmp_path):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop.small_png import decode
+from desktop.batch.small_png import decode
 
 
 def png(image: Image.Image, **options) -> bytes:

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from desktop.batch import Row
-from desktop.sort_into import Sorter, folder_for
+from desktop.batch.rows import Row
+from desktop.batch.sort_into import Sorter, folder_for
 
 
 def test_folder_for_each_kind_of_row():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.strokes import Drawing, default_brush
+from desktop.window.drawing import Drawing, default_brush
 
 
 def test_a_new_drawing_is_empty():

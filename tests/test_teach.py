@@ -9,17 +9,17 @@ import os
 
 import numpy as np
 import pytest
-from app_driver import AppProcess, fit_strokes, hand_digits, number_strokes
+from app_driver import AppProcess
 from app_window import Window
+from handwriting import HAND, fit_strokes, number_strokes
 from PIL import Image
 
-from desktop.recognizer import read_strokes
-from desktop.samples import count_samples, save_sample
-from desktop.strokes import default_brush
-from desktop.teach import NOT_ONE_DIGIT, NotOneDigit, SampleError, sample_input, save_drawing
+from desktop.engine.reading import read_strokes
+from desktop.user.samples import count_samples, save_sample
+from desktop.user.teach import NOT_ONE_DIGIT, NotOneDigit, SampleError, sample_input, save_drawing
+from desktop.window.drawing import default_brush
 from train.extra import load_extra
 
-HAND = hand_digits()
 CANVAS = {"x": 0, "y": 0, "width": 440, "height": 360}
 BRUSH = default_brush(360)
 NUM_LOCK = 0x10  # the Mod2 modifier: keypad keys type digits
@@ -79,14 +79,14 @@ def saved(window) -> list[dict]:
 
 
 def counts_shown(window) -> list[int]:
-    return [int(label.cget("text")) for label in window.app.count_labels]
+    return [int(label.cget("text")) for label in window.app.teach.count_labels]
 
 
 @pytest.mark.gui
 class TestTheItsARow:
     def test_a_digit_button_saves_the_drawing_with_its_label_and_clears(self, window, tmp_path):
         window.draw(fit_strokes(HAND["7"], window.area()))
-        window.app.digit_buttons[7].invoke()
+        window.app.teach.digit_buttons[7].invoke()
         (event,) = saved(window)
         assert event["digit"] == 7
         png = tmp_path / "samples" / "7" / os.path.basename(event["path"])
@@ -94,17 +94,17 @@ class TestTheItsARow:
         with Image.open(png) as image:
             assert image.size == (28, 28)
         assert window.events()[-1] == {"event": "cleared"}
-        assert window.app.drawing.is_empty and window.app.canvas.find_all() == ()
+        assert window.app.board.drawing.is_empty and window.app.canvas.find_all() == ()
         assert "Saved as a 7" in window.app.status.cget("text")
 
     def test_the_counts_follow_the_samples(self, window, tmp_path):
         assert counts_shown(window) == [0] * 10
         for digit in (1, 7, 7):
             window.draw(fit_strokes(HAND[str(digit)], window.area()))
-            window.app.digit_buttons[digit].invoke()
+            window.app.teach.digit_buttons[digit].invoke()
         assert counts_shown(window) == [0, 1, 0, 0, 0, 0, 0, 2, 0, 0]
         assert count_samples(tmp_path / "samples")[7] == 2
-        assert window.app.samples_label.cget("text") == f"3 samples in {tmp_path / 'samples'}"
+        assert window.app.teach.samples_label.cget("text") == f"3 samples in {tmp_path / 'samples'}"
 
     def test_samples_already_there_are_counted_at_start(self, xvfb_display, tmp_path, mnist):
         for index in np.flatnonzero(mnist.y_test == 4)[:3]:
@@ -124,22 +124,22 @@ class TestTheItsARow:
         assert counts_shown(window)[3] == 1
 
     def test_an_empty_canvas_saves_nothing(self, window, tmp_path):
-        assert all(button.instate(["disabled"]) for button in window.app.digit_buttons)
+        assert all(button.instate(["disabled"]) for button in window.app.teach.digit_buttons)
         window.app.canvas.event_generate("<KeyPress>", keysym="5")
         window.root.update()
         assert saved(window) == [] and not (tmp_path / "samples").exists()
         assert window.app.status.cget("text").startswith("Draw a digit first")
         window.draw(fit_strokes(HAND["5"], window.area()))
-        assert not any(button.instate(["disabled"]) for button in window.app.digit_buttons)
+        assert not any(button.instate(["disabled"]) for button in window.app.teach.digit_buttons)
         window.app.clear_button.invoke()
-        assert all(button.instate(["disabled"]) for button in window.app.digit_buttons)
+        assert all(button.instate(["disabled"]) for button in window.app.teach.digit_buttons)
 
     def test_several_digits_are_refused_and_kept(self, window, tmp_path):
         window.draw(number_strokes("12", window.area()))
-        window.app.digit_buttons[1].invoke()
+        window.app.teach.digit_buttons[1].invoke()
         assert saved(window) == [] and not (tmp_path / "samples").exists()
         assert NOT_ONE_DIGIT in window.app.status.cget("text")
-        assert len(window.app.drawing) > 0  # the drawing stays: undo a digit and try again
+        assert len(window.app.board.drawing) > 0  # the drawing stays: undo a digit and try again
 
     def test_an_unwritable_folder_gets_a_one_line_dialog(self, xvfb_display, tmp_path):
         blocker = tmp_path / "a file"
@@ -148,9 +148,9 @@ class TestTheItsARow:
         try:
             shown = w.answer_dialogs()
             w.draw(fit_strokes(HAND["7"], w.area()))
-            w.app.digit_buttons[7].invoke()
+            w.app.teach.digit_buttons[7].invoke()
             assert len(shown) == 1 and "\n" not in shown[0] and "cannot save" in shown[0]
-            assert saved(w) == [] and not w.app.drawing.is_empty
+            assert saved(w) == [] and not w.app.board.drawing.is_empty
         finally:
             w.close()
 

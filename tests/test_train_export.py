@@ -46,7 +46,7 @@ def exported(smoke_run, tmp_path_factory, mnist_dir):
 
 
 def test_export_installs_verified_model_with_card(exported, smoke_run):
-    from desktop.classifier import Classifier, sha256_file
+    from desktop.engine.classifier import Classifier, sha256_file
 
     card = json.loads((exported / "digits.card.json").read_text())
     assert card["sha256"] == sha256_file(exported / "digits.onnx")

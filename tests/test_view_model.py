@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.classifier import Prediction
-from desktop.view_model import answer, empty_answer, is_sure, percent
+from desktop.engine.classifier import Prediction
+from desktop.window.view_model import answer, empty_answer, is_sure, percent
 
 
 def prediction(**probabilities: float) -> Prediction:

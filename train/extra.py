@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.imagefile import ImageError, load_image
-from desktop.preprocess import image_to_input
+from desktop.engine.imagefile import ImageError, load_image
+from desktop.engine.recipes import digit_input
 
 
 def load_extra(folder: str | Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -22,7 +22,7 @@ def load_extra(folder: str | Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
             if path.name.startswith(".") or not path.is_file() or path.suffix.lower() == ".json":
                 continue
             try:
-                images.append(image_to_input(load_image(path)))
+                images.append(digit_input(load_image(path)))
                 labels.append(digit)
             except ImageError as err:
                 skipped.append(f"{path}: {err}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.userdirs import default_models_dir
+from desktop.user.dirs import default_models_dir
 from train.config import TrainConfig
 from train.data import DatasetError, load_mnist
 
@@ -111,7 +111,7 @@ def finetune(args: argparse.Namespace) -> dict:
 
 def install(run_dir: Path, args: argparse.Namespace) -> Path:
     """Export the fine-tuned model (verified like any export) into the user's models folder."""
-    from desktop.classifier import MODEL_NAME
+    from desktop.engine.classifier import MODEL_NAME
     from export.cli import export
 
     target = args.install_dir or default_models_dir() / f"finetuned-{run_dir.name}"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from desktop.preprocess import ink_box, resize
-from desktop.segment import label_components
+from desktop.engine.frame import ink_box
+from desktop.engine.resample import resize
+from desktop.engine.segment import label_components
 
 UPSAMPLE = 4            # thin at 112x112: smoother skeletons than at 28x28
 THRESHOLD = 0.4         # of the enlarged digit's peak

@@ -9,8 +9,8 @@ other people write and other devices capture it:
 - strong slant (up to 30 degrees) and digits much wider or narrower than MNIST's;
 - any pen from a hairline to a marker, and scans down to 8 pixels high, blocky or blurred.
 
-The result is turned into the model's input by the app's own recipes (`strokes_to_input` for
-the canvas, `image_to_input` for pictures), so the model learns from exactly what it will see.
+The result is turned into the model's input by the app's own recipes (`canvas_digit_input` for
+the canvas, `digit_input` for pictures), so the model learns from exactly what it will see.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ import itertools
 import math
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from desktop.preprocess import image_to_input, render_strokes, resize, strokes_to_input
+from desktop.engine.raster import render_strokes
+from desktop.engine.recipes import canvas_digit_input, digit_input
+from desktop.engine.resample import resize
 from train.skeleton import trace
 
 Line = np.ndarray  # (n, 2) float points (x, y); the digit is 1.0 high, y grows downwards
@@ -194,7 +195,7 @@ def on_canvas(lines: list[Line], rng: Rng) -> np.ndarray:
     """Drawn in the app: canvas pixels, the user's brush, the app's stroke recipe."""
     height = rng.uniform(60, 300)
     strokes = [[(float(x), float(y)) for x, y in line * height + 20] for line in lines]
-    return strokes_to_input(strokes, thickness=height * _log_uniform(rng, *PEN_RANGE))
+    return canvas_digit_input(strokes, thickness=height * _log_uniform(rng, *PEN_RANGE))
 
 
 def _ink(lines: list[Line], height: float, pen: float) -> np.ndarray:
@@ -235,7 +236,7 @@ def in_picture(lines: list[Line], rng: Rng) -> np.ndarray:
     grey = paper - np.clip(ink, 0, 1) * (paper - pen) + rng.normal(0, rng.uniform(0, 0.04),
                                                                     ink.shape)
     pixels = np.clip(np.rint(grey * 255), 0, 255).astype(np.uint8)
-    return image_to_input(np.pad(pixels, 4, constant_values=int(paper * 255)))
+    return digit_input(np.pad(pixels, 4, constant_values=int(paper * 255)))
 
 
 # ---------------------------------------------------------------- one sample
@@ -248,7 +249,7 @@ def restyle(digit: np.ndarray, label: int, rng: Rng) -> np.ndarray:
         strokes, box = trace(digit)
         lines = _normalized(strokes, box)
         if not lines:
-            return image_to_input(digit)
+            return digit_input(digit)
         if label in SHAPES and rng.random() < SHAPES[label][0]:
             lines = SHAPES[label][1](lines, rng)
     if rng.random() < 0.5:
@@ -301,10 +302,10 @@ def styled_set(digits: np.ndarray, labels: np.ndarray, count: int, seed: int,
 
 def _key(digits: np.ndarray, labels: np.ndarray, seed: int) -> str:
     """Changes with the digits chosen and with the code that restyles them."""
-    import desktop.preprocess
-    import desktop.segment
+    import desktop.engine
 
     digest = hashlib.sha256(digits.tobytes() + labels.tobytes() + str(seed).encode())
-    for module in (sys.modules[__name__], desktop.preprocess, desktop.segment):
-        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    for source in sorted(Path(desktop.engine.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:16]

@@ -26,7 +26,7 @@ class ModelError(Exception):
 def resource_dir() -> Path:
     """Folder of the bundled model: inside the PyInstaller bundle when frozen, else the package."""
     bundle = getattr(sys, "_MEIPASS", None)
-    return Path(bundle) / "desktop" / "model" if bundle else Path(__file__).parent / "model"
+    return Path(bundle) / "desktop" / "model" if bundle else Path(__file__).parent.parent / "model"
 
 
 def bundled_model_path() -> Path:

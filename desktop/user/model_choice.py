@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.classifier import MODEL_NAME, bundled_model_path
+from desktop.engine.classifier import MODEL_NAME, bundled_model_path
 
 BUNDLED_NAME = "bundled model"
 FALLBACK_NOTICE = "The model chosen last time cannot be loaded; using the bundled model."

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from desktop.userdirs import user_config_dir
+from desktop.user.dirs import user_config_dir
 
 SETTINGS_NAME = "settings.json"
 

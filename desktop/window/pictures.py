@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from desktop.preprocess import resize, to_float
+from desktop.engine.ink import to_float
+from desktop.engine.resample import resize
 
 PAPER = 1.0  # transparent pixels are shown on white paper
 

@@ -16,7 +16,7 @@ import secrets
 import sys
 from typing import IO
 
-from desktop.batch import Row
+from desktop.batch.rows import Row
 
 FORMATS = ("csv", "json")
 COLUMNS = ("path", "digit", "confidence", "error")

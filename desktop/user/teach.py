@@ -1,7 +1,7 @@
 """Teach it your handwriting: turn the drawing on the canvas into a labelled sample.
 
 The sample is the model's own 28x28 input for the drawing (framed exactly as for recognition),
-saved with the strokes by `desktop.samples`. Expected failures (no digit, several digits, a
+saved with the strokes by `desktop.user.samples`. Expected failures (no digit, several digits, a
 folder that cannot be written) become a SampleError with one line for the user.
 """
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.preprocess import Stroke
-from desktop.recognizer import digit_inputs, strokes_ink
-from desktop.samples import save_sample
+from desktop.engine.raster import Stroke
+from desktop.engine.recipes import canvas_inputs
+from desktop.user.samples import save_sample
 
 NOT_ONE_DIGIT = "draw one digit to save a sample"
 
@@ -29,7 +29,7 @@ class NotOneDigit(SampleError):
 
 def sample_input(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
     """The 28x28 model input of a drawing of exactly one digit."""
-    inputs = digit_inputs(strokes_ink(strokes, thickness))
+    inputs = canvas_inputs(strokes, thickness)
     if len(inputs) != 1:
         raise NotOneDigit(NOT_ONE_DIGIT)
     return inputs[0]

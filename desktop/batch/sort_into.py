@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from desktop.batch import UNCERTAIN, Row
+from desktop.batch.rows import UNCERTAIN, Row
 
 ERRORS = "errors"
 

@@ -17,12 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
-from desktop import pictures
-from desktop.batch import BatchJob, Row
-from desktop.classifier import Classifier, ModelError
-from desktop.imagefile import ImageError, describe, load_image
-from desktop.progress import progress_text, summary
-from desktop.results_io import save_rows
+from desktop.batch.job import BatchJob
+from desktop.batch.output import save_rows
+from desktop.batch.progress import progress_text, summary
+from desktop.batch.rows import Row
+from desktop.engine.classifier import Classifier, ModelError
+from desktop.engine.imagefile import ImageError, describe, load_image
+from desktop.window import pictures
 
 POLL_MS = 50
 ROWS_PER_POLL = 500        # keeps the window responsive while a fast run pours rows in

@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from desktop.batch import Tally
+from desktop.batch.rows import Tally
 
 REDRAW_SECONDS = 0.1
 

@@ -1,15 +1,17 @@
 """Help > About: the model card (accuracy, date, SHA-256) and the versions in use, as text that
-a user can read and copy into a support request."""
+a user can read and copy into a support request, and the dialog that shows it."""
 
 from __future__ import annotations
 
 import platform
 import sys
 import textwrap
+import tkinter as tk
 from pathlib import Path
+from tkinter import ttk
 
 from desktop import __version__
-from desktop.classifier import sha256_file
+from desktop.engine.classifier import sha256_file
 
 
 def runtime_versions() -> dict[str, str]:
@@ -60,3 +62,23 @@ def about_text(card: dict, model_path: Path, versions: dict[str, str]) -> str:
                                                              for k, v in built.items()),
                                width=72, subsequent_indent="    ")
     return "\n".join(lines)
+
+
+class AboutDialog:
+    """Help > About: the text, read-only but selectable (for support requests), and OK."""
+
+    def __init__(self, parent: tk.Tk, title: str, text: str, padding: int):
+        self.window = tk.Toplevel(parent)
+        self.window.title(f"About {title}")
+        self.window.transient(parent)
+        frame = ttk.Frame(self.window, padding=padding)
+        frame.pack(fill="both", expand=True)
+        lines = text.splitlines()
+        box = tk.Text(frame, width=max(len(line) for line in lines) + 2, height=len(lines),
+                      wrap="none", relief="flat", bg=parent.cget("bg"), font="TkTextFont")
+        box.insert("1.0", text)
+        box.configure(state="disabled")
+        box.pack(fill="both", expand=True)
+        ttk.Button(frame, text="OK", command=self.window.destroy).pack(pady=(padding * 2 // 3, 0))
+        for key in ("<Escape>", "<Return>"):
+            self.window.bind(key, lambda _e: self.window.destroy())

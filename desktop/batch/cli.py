@@ -10,15 +10,15 @@ import argparse
 import sys
 import threading
 
-from desktop import __version__
+from desktop import PROG, __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-EXAMPLES = """examples:
-  python -m desktop classify scans/ --out results.csv
-  python -m desktop classify photos/ --recursive --format json --out - > results.json
-  python -m desktop classify inbox/ --min-confidence 0.9 --sort-into sorted/
-  python -m desktop classify forms/ --multi-digit --probabilities
+EXAMPLES = f"""examples:
+  {PROG} classify scans/ --out results.csv
+  {PROG} classify photos/ --recursive --format json --out - > results.json
+  {PROG} classify inbox/ --min-confidence 0.9 --sort-into sorted/
+  {PROG} classify forms/ --multi-digit --probabilities
 """
 
 
@@ -40,8 +40,6 @@ def positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.cli import PROG  # "DigitRecognizer" in the executable
-
     parser = argparse.ArgumentParser(
         prog=f"{PROG} classify",
         description="Read the handwritten digit in each image file and write one row per file. "
@@ -75,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _usage_error(message: str) -> int:
-    print(f"python -m desktop classify: error: {message}", file=sys.stderr)
+    print(f"{PROG} classify: error: {message}", file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -85,10 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
-    from desktop.batch import batch_classifier, missing_paths
-    from desktop.classifier import ModelError
-    from desktop.results_io import OutputError, ResultWriter
-    from desktop.sort_into import Sorter
+    from desktop.batch.files import missing_paths
+    from desktop.batch.job import batch_classifier
+    from desktop.batch.output import OutputError, ResultWriter
+    from desktop.batch.sort_into import Sorter
+    from desktop.engine.classifier import ModelError
 
     missing = missing_paths(args.paths)
     if missing:
@@ -121,9 +120,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, writer, sorter, classifier) -> int:
-    from desktop.batch import BatchJob
-    from desktop.progress import Progress, summary
-    from desktop.results_io import OutputError
+    from desktop.batch.job import BatchJob
+    from desktop.batch.output import OutputError
+    from desktop.batch.progress import Progress, summary
 
     job = BatchJob(args.paths, classifier, recursive=args.recursive,
                    multi_digit=args.multi_digit, min_confidence=args.min_confidence,

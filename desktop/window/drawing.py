@@ -6,7 +6,7 @@ matched to the drawing it was computed from and dropped when the drawing has mov
 
 from __future__ import annotations
 
-from desktop.preprocess import Point
+from desktop.engine.raster import Point
 
 Snapshot = tuple[tuple[Point, ...], ...]
 

@@ -5,36 +5,24 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_driver import hand_digits
+from handwriting import HAND, moved
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from desktop.preprocess import (
-    BOX,
-    CENTRE,
-    find_ink,
-    image_to_input,
-    ink_box,
-    model_thickness,
-    normalize,
-    rasterize,
-    resize,
-    strokes_to_input,
-)
+from desktop.engine.frame import BOX, CENTRE, ink_box, normalize
+from desktop.engine.ink import find_ink
+from desktop.engine.raster import model_thickness, rasterize
+from desktop.engine.recipes import canvas_digit_input, digit_input, near_strokes
+from desktop.engine.resample import resize
 
-HAND = hand_digits()
 NEARLY = 0.08  # mean absolute difference of two 28x28 inputs that look the same
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
-def moved(strokes, scale: float, dx: float, dy: float):
-    return [[(dx + x * scale, dy + y * scale) for x, y in stroke] for stroke in strokes]
-
-
 def reference(digit: str) -> np.ndarray:
-    return strokes_to_input(moved(HAND[digit], 2.0, 0, 0), 20)
+    return canvas_digit_input(moved(HAND[digit], 2.0, 0, 0), 20)
 
 
 def centre_of_mass(image: np.ndarray) -> np.ndarray:
@@ -53,7 +41,7 @@ def check_input(x: np.ndarray) -> None:
 def test_same_strokes_at_any_size_position_and_thickness_look_the_same(digit, scale, dx, dy,
                                                                        pen):
     thickness = pen * 100 * scale  # relative to the digit's height of 100 units
-    x = strokes_to_input(moved(HAND[digit], scale, dx, dy), thickness)
+    x = canvas_digit_input(moved(HAND[digit], scale, dx, dy), thickness)
     check_input(x)
     assert np.abs(x - reference(digit)).mean() < NEARLY
     assert np.abs(centre_of_mass(x) - centre_of_mass(reference(digit))).max() < 1.0
@@ -82,7 +70,7 @@ def test_a_picture_reads_the_same_in_either_polarity_size_and_tint(digit, light_
     ink = np.pad(np.kron(ink, np.ones((scale, scale), np.float32)), pad) if scale < 4 \
         else np.pad(resize(ink, ink.shape[0] * scale // 2, ink.shape[1] * scale // 2), pad)
     picture = 1.0 - paper - (1.0 - paper) * ink if light_paper else paper + (1 - paper) * ink
-    x = image_to_input((picture * 255).astype(np.uint8))
+    x = digit_input((picture * 255).astype(np.uint8))
     check_input(x)
     assert np.abs(x - normalize(ink)).mean() < NEARLY
 
@@ -91,14 +79,14 @@ def test_a_picture_reads_the_same_in_either_polarity_size_and_tint(digit, light_
 @given(arrays(st.sampled_from([np.uint8, np.uint16, np.float32, np.float64, np.bool_]),
               array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=64)))
 def test_any_grey_image_gives_a_valid_input(image):
-    check_input(image_to_input(image))
+    check_input(digit_input(image))
 
 
 @SETTINGS
 @given(arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40),
                                   st.sampled_from([1, 2, 3, 4]))))
 def test_any_colour_or_transparent_image_gives_a_valid_input(image):
-    check_input(image_to_input(image))
+    check_input(digit_input(image))
 
 
 @pytest.mark.parametrize("image", [
@@ -112,12 +100,12 @@ def test_any_colour_or_transparent_image_gives_a_valid_input(image):
     np.array([[np.nan, np.inf], [-np.inf, 0.5]]),      # not even numbers
 ], ids=["blank", "paper", "pixel", "ink-pixel", "line", "huge", "sliver", "nan"])
 def test_odd_images_do_not_crash(image):
-    check_input(image_to_input(image))
+    check_input(digit_input(image))
 
 
 def test_a_blank_picture_has_no_ink():
     assert not find_ink(np.full((40, 40), 200, np.uint8)).any()
-    assert not image_to_input(np.full((40, 40), 200, np.uint8)).any()
+    assert not digit_input(np.full((40, 40), 200, np.uint8)).any()
 
 
 @pytest.mark.parametrize("strokes", [
@@ -125,14 +113,14 @@ def test_a_blank_picture_has_no_ink():
 ], ids=["none", "empty", "dot", "same-point", "huge", "tiny"])
 @pytest.mark.parametrize("thickness", [0.1, 1, 20, 500])
 def test_odd_strokes_do_not_crash(strokes, thickness):
-    check_input(strokes_to_input(strokes, thickness))
+    check_input(canvas_digit_input(strokes, thickness))
 
 
 @SETTINGS
 @given(st.lists(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4)), max_size=6),
                 max_size=4), st.floats(0.5, 100))
 def test_random_strokes_give_a_valid_input(strokes, thickness):
-    check_input(strokes_to_input(strokes, thickness))
+    check_input(canvas_digit_input(strokes, thickness))
 
 
 @given(st.integers(1, 40), st.integers(1, 40), st.integers(1, 80), st.integers(1, 80),
@@ -150,5 +138,23 @@ def test_digit_on_transparent_background_reads_in_either_ink_colour(mnist, ink_c
     rgba = np.zeros((28, 28, 4), np.uint8)
     rgba[..., :3] = ink_colour
     rgba[..., 3] = digit
-    reference = image_to_input(digit)
-    assert np.abs(image_to_input(rgba) - reference).max() < 0.05
+    reference = digit_input(np.repeat(digit[..., None], 3, axis=2))  # the same, in colour
+    assert np.abs(digit_input(rgba) - reference).max() < 0.05
+
+
+def test_faint_haze_far_from_the_strokes_is_dropped():
+    ink = np.zeros((60, 60), np.float32)
+    ink[10:40, 20:24] = 1.0       # a stroke
+    ink[10:40, 25] = 0.1          # its faint edge, kept
+    ink[55:58, 0:60] = 0.1        # a shadow's edge far away, dropped
+    kept = near_strokes(ink)
+    assert kept[10:40, 25].min() == pytest.approx(0.1)
+    assert kept[55:58].max() == 0.0
+
+
+def test_the_picture_recipe_frames_a_big_scan_like_mnist(mnist):
+    scan = np.kron(255 - mnist.x_test[0], np.ones((20, 20), np.uint8))  # 560x560, ink dark
+    model_input = digit_input(scan)
+    assert model_input.shape == (28, 28)
+    rows = np.flatnonzero(model_input.max(axis=1) > 0.05)
+    assert 18 <= rows[-1] - rows[0] + 1 <= 20

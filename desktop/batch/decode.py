@@ -1,0 +1,92 @@
+"""Reading one file into model inputs, in a worker: never raises for a bad file.
+
+Small grey PNGs skip most of Pillow's bookkeeping (`small_png`); 28x28 grey images are left
+raw for the bulk check of MNIST framing (`engine.framed`); everything else goes through the
+app's own recipes on a copy decoded reduced (JPEG draft, Pillow `reduce`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+import numpy as np
+
+from desktop.batch import small_png
+from desktop.batch.files import IMAGE_SUFFIXES, Source
+from desktop.engine.framed import is_candidate
+from desktop.engine.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
+from desktop.engine.recipes import DIGIT_WORK_SIZE, NUMBER_WORK_SIZE, digit_input, number_inputs
+
+SMALL_FILE = 1 << 16       # files up to this size are read in one go
+
+
+class Decoded(NamedTuple):
+    """A decoded file: raw 28x28 pixels for the batch fast path, model inputs, or an error."""
+    source: Source
+    raw: np.ndarray | None = None
+    inputs: np.ndarray | None = None
+    error: str = ""
+    skipped: bool = False
+
+
+def _claims_image(source: Source) -> bool:
+    return source.named or os.path.splitext(source.path)[1].lower() in IMAGE_SUFFIXES
+
+
+def _start_of(path: str) -> tuple[bytes, bool]:
+    """The first SMALL_FILE bytes of a file, and whether that is all of it (no file object:
+    for a 28x28 PNG the cost of opening counts)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        start = os.read(descriptor, SMALL_FILE)
+        return start, len(start) == os.fstat(descriptor).st_size
+    finally:
+        os.close(descriptor)
+
+
+def _read(source: Source, max_side: int) -> np.ndarray | Decoded:
+    """The file's pixels, or a Decoded that says why not (or that it is no image: skipped)."""
+    try:
+        start, whole = _start_of(source.path)
+        kind = sniff(start[:SNIFF_BYTES])
+        if kind is None and not _claims_image(source):
+            return Decoded(source, skipped=True)
+        if not start:
+            return Decoded(source, error="empty file (0 bytes)")
+        if whole and kind == "PNG":
+            pixels = small_png.decode(start)
+            if pixels is not None:
+                return pixels
+        return load_image(start if whole else source.path, [kind] if kind else None, max_side)
+    except ImageError as err:
+        return Decoded(source, error=str(err))
+    except PermissionError:
+        return Decoded(source, error="permission denied")
+    except IsADirectoryError:
+        return Decoded(source, error="is a folder, not an image")
+    except OSError as err:
+        return Decoded(source, error=f"cannot read: {err.strerror or err}")
+
+
+def decode(source: Source, multi_digit: bool = False) -> Decoded:
+    """Read one file into what the batch step needs; never raises for a bad file."""
+    if source.error:
+        return Decoded(source, error=source.error)
+    if source.named and os.path.exists(source.path) and not os.path.isfile(source.path):
+        return Decoded(source, error="not a regular file")
+    image = _read(source, NUMBER_WORK_SIZE if multi_digit else DIGIT_WORK_SIZE)
+    if isinstance(image, Decoded):
+        return image
+    try:
+        if multi_digit:
+            inputs = number_inputs(image)
+        elif is_candidate(image):
+            return Decoded(source, raw=image)
+        else:
+            inputs = digit_input(image)[None]
+    except (ValueError, MemoryError) as err:
+        return Decoded(source, error=f"cannot preprocess: {err}")
+    if not inputs.any():
+        return Decoded(source, error="no ink found: blank image")
+    return Decoded(source, inputs=inputs)

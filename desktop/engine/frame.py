@@ -1,0 +1,104 @@
+"""Ink map of one digit → the model's 28x28 input, framed the way MNIST was made: crop to the
+ink, strokes brought to MNIST's width, longer side scaled to 20 px, centre of mass at the
+centre. Pure NumPy, no I/O, no Tk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.engine.resample import resize
+
+INPUT_SIZE = 28
+BOX = 20                    # MNIST digits fit a 20x20 box inside the 28x28 frame
+CENTRE = 14.0               # MNIST's mean centre of mass, in pixel-index coordinates
+STROKE_RATIO = 0.1          # MNIST's stroke width is about a tenth of the digit's box
+MIN_STROKE_RATIO = 0.09     # strokes are drawn at least this thick, relative to the writing,
+MAX_STROKE_RATIO = 0.13     # and at most this: a broader pen blots loops shut
+MAX_WIDTH_RATIO = 0.15      # strokes broader than 95 % of MNIST's are thinned in images,
+THINNED_RATIO = 0.11        # to this (MNIST's median is 0.09 of the digit's size)
+FAINT = 0.05                # ink below this does not count when cropping
+
+
+def ink_box(ink: np.ndarray, threshold: float = 0.0) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right), exclusive ends, of pixels above threshold; None when blank."""
+    rows = np.flatnonzero((ink > threshold).any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero((ink > threshold).any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """Mean stroke width in pixels: twice the inked area over its outline length."""
+    solid = ink > 0.5
+    outline = (np.count_nonzero(solid[1:] != solid[:-1])
+               + np.count_nonzero(solid[:, 1:] != solid[:, :-1]))
+    return 2.0 * np.count_nonzero(solid) / outline if outline else 0.0
+
+
+def _spread(ink: np.ndarray, radius: int, reduce) -> np.ndarray:
+    """Separable (2r+1)-square max or min filter; outside the array counts as background."""
+    out = ink
+    for axis in (0, 1):
+        padded = np.pad(out, [(radius, radius) if a == axis else (0, 0) for a in (0, 1)])
+        n = out.shape[axis]
+        out = reduce([np.take(padded, range(k, k + n), axis=axis) for k in range(2 * radius + 1)],
+                     axis=0)
+    return out
+
+
+def dilate(ink: np.ndarray, radius: int) -> np.ndarray:
+    """Grey dilation with a (2r+1) square: thickens strokes by r pixels each side."""
+    return _spread(ink, radius, np.max)
+
+
+def erode(ink: np.ndarray, radius: int) -> np.ndarray:
+    """Grey erosion with a (2r+1) square: thins strokes by r pixels each side."""
+    return _spread(ink, radius, np.min)
+
+
+def normalize_stroke_width(ink: np.ndarray) -> np.ndarray:
+    """Bring strokes far thinner or thicker than MNIST's, relative to the digit's size, back to
+    MNIST's proportion: a hairline pen is thickened, a marker or a blurred blob thinned."""
+    box = ink_box(ink)
+    if box is None:
+        return ink
+    size = max(box[1] - box[0], box[3] - box[2])
+    width = stroke_width(ink)
+    if width < MIN_STROKE_RATIO * size:
+        radius = int((STROKE_RATIO * size - width) / 2)
+        return dilate(np.pad(ink, radius), radius) if radius >= 1 else ink
+    if width > MAX_WIDTH_RATIO * size:
+        radius = int((width - THINNED_RATIO * size) / 2)
+        thinned = erode(ink, radius) if radius >= 1 else ink
+        # A blob rather than strokes (a dot, a filled shape) would vanish: keep it as it is.
+        return thinned if thinned.max(initial=0.0) >= 0.5 * ink.max() else ink
+    return ink
+
+
+def normalize(ink: np.ndarray) -> np.ndarray:
+    """Ink map of one digit → the 28x28 float32 model input (zeros when there is no ink)."""
+    frame = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
+    box = ink_box(ink, FAINT)
+    if box is None:
+        return frame
+    top, bottom, left, right = box
+    digit = normalize_stroke_width(ink[top:bottom, left:right])
+    box = ink_box(digit, FAINT)
+    digit = digit[box[0]:box[1], box[2]:box[3]]
+    h, w = digit.shape
+    scale = BOX / max(h, w)
+    small = resize(digit, max(1, round(h * scale)), max(1, round(w * scale)))
+    peak = small.max()
+    if peak <= 0:
+        return frame
+    small = np.clip(small / peak, 0.0, 1.0)  # a faint or thin digit still reaches full ink
+    sh, sw = small.shape
+    ys, xs = np.mgrid[0:sh, 0:sw]
+    mass = small.sum()
+    cy, cx = (ys * small).sum() / mass, (xs * small).sum() / mass
+    top = int(np.clip(round(CENTRE - cy), 0, INPUT_SIZE - sh))
+    left = int(np.clip(round(CENTRE - cx), 0, INPUT_SIZE - sw))
+    frame[top:top + sh, left:left + sw] = small
+    return frame

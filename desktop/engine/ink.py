@@ -1,0 +1,74 @@
+"""Pixels → ink map (float, ink = 1): either polarity, any paper, tint and shadow removed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.engine.resample import reduce_to, resize
+
+WORK_SIZE = 512             # images are reduced to at most this before any other work
+NOISE_FLOOR = 0.25          # ink weaker than this fraction of the strongest is paper or noise
+MIN_CONTRAST = 0.08         # below this the image is treated as blank
+
+
+def to_float(image: np.ndarray) -> np.ndarray:
+    """Any integer, bool or float pixel array as float32 in [0, 1]."""
+    image = np.asarray(image)
+    if image.dtype == bool:
+        return image.astype(np.float32)
+    if np.issubdtype(image.dtype, np.integer):
+        return image.astype(np.float32) / np.float32(np.iinfo(image.dtype).max)
+    return np.clip(np.nan_to_num(image), 0.0, 1.0).astype(np.float32)  # clip, then narrow
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """(H, W), (H, W, 1|2|3|4) float → (H, W) grey; transparency composited on paper that
+    contrasts with the visible pixels (white paper for dark ink, black for a white digit)."""
+    if image.ndim == 2:
+        return image
+    if image.ndim != 3 or image.shape[2] not in (1, 2, 3, 4):
+        raise ValueError(f"unsupported image shape {image.shape}")
+    channels = image.shape[2]
+    colour, alpha = (image[..., :-1], image[..., -1:]) if channels in (2, 4) else (image, None)
+    grey = colour @ np.array([0.299, 0.587, 0.114], np.float32) if colour.shape[2] == 3 \
+        else colour[..., 0]
+    if alpha is None:
+        return grey
+    alpha = alpha[..., 0]
+    covered = float(alpha.sum())
+    ink_level = float((grey * alpha).sum()) / covered if covered > 0 else 0.0
+    paper = 0.0 if ink_level > 0.5 else 1.0
+    return grey * alpha + paper * (1.0 - alpha)
+
+
+def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:
+    """Smooth estimate of the paper's brightness, so shadows and tints are not taken for ink."""
+    grid = 8
+    h, w = grey.shape
+    if min(h, w) < 2 * grid:
+        level = np.percentile(grey, 90 if light_paper else 10)
+        return np.full_like(grey, level)
+    ys = np.linspace(0, h, grid + 1).astype(int)
+    xs = np.linspace(0, w, grid + 1).astype(int)
+    pct = 90 if light_paper else 10
+    cells = np.array([[np.percentile(grey[ys[i]:ys[i + 1], xs[j]:xs[j + 1]], pct)
+                       for j in range(grid)] for i in range(grid)], np.float32)
+    # A cell filled by a thick stroke would look like dark paper: take the paper-most neighbour.
+    padded = np.pad(cells, 1, mode="edge")
+    views = [padded[dy:dy + grid, dx:dx + grid] for dy in range(3) for dx in range(3)]
+    cells = np.max(views, axis=0) if light_paper else np.min(views, axis=0)
+    return resize(cells, h, w)
+
+
+def find_ink(image: np.ndarray) -> np.ndarray:
+    """Ink map in [0, 1] (ink = 1) from any picture of a digit: either polarity, any paper."""
+    grey = to_gray(reduce_to(to_float(image), WORK_SIZE))
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    light_paper = np.median(border) >= 0.5
+    background = _background(grey, light_paper)
+    ink = background - grey if light_paper else grey - background
+    strongest = float(ink.max(initial=0.0))
+    if strongest < MIN_CONTRAST:
+        return np.zeros_like(grey)
+    floor = NOISE_FLOOR * strongest
+    return np.clip((ink - floor) / (strongest - floor), 0.0, 1.0)

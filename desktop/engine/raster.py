@@ -1,0 +1,123 @@
+"""Pen strokes → ink map: anti-aliased round-capped capsules, rasterized in NumPy (no screen
+grab), with the pen kept within MNIST's proportions of the writing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from desktop.engine.frame import MAX_STROKE_RATIO, MIN_STROKE_RATIO
+
+SIMPLIFY = 0.25             # stroke points this close to a straight line, in output pixels, go
+
+Point = tuple[float, float]
+Stroke = Sequence[Point]
+
+
+def render_strokes(strokes: Sequence[Stroke], height: int, width: int, thickness: float,
+                   scale: float = 1.0) -> np.ndarray:
+    """Anti-aliased round-capped strokes on a (height*scale, width*scale) ink map."""
+    out_h, out_w = max(1, round(height * scale)), max(1, round(width * scale))
+    ink = np.zeros((out_h, out_w), np.float32)
+    radius = max(thickness * scale / 2.0, 0.5)
+    starts, ends = _pieces(strokes, scale, step=max(1.0, radius))
+    if len(starts):
+        _draw_capsules(ink, starts, ends, radius)
+    return ink
+
+
+def _simplify(points: np.ndarray, tolerance: float = SIMPLIFY) -> np.ndarray:
+    """Ramer-Douglas-Peucker: the points that bend the line by more than tolerance. A pen's
+    motion events come far closer than a stroke needs, and each segment costs drawing work."""
+    if len(points) <= 2:
+        return points
+    start, end = points[0], points[-1]
+    chord = end - start
+    offsets = points[1:-1] - start
+    length = float(np.hypot(chord[0], chord[1]))
+    if length == 0:
+        dist = np.hypot(offsets[:, 0], offsets[:, 1])
+    else:
+        dist = np.abs(chord[0] * offsets[:, 1] - chord[1] * offsets[:, 0]) / length
+    worst = int(dist.argmax()) + 1
+    if dist[worst - 1] <= tolerance:
+        return points[[0, -1]]
+    return np.concatenate([_simplify(points[:worst + 1], tolerance)[:-1],
+                           _simplify(points[worst:], tolerance)])
+
+
+def _pieces(strokes: Sequence[Stroke], scale: float, step: float) -> tuple[np.ndarray, ...]:
+    """Start and end points (n, 2) of the strokes' segments, long ones cut to at most 2*step,
+    so that every piece fits a small square and all are drawn in one batch."""
+    starts, ends = [], []
+    for stroke in strokes:
+        points = _simplify(np.asarray(stroke, np.float32).reshape(-1, 2) * scale)
+        if len(points) == 0:
+            continue
+        if len(points) == 1:  # a dot
+            points = np.repeat(points, 2, axis=0)
+        a, d = points[:-1], np.diff(points, axis=0)
+        parts = np.maximum(1, np.ceil(np.hypot(d[:, 0], d[:, 1]) / (2 * step))).astype(int)
+        segment = np.repeat(np.arange(len(a)), parts)
+        k = np.arange(parts.sum()) - np.repeat(np.cumsum(parts) - parts, parts)
+        starts.append(a[segment] + d[segment] * (k / parts[segment])[:, None])
+        ends.append(a[segment] + d[segment] * ((k + 1) / parts[segment])[:, None])
+    if not starts:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
+    return np.concatenate(starts), np.concatenate(ends)
+
+
+def _draw_capsules(ink: np.ndarray, starts: np.ndarray, ends: np.ndarray, radius: float) -> None:
+    """Coverage of capsules (segments widened by radius), anti-aliased, max-blended: each
+    computed on its own small square of pixels, all squares at once."""
+    side = int(np.ceil(np.abs(ends - starts).max() + 2 * radius + 3))
+    corner = np.floor(np.minimum(starts, ends) - radius - 1).astype(np.int64)  # (n, 2) x, y
+    offsets = np.arange(side)
+    xs = corner[:, 0, None, None] + offsets[None, None, :]          # (n, 1, side)
+    ys = corner[:, 1, None, None] + offsets[None, :, None]          # (n, side, 1)
+    sx, sy = starts[:, 0, None, None], starts[:, 1, None, None]
+    d = ends - starts
+    dx, dy = d[:, 0, None, None], d[:, 1, None, None]
+    length2 = dx * dx + dy * dy
+    t = np.clip(((xs + 0.5 - sx) * dx + (ys + 0.5 - sy) * dy)
+                / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
+    dist = np.hypot(xs + 0.5 - (sx + t * dx), ys + 0.5 - (sy + t * dy))
+    coverage = np.clip(radius + 0.5 - dist, 0.0, 1.0).astype(np.float32)
+    xs, ys = np.broadcast_to(xs, coverage.shape), np.broadcast_to(ys, coverage.shape)
+    inside = (coverage > 0) & (xs >= 0) & (xs < ink.shape[1]) & (ys >= 0) & (ys < ink.shape[0])
+    np.maximum.at(ink, (ys[inside], xs[inside]), coverage[inside])
+
+
+def strokes_extent(strokes: Sequence[Stroke]) -> tuple[float, float, float, float] | None:
+    """(left, top, right, bottom) of all stroke points, or None when there are none."""
+    points = [p for stroke in strokes for p in stroke]
+    if not points:
+        return None
+    xy = np.asarray(points, np.float32)
+    (left, top), (right, bottom) = xy.min(axis=0), xy.max(axis=0)
+    return float(left), float(top), float(right), float(bottom)
+
+
+def model_thickness(strokes: Sequence[Stroke], thickness: float) -> float:
+    """The pen thickness to rasterize with: the user's, kept within MNIST's proportions of the
+    writing's height, so a hairline or a broad pen on small digits reads the same."""
+    extent = strokes_extent(strokes)
+    if extent is None:
+        return thickness
+    height = extent[3] - extent[1]
+    return max(1.0, min(max(thickness, MIN_STROKE_RATIO * height), MAX_STROKE_RATIO * height))
+
+
+def rasterize(strokes: Sequence[Stroke], thickness: float, resolution: int = 112) -> np.ndarray:
+    """The ink of strokes, cropped to them and rendered with the longer side near resolution."""
+    extent = strokes_extent(strokes)
+    if extent is None:
+        return np.zeros((1, 1), np.float32)
+    left, top, right, bottom = extent
+    pad = thickness / 2 + 1
+    side = max(right - left, bottom - top) + 2 * pad
+    scale = resolution / side
+    shifted = [[(x - left + pad, y - top + pad) for x, y in stroke] for stroke in strokes]
+    return render_strokes(shifted, int(bottom - top + 2 * pad) + 1,
+                          int(right - left + 2 * pad) + 1, thickness, scale)

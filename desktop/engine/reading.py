@@ -1,0 +1,49 @@
+"""From strokes or an image to a Reading: the inputs of its digits (the recipes) and the
+classifier's prediction for each. Plain functions, tested without a window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from desktop.engine.classifier import Classifier, Prediction
+from desktop.engine.raster import Stroke
+from desktop.engine.recipes import canvas_inputs, number_inputs
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the model read: one 28x28 input and one prediction per digit, left to right."""
+    source: str                              # "canvas" or "file"
+    inputs: np.ndarray                       # (N, 28, 28) float32
+    predictions: tuple[Prediction, ...]
+    picture: np.ndarray | None = None        # the decoded image, for files
+
+    @property
+    def digits(self) -> list[int]:
+        return [p.digit for p in self.predictions]
+
+    @property
+    def confidences(self) -> list[float]:
+        return [p.confidence for p in self.predictions]
+
+
+def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classifier) -> Reading:
+    """The digits drawn on the canvas (none for an empty drawing)."""
+    inputs = canvas_inputs(strokes, thickness)
+    return Reading("canvas", inputs, tuple(classifier.classify(inputs)))
+
+
+def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
+    """The digits in a picture (any size, polarity, channels), which the reading keeps."""
+    inputs = number_inputs(image)
+    return Reading("file", inputs, tuple(classifier.classify(inputs)), picture=image)
+
+
+def read_image_file(path: str, classifier: Classifier) -> Reading:
+    """Decode (Pillow, imported only now) and read an image file; raises ImageError."""
+    from desktop.engine.imagefile import load_image
+
+    return read_image(load_image(path), classifier)

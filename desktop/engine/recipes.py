@@ -1,0 +1,96 @@
+"""One recipe per kind of input, from what the user gives to the model's 28x28 inputs.
+
+The app, batch classification and training (`train.extra`, `train.styles`) all call these
+functions, so a digit reads the same wherever it comes from:
+
+- a picture of one digit → `digit_input`: find the ink on a reduced copy, drop specks and far
+  haze, frame it like MNIST (images already framed like MNIST only need scaling);
+- a picture of a number → `number_inputs`: the same ink, split into digits; a picture of one
+  digit gives exactly `digit_input`'s answer;
+- pen strokes → `canvas_inputs`: rasterized at a fixed height of the writing, split into digits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from desktop.engine.frame import INPUT_SIZE, dilate, normalize
+from desktop.engine.framed import framed_inputs, is_candidate
+from desktop.engine.ink import find_ink, to_float
+from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
+from desktop.engine.resample import reduce_to
+from desktop.engine.segment import INK_THRESHOLD, keep_significant, split_digits
+
+DIGIT_WORK_SIZE = 128      # one digit: 6x the 20-px box, plenty for its strokes to survive
+NUMBER_WORK_SIZE = 512     # several digits side by side share the width
+HALO = 2                   # pixels around strokes whose faint ink still belongs to them
+ROW_RESOLUTION = 112       # pixels across the height of the writing when it is rasterized
+MAX_RESOLUTION = 560       # a long number is rendered no wider than this
+
+
+def no_inputs() -> np.ndarray:
+    return np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32)
+
+
+def near_strokes(ink: np.ndarray) -> np.ndarray:
+    """The ink within a few pixels of a stroke. Faint haze far from any (the edge of a shadow,
+    JPEG noise) would otherwise widen the crop and shrink the digit in its 20-pixel box."""
+    strokes = (ink > INK_THRESHOLD).astype(np.float32)
+    return np.where(dilate(strokes, HALO) > 0, ink, 0.0).astype(np.float32)
+
+
+def picture_ink(image: np.ndarray, work_size: int) -> np.ndarray:
+    """The digits' ink in a picture (any size, polarity, channels), on a copy reduced to at
+    most work_size, without specks and far haze."""
+    return near_strokes(keep_significant(find_ink(reduce_to(to_float(image), work_size))))
+
+
+def digit_input(image: np.ndarray) -> np.ndarray:
+    """A picture of one digit → its 28x28 input (zeros when there is no ink)."""
+    if is_candidate(image):
+        framed, ok = framed_inputs(image[None])
+        if ok[0]:
+            return framed[0]
+    return normalize(picture_ink(image, DIGIT_WORK_SIZE))
+
+
+def _framed_each(crops: list[np.ndarray]) -> np.ndarray:
+    inputs = [x for x in (normalize(crop) for crop in crops) if x.any()]
+    return np.stack(inputs) if inputs else no_inputs()
+
+
+def number_inputs(image: np.ndarray) -> np.ndarray:
+    """A picture of a number → (k, 28, 28) inputs of its digits, left to right (k = 0 when
+    there is no ink). One digit found: `digit_input`'s answer, so a file reads the same
+    whether it is read as a number or as a digit."""
+    crops = split_digits(picture_ink(image, NUMBER_WORK_SIZE))
+    if len(crops) > 1:
+        return _framed_each(crops)
+    single = digit_input(image)
+    return single[None] if single.any() else no_inputs()
+
+
+def canvas_ink(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
+    """Strokes rasterized so the writing is about ROW_RESOLUTION high, however many digits,
+    with a pen no broader than MNIST's relative to the writing."""
+    extent = strokes_extent(strokes)
+    if extent is None:
+        return np.zeros((1, 1), np.float32)
+    left, top, right, bottom = extent
+    thickness = model_thickness(strokes, thickness)
+    height, width = bottom - top + thickness, right - left + thickness
+    resolution = ROW_RESOLUTION * max(1.0, width / height)
+    return rasterize(strokes, thickness, round(min(resolution, MAX_RESOLUTION)))
+
+
+def canvas_inputs(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
+    """Strokes drawn on the canvas → (k, 28, 28) inputs of the digits, left to right."""
+    return _framed_each(split_digits(canvas_ink(strokes, thickness)))
+
+
+def canvas_digit_input(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
+    """Strokes of one digit → its 28x28 input, all the ink taken as that digit (a drawing
+    that `canvas_inputs` reads as one digit gets the same input)."""
+    return normalize(canvas_ink(strokes, thickness))

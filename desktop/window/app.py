@@ -1,0 +1,407 @@
+"""The main window. It only wires Tk to the rest: the canvas (strokes) and File > Open image
+ask the recognition session (`session`, off the Tk thread) for a Reading; `view_model` says
+what to show of it, and the widgets (`answer_panel`, `teach_row`, `about`) show it. The
+--log-events JSON lines come from `events`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tkinter as tk
+from pathlib import Path
+from tkinter import filedialog, messagebox, ttk
+from tkinter import font as tkfont
+
+from desktop.engine.classifier import Classifier
+from desktop.engine.reading import Reading, read_image_file, read_strokes
+from desktop.user import model_choice, teach
+from desktop.user.dirs import default_models_dir, default_samples_dir
+from desktop.user.settings import chosen_model, remember_model
+from desktop.window import view_model
+from desktop.window.about import AboutDialog, about_text, runtime_versions
+from desktop.window.answer_panel import AnswerPanel
+from desktop.window.canvas import DrawingCanvas
+from desktop.window.drawing import default_brush
+from desktop.window.events import (
+    EventLog,
+    cleared_event,
+    prediction_event,
+    ready_event,
+    sample_event,
+)
+from desktop.window.session import Session
+from desktop.window.teach_row import TeachRow
+
+TITLE = "Digit Recognizer"
+CANVAS_MIN = 280           # pixels at 96 dpi; more on HiDPI screens
+CANVAS_START = (440, 360)  # wider than high: room for a number of several digits
+PANEL_WIDTH = 260
+BRUSH_RANGE = (4, 48)
+LOADING = "The model is still loading; try again in a moment."
+IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"),
+               ("All files", "*")]
+MODEL_TYPES = [("ONNX models", "*.onnx"), ("All files", "*")]
+
+
+def make_root() -> tk.Tk:
+    """The Tk root, DPI-aware on Windows so the canvas is sharp on HiDPI screens."""
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            ctypes.windll.shcore.SetProcessDpiAwareness(1)
+        except (AttributeError, OSError):  # older Windows: blurry but working
+            pass
+    root = tk.Tk(className="DigitRecognizer")
+    root.withdraw()  # shown once built, so it does not flash half-made
+    return root
+
+
+def ui_scale(root: tk.Tk) -> float:
+    """1.0 at 96 dpi; Tk's scaling (pixels per point) tells how much denser the screen is."""
+    return max(1.0, float(root.tk.call("tk", "scaling")) / (96 / 72))
+
+
+class App:
+    """The main window: canvas, answer panel, menus and keys; the session's View."""
+
+    def __init__(self, root: tk.Tk, model_path: str | None = None, log: EventLog | None = None,
+                 samples_dir: str | Path | None = None, settings_file: Path | None = None):
+        self.root = root
+        self.log = log or EventLog(None)
+        self.exit_code = 0
+        self.samples_dir = Path(samples_dir or default_samples_dir()).expanduser().absolute()
+        choice = model_choice.startup_model(model_path, chosen_model(settings_file))
+        # The model loads on the worker thread while Tk builds the window.
+        self.session = Session(self, root.after, choice,
+                               lambda path: remember_model(path, settings_file))
+        self.reading: Reading | None = None
+        self.selected: int | None = None
+        self.about_window: tk.Toplevel | None = None
+        self.scale = ui_scale(root)
+        self._build()
+
+    @property
+    def classifier(self) -> Classifier | None:
+        return self.session.classifier
+
+    # ------------------------------------------------------------ layout
+
+    def _px(self, size: float) -> int:
+        return round(size * self.scale)
+
+    def _build(self) -> None:
+        root = self.root
+        root.title(TITLE)
+        if root.tk.call("tk", "windowingsystem") == "x11":
+            ttk.Style(root).theme_use("clam")
+        family = tkfont.nametofont("TkDefaultFont").actual("family")
+        fonts = {"headline": tkfont.Font(root, family=family, size=60, weight="bold"),
+                 "detail": tkfont.Font(root, family=family, size=11),
+                 "heading": tkfont.Font(root, family=family, size=10, weight="bold"),
+                 "small": tkfont.Font(root, family=family, size=9)}
+        self._build_menu()
+        main = ttk.Frame(root, padding=self._px(10))
+        main.grid(row=0, column=0, sticky="nsew")
+        for widget in (root, main):
+            widget.columnconfigure(0, weight=1)
+            widget.rowconfigure(0, weight=1)
+        border = tk.Frame(main, bg="#b8bec8", bd=0, padx=1, pady=1)
+        border.grid(row=0, column=0, sticky="nsew")
+        border.columnconfigure(0, weight=1)
+        border.rowconfigure(0, weight=1)
+        self.brush = tk.IntVar(value=default_brush(self._px(min(CANVAS_START))))
+        self.board = DrawingCanvas(border, self._px(CANVAS_START[0]), self._px(CANVAS_START[1]),
+                                   self.brush.get, self._pen_down, self.predict)
+        self.canvas = self.board.canvas
+        self.canvas.grid(row=0, column=0, sticky="nsew")
+        self._build_toolbar(main)
+        width = self._px(PANEL_WIDTH)
+        panel = ttk.Frame(main, width=width)
+        panel.grid(row=0, column=1, rowspan=2, sticky="ns", padx=(self._px(14), 0))
+        panel.columnconfigure(0, minsize=width)
+        self.answer = AnswerPanel(panel, width, self._px, fonts, self._select)
+        self.teach = TeachRow(panel, 6, width, self._px, fonts, self.samples_dir,
+                              self.save_sample)
+        self.teach.enable(False)
+        # width=1: a long message is cut at the window's edge instead of widening the window
+        self.status = ttk.Label(main, text="Loading the model…", font=fonts["small"],
+                                foreground="#555555", width=1)
+        self.status.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(self._px(6), 0))
+        self._bind()
+        self._show(view_model.empty_answer())
+        root.update_idletasks()
+        extra_w = root.winfo_reqwidth() - self.canvas.winfo_reqwidth()
+        extra_h = root.winfo_reqheight() - self.canvas.winfo_reqheight()
+        root.minsize(extra_w + self._px(CANVAS_MIN), extra_h + self._px(CANVAS_MIN))
+
+    def _build_menu(self) -> None:
+        menubar = tk.Menu(self.root)
+        menus = {"File": [("Open image…", "Ctrl+O", self.ask_image),
+                          ("Classify folder…", None, self.classify_folder), None,
+                          ("Quit", "Ctrl+Q", self.close)],
+                 "Model": [("Open model…", None, self.ask_model),
+                           ("Use bundled model", None, lambda: self.open_model(None))],
+                 "Help": [("About Digit Recognizer", None, self.show_about)]}
+        for name, entries in menus.items():
+            menu = tk.Menu(menubar, tearoff=False)
+            for entry in entries:
+                if entry is None:
+                    menu.add_separator()
+                else:
+                    menu.add_command(label=entry[0], accelerator=entry[1] or "",
+                                     command=entry[2])
+            menubar.add_cascade(label=name, menu=menu)
+        self.root.config(menu=menubar)
+
+    def _build_toolbar(self, parent: ttk.Frame) -> None:
+        bar = ttk.Frame(parent)
+        bar.grid(row=1, column=0, sticky="ew", pady=(self._px(8), 0))
+        ttk.Label(bar, text="Brush").pack(side="left")
+        self.brush_scale = ttk.Scale(bar, from_=self._px(BRUSH_RANGE[0]),
+                                     to=self._px(BRUSH_RANGE[1]), length=self._px(110),
+                                     command=self._brush_moved)
+        self.brush_scale.set(self.brush.get())
+        self.brush_scale.pack(side="left", padx=(self._px(6), 0))
+        self.brush_label = ttk.Label(bar, width=6, text=f"{self.brush.get()} px")
+        self.brush_label.pack(side="left", padx=(self._px(4), 0))
+        self.predict_button = ttk.Button(bar, text="Predict", width=8, command=self.predict)
+        self.predict_button.pack(side="right")
+        self.clear_button = ttk.Button(bar, text="Clear", width=8, command=self.clear)
+        self.clear_button.pack(side="right", padx=self._px(6))
+        self.undo_button = ttk.Button(bar, text="Undo", width=8, command=self.undo)
+        self.undo_button.pack(side="right")
+
+    def _bind(self) -> None:
+        root = self.root
+        keys = {("<Return>", "<KP_Enter>"): self.predict, ("<Escape>", "<Delete>"): self.clear,
+                ("<Control-z>", "<Control-Z>"): self.undo, ("<Control-o>",): self.ask_image,
+                ("<Control-q>",): self.close}
+        if root.tk.call("tk", "windowingsystem") == "aqua":
+            keys[("<Command-z>",)] = self.undo
+        for sequences, command in keys.items():
+            for key in sequences:
+                root.bind(key, lambda _e, c=command: c())
+        for digit in range(10):
+            for key in (f"<Key-{digit}>", f"<KP_{digit}>"):
+                root.bind(key, lambda _e, d=digit: self.save_sample(d))
+        root.protocol("WM_DELETE_WINDOW", self.close)
+
+    # ------------------------------------------------------------ drawing
+
+    def _pen_down(self) -> None:
+        if self.board.picture is not None:
+            self.clear()
+        elif self.session.reading_file:
+            self.session.forget_pending()  # drawing now: the image being read is not wanted
+        self.teach.enable(True)
+
+    def _brush_moved(self, value: str) -> None:
+        width = round(float(value))
+        if width == self.brush.get():
+            return
+        self.brush.set(width)
+        self.brush_label.configure(text=f"{width} px")
+        self.board.set_brush(width)
+        if not self.board.drawing.is_empty:
+            self.predict()
+
+    # ------------------------------------------------------------ commands
+
+    def predict(self) -> None:
+        """Read the drawing (on the worker thread); an empty canvas shows no digit."""
+        if self.board.picture is not None and self.reading is not None:
+            self.show_reading(self.reading)
+            return
+        if self.board.drawing.is_empty:
+            self._show(view_model.empty_answer())
+            return
+        strokes, thickness = self.board.drawing.snapshot(), self.brush.get()
+        self.board.submitted_version = self.board.drawing.version
+        self.session.submit(lambda classifier: read_strokes(strokes, thickness, classifier),
+                            "canvas")
+
+    def clear(self) -> None:
+        self.board.clear()
+        self.session.forget_pending()
+        self.reading = None
+        self._show(view_model.empty_answer())
+        self.teach.enable(False)
+        self.log.write(cleared_event())
+
+    def undo(self) -> None:
+        if not self.board.undo():
+            return
+        if self.board.drawing.is_empty:
+            self.clear()
+        else:
+            self.predict()
+
+    def ask_image(self) -> None:
+        path = filedialog.askopenfilename(parent=self.root, title="Open an image of digits",
+                                          filetypes=IMAGE_TYPES)
+        if path:
+            self.open_image(path)
+
+    def open_image(self, path: str | Path) -> None:
+        """Decode and read an image file on the worker thread, then show it with the result."""
+        path = str(path)
+        self.status.configure(text=f"Reading {Path(path).name}…")
+        self.session.submit(lambda classifier: read_image_file(path, classifier), "file",
+                            failure_title=f"Cannot open {Path(path).name}")
+
+    def save_sample(self, digit: int) -> None:
+        """It's a `digit`: save the drawing as a labelled sample, then clear for the next."""
+        drawing = self.board.drawing
+        if drawing.is_empty:
+            self.status.configure(text=f"Draw a digit first, then press {digit} to save it.")
+            return
+        try:
+            path = teach.save_drawing(self.samples_dir, digit, drawing.snapshot(),
+                                      self.brush.get())
+        except teach.SampleError as err:
+            self.status.configure(text=f"Not saved: {err}.")
+            if not isinstance(err, teach.NotOneDigit):
+                messagebox.showerror("Cannot save the sample", str(err), parent=self.root)
+            return
+        self.log.write(sample_event(digit, path))
+        self.clear()
+        counts = self.teach.show_counts()
+        self.status.configure(text=f"Saved as a {digit}: {counts[digit]} of {digit} so far. "
+                                   "Draw the next one.")
+
+    def ask_model(self) -> None:
+        """Model > Open model…: a file dialog, starting in the folder fine-tuned models go to."""
+        folder = default_models_dir()
+        path = filedialog.askopenfilename(parent=self.root, title="Open a digit model",
+                                          filetypes=MODEL_TYPES,
+                                          initialdir=str(folder) if folder.is_dir() else None)
+        if path:
+            self.open_model(path)
+
+    def open_model(self, path: str | Path | None) -> None:
+        """Switch to another model (None: the bundled one); the current one runs meanwhile."""
+        if not self.session.switch_model(path):
+            messagebox.showinfo(TITLE, LOADING, parent=self.root)
+            return
+        name = model_choice.display_name(self.session.switching_to)
+        self.status.configure(text=f"Loading {name}…")
+
+    def classify_folder(self) -> None:
+        """File > Classify folder…: the batch window, imported only when asked for."""
+        if self.classifier is None:
+            messagebox.showinfo(TITLE, LOADING, parent=self.root)
+            return
+        from desktop.window.batch_window import open_batch_window
+
+        open_batch_window(self.root, self.classifier)
+
+    def show_about(self) -> None:
+        if self.classifier is None:
+            messagebox.showinfo(TITLE, LOADING, parent=self.root)
+            return
+        text = about_text(self.classifier.card, self.classifier.path, runtime_versions())
+        self.about_window = AboutDialog(self.root, TITLE, text, self._px(12)).window
+
+    def close(self) -> None:
+        """Window closed: stop the workers and leave the main loop."""
+        self.session.close()
+        self.root.destroy()
+
+    # ------------------------------------------------------------ the session's View
+
+    def show_reading(self, reading: Reading) -> None:
+        """A reading of the canvas or of a file: shown, and logged as a prediction."""
+        if reading.source == "file":
+            assert reading.picture is not None
+            width, height = self.board.show_picture(reading.picture)
+            self.teach.enable(False)
+            self.status.configure(text=f"Image {width}x{height} shown; "
+                                       "draw to start a new drawing.")
+        if reading.source == "file" or reading is not self.reading:
+            self.selected = None
+        self.reading = reading
+        if not reading.predictions:
+            self._show(view_model.empty_answer(
+                "No digit found" if reading.source == "file" else "Draw a digit"))
+            return
+        self._show(view_model.answer(reading.predictions, self.selected))
+        self.log.write(prediction_event(reading.source, reading.predictions))
+
+    def show_failure(self, title: str, message: str) -> None:
+        self.status.configure(text=message)
+        messagebox.showerror(title, message, parent=self.root)
+
+    def model_ready(self, classifier: Classifier, notice: str) -> None:
+        self.root.title(model_choice.window_title(TITLE, classifier.path))
+        accuracy = classifier.accuracy
+        tail = f" ({accuracy * 100:.1f} % on MNIST)" if isinstance(accuracy, float) else ""
+        name = model_choice.display_name(classifier.path)
+        self.status.configure(text=notice or f"Model: {name}{tail}. Draw digits, one or several.")
+
+    def model_unusable(self, message: str) -> None:
+        """A missing, corrupt or wrong-shaped model: one line on stderr, a dialog, exit 2."""
+        print(f"error: {message}", file=sys.stderr, flush=True)
+        self.exit_code = 2
+        messagebox.showerror("Cannot load the model", message, parent=self.root)
+        self.close()
+
+    def switch_failed(self, message: str) -> None:
+        if self.classifier is not None:
+            self.model_ready(self.classifier, "")
+        messagebox.showerror("Cannot open the model", message, parent=self.root)
+
+    def read_again(self) -> None:
+        """After a model switch: what is on show, read with the new model."""
+        if self.board.picture is not None or self.session.reading_file:
+            self.session.resubmit()  # the image file, read again
+        elif not self.board.drawing.is_empty:
+            self.predict()
+
+    # ------------------------------------------------------------ showing
+
+    def _show(self, answer: view_model.Answer) -> None:
+        self.answer.show(answer, self.reading.inputs if self.reading is not None else None)
+
+    def _select(self, index: int) -> None:
+        if self.reading is not None and self.reading.predictions:
+            self.selected = index
+            self._show(view_model.answer(self.reading.predictions, index))
+
+    # ------------------------------------------------------------ start
+
+    def canvas_area(self) -> tuple[int, int, int, int]:
+        """The canvas's drawable area in screen coordinates: x, y, width, height."""
+        return self.board.area()
+
+    def show(self) -> None:
+        """Map the window, wait until it is visible and idle, announce `ready`, start polling."""
+        self.root.deiconify()
+        self.canvas.wait_visibility()
+        self.root.update_idletasks()
+        self.canvas.focus_set()
+        self.log.write(ready_event(*self.canvas_area()))
+        self.session.keep_polling()
+
+    def run(self) -> int:
+        self.show()
+        self.root.mainloop()
+        return self.exit_code
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the app; exit code 0 on close, 2 when the model cannot be used."""
+    try:
+        log = EventLog.open(args.log_events)
+    except OSError as err:
+        print(f"error: --log-events: {err.strerror}: {args.log_events}", file=sys.stderr)
+        return 2
+    try:
+        root = make_root()
+    except tk.TclError as err:
+        print(f"error: cannot open a window ({err})", file=sys.stderr)
+        return 1
+    try:
+        return App(root, args.model, log, args.samples_dir).run()
+    finally:
+        log.close()
