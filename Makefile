@@ -26,6 +26,7 @@ run: $(VENV)/.app-installed
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: lint
 	DIGITS_DATA=$${DIGITS_DATA:-$(DATA)} $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -51,4 +52,4 @@ clean:
 
 finetune: $(VENV)/.dev-installed
 	@test -n "$(SAMPLES)" || { echo "usage: make finetune SAMPLES=DIR (the app's samples folder)"; exit 2; }
-	$(BIN)/python -m train.finetune --samples "$(SAMPLES)" --data $(DATA) $(ARGS)
+	$(BIN)/python -m export.finetune --samples "$(SAMPLES)" --data $(DATA) $(ARGS)

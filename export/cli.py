@@ -1,4 +1,7 @@
-"""`python -m export RUN_DIR_OR_MODEL`: convert to ONNX, verify against Keras, install it."""
+"""`python -m export RUN_DIR_OR_MODEL`: convert to ONNX, verify against Keras, install it.
+
+export depends on train (its data loader and metrics), never the other way round; fine-tuning,
+which ends in an export, is driven from here (`export.finetune`)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.engine.classifier import MODEL_NAME, Classifier, ModelError, card_path, resource_dir
-from train.data import DatasetError, load_mnist
+from train.data import DatasetError, Mnist, load_mnist
 from train.report import metrics
 
 QUANTIZED_NAME = "digits-int8.onnx"
@@ -42,16 +45,18 @@ def measure(path: Path, x_test: np.ndarray, y_test: np.ndarray) -> tuple[dict, n
             "confusion_matrix": found["confusion_matrix"]}, probabilities
 
 
-def export(args, command: str) -> dict:
+def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: bool = False,
+                 command: str = "") -> dict:
+    """Convert a run's Keras model (a run folder or a .keras file) to ONNX, verify it against
+    Keras on every MNIST test image, write its card and install both in install_dir; the card.
+    Raises VerificationError (nothing installed) when the ONNX model does not agree."""
     import keras
 
     from export import card as cards
     from export.convert import find_keras_model, keras_to_onnx
     from export.verify import check_onnx, parity, time_model
 
-    keras_path = find_keras_model(args.source)
-    run_dir = keras_path.parent
-    data = load_mnist(args.data)
+    keras_path = find_keras_model(str(source))
     x_test = data.x_test.astype(np.float32) / 255.0
     model = keras.models.load_model(keras_path)
     keras_probabilities = model.predict(x_test[..., None], batch_size=512, verbose=0)
@@ -67,11 +72,12 @@ def export(args, command: str) -> dict:
                                          "images": agreement.images}
         measured["images_per_second"] = round(time_model(staged, x_test[:4096, ..., None]))
         extra = {"source_model": str(keras_path)}
-        if args.quantize:
+        if quantize:
             extra["quantized"] = quantized_report(staged, measured, data, x_test, Path(tmp))
-        card = cards.write_model(proto, cards.build_card(measured, run_dir, command, extra), staged)
+        card = cards.write_model(proto, cards.build_card(measured, keras_path.parent, command,
+                                                         extra), staged)
         Classifier(staged)  # the app's loader accepts it, SHA-256 included
-        install(Path(tmp), args.install_dir)
+        install(Path(tmp), install_dir)
     return card
 
 
@@ -110,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     command = "python -m export " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
-        card = export(args, command.strip())
+        card = export_model(args.source, load_mnist(args.data), args.install_dir, args.quantize,
+                            command.strip())
     except (DatasetError, FileNotFoundError, ModelError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -74,7 +74,8 @@ def test_exif_files_are_unreadable_without_their_orientation(cases, case_run, cl
 
 def test_the_decompression_bomb_is_refused_before_decoding(cases):
     decoded = decode(Source(str(cases / "bomb.png"), "bomb.png"))
-    assert "100000x100000" in decoded.error or "64,000,000" in decoded.error
+    assert decoded.error == ("too many pixels (100000x100000, over 64,000,000): refused as a "
+                             "possible decompression bomb")
 
 
 def test_mnist_pngs_read_exactly_as_the_model_reads_mnist(mnist_folder, mnist, classifier):
@@ -152,7 +153,7 @@ def test_multi_digit_reads_a_whole_number(tmp_path, digits, classifier):
 
 def test_a_missing_named_file_is_a_row_not_a_crash(tmp_path, classifier):
     (row,) = BatchJob([str(tmp_path / "gone.png")], classifier).rows()
-    assert row.error == "file not found" or row.error.startswith("cannot read")
+    assert row.error == "file not found"
 
 
 @contextlib.contextmanager

@@ -65,7 +65,9 @@ def test_dash_means_standard_error(capsys):
     assert json.loads(capsys.readouterr().err) == {"event": "cleared"}
 
 
-def test_no_path_means_no_log():
+def test_no_path_means_no_log(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
     log = EventLog.open(None)
-    log.write(cleared_event())  # nothing to write to, and no error
+    log.write(cleared_event())
     log.close()
+    assert capsys.readouterr() == ("", "") and not any(tmp_path.iterdir())

@@ -10,7 +10,8 @@ from PIL import Image
 
 from desktop.engine.recipes import digit_input
 from desktop.user.samples import save_sample
-from train.finetune import BASE_MODEL, main
+from export.finetune import main
+from train.finetune import BASE_MODEL, keeps_mnist
 
 pytestmark = pytest.mark.slow
 
@@ -52,9 +53,16 @@ def test_fine_tuning_improves_the_writer_keeps_mnist(writer_samples, tmp_path, m
     assert before["samples"] < 0.95  # the bundled model does stumble on this hand
     assert after["samples"] >= before["samples"] + 0.05  # measurably better on held-out samples
     assert report["held_out"] == 60
-    assert code == (0 if report["installed"] else 1)
-    assert report["installed"] == (before["mnist"] - after["mnist"] <= 0.002)
-    if report["installed"]:
-        from desktop.engine.classifier import Classifier
+    assert before["mnist"] - after["mnist"] <= 0.002  # MNIST itself barely moves
+    assert code == 0 and report["keeps_mnist"]
+    from desktop.engine.classifier import Classifier
 
-        Classifier(tmp_path / "model" / "digits.onnx")
+    Classifier(tmp_path / "model" / "digits.onnx")  # installed, and the app's loader takes it
+
+
+@pytest.mark.parametrize(("mnist_before", "mnist_after", "kept"), [
+    (0.9960, 0.9960, True), (0.9960, 0.9945, True), (0.9960, 0.9930, False),
+    (0.9960, 0.9700, False), (0.9900, 0.9950, True)])
+def test_a_model_that_loses_more_than_a_fifth_of_a_point_on_mnist_is_not_installed(
+        mnist_before, mnist_after, kept):
+    assert keeps_mnist({"mnist": mnist_before}, {"mnist": mnist_after}) is kept

@@ -61,6 +61,8 @@ def _read(source: Source, max_side: int) -> np.ndarray | Decoded:
         return load_image(start if whole else source.path, [kind] if kind else None, max_side)
     except ImageError as err:
         return Decoded(source, error=str(err))
+    except FileNotFoundError:
+        return Decoded(source, error="file not found")
     except PermissionError:
         return Decoded(source, error="permission denied")
     except IsADirectoryError:

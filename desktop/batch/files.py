@@ -30,7 +30,7 @@ def _hidden(entry: os.DirEntry) -> bool:
         return True
     if os.name != "nt":
         return False
-    attributes = entry.stat(follow_symlinks=False).st_file_attributes  # free on Windows
+    attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)  # Windows
     return bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)
 
 

@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
+from pathlib import Path
 
 import numpy as np
 
@@ -26,7 +27,7 @@ def default_workers() -> int:
     return max(2, os.cpu_count() or 2)
 
 
-def batch_classifier(model_path: str | os.PathLike | None = None) -> Classifier:
+def batch_classifier(model_path: str | Path | None = None) -> Classifier:
     """A Classifier for batch work: one thread per onnxruntime call, as the jobs run side by
     side (a call spread over all cores waits on the slowest, and loses them to decoding)."""
     return Classifier(model_path, threads=1)
@@ -122,14 +123,14 @@ class BatchJob:
         """Each file's (k, 28, 28) model inputs (k = 0 for errors), the fast path in bulk."""
         empty = np.zeros((0, 28, 28), np.float32)
         inputs = [d.inputs if d.inputs is not None else empty for d in decoded]
-        candidates = [i for i, d in enumerate(decoded) if d.raw is not None]
-        if candidates:
-            framed, ok = framed_inputs(np.stack([decoded[i].raw for i in candidates]))
-            for j, i in enumerate(candidates):
+        raw = {i: d.raw for i, d in enumerate(decoded) if d.raw is not None}
+        if raw:
+            framed, ok = framed_inputs(np.stack(list(raw.values())))
+            for j, (i, image) in enumerate(raw.items()):
                 if ok[j]:
                     inputs[i] = framed[j:j + 1]
                 else:
-                    general = digit_input(decoded[i].raw)
+                    general = digit_input(image)
                     inputs[i] = general[None] if general.any() else empty
         return inputs
 

@@ -14,7 +14,7 @@ import json
 import os
 import secrets
 import sys
-from typing import IO
+from typing import IO, Any
 
 from desktop.batch.rows import Row
 
@@ -45,7 +45,7 @@ def row_object(row: Row, probabilities: bool, multi_digit: bool) -> dict:
     digit: int | str | None = None
     if row.digit:
         digit = row.digit if multi_digit else int(row.digit)
-    obj = {"path": row.path, "digit": digit,
+    obj: dict[str, object] = {"path": row.path, "digit": digit,
            "confidence": None if row.confidence is None else round(row.confidence, 6),
            "error": row.error or None}
     if probabilities:
@@ -64,9 +64,10 @@ class ResultWriter:
             raise OutputError(f"unknown format {fmt!r}: choose csv or json")
         self.out, self.fmt, self.force = out, fmt, force
         self.probabilities, self.multi_digit = probabilities, multi_digit
-        self._stream: IO[str] | None = None
+        # stdout's buffer rewrapped, a device, or the temporary file: only open() sets it
+        self._stream: Any = None
         self._temp: str | None = None
-        self._csv = None
+        self._csv: Any = None  # csv.writer's type is private
         self._rows = 0
         self._finished = False
 

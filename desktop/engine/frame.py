@@ -85,8 +85,8 @@ def normalize(ink: np.ndarray) -> np.ndarray:
         return frame
     top, bottom, left, right = box
     digit = normalize_stroke_width(ink[top:bottom, left:right])
-    box = ink_box(digit, FAINT)
-    digit = digit[box[0]:box[1], box[2]:box[3]]
+    top, bottom, left, right = ink_box(digit, FAINT) or (0, digit.shape[0], 0, digit.shape[1])
+    digit = digit[top:bottom, left:right]
     h, w = digit.shape
     scale = BOX / max(h, w)
     small = resize(digit, max(1, round(h * scale)), max(1, round(w * scale)))

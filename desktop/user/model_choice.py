@@ -36,7 +36,7 @@ def is_bundled(path: Path | None) -> bool:
 def display_name(path: Path | None) -> str:
     """The bundled model by that name; others by file name, with the folder when the file has
     the name every export gets (a fine-tuned model is `finetuned-<stamp>/digits.onnx`)."""
-    if is_bundled(path):
+    if path is None or is_bundled(path):
         return BUNDLED_NAME
     path = Path(path)
     return f"{path.parent.name}/{path.name}" if path.name == MODEL_NAME else path.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from functools import partial
 from tkinter import font as tkfont
 from tkinter import ttk
 
@@ -91,6 +92,9 @@ class AnswerPanel:
         self.chart.show(answer.bars, answer.highlighted, answer.sure)
         self._show_seen(answer, inputs if inputs is not None and answer.labels else None)
 
+    def _select(self, index: int, _event: tk.Event) -> None:
+        self._on_select(index)
+
     def _show_seen(self, answer: Answer, inputs: np.ndarray | None) -> None:
         """The 28x28 inputs, enlarged, each captioned; the selected one framed."""
         for child in self.seen.winfo_children():
@@ -110,4 +114,4 @@ class AnswerPanel:
             cell.grid(row=2 * (i // per_row), column=i % per_row, padx=2)
             caption = ttk.Label(self.seen, text=answer.labels[i], font=self._small)
             caption.grid(row=2 * (i // per_row) + 1, column=i % per_row, pady=(0, 4))
-            cell.bind("<Button-1>", lambda _e, index=i: self._on_select(index))
+            cell.bind("<Button-1>", partial(self._select, i))

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 import tkinter as tk
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 from tkinter import font as tkfont
@@ -137,7 +139,8 @@ class App:
 
     def _build_menu(self) -> None:
         menubar = tk.Menu(self.root)
-        menus = {"File": [("Open image…", "Ctrl+O", self.ask_image),
+        Entry = tuple[str, str | None, Callable[[], None]] | None
+        menus: dict[str, list[Entry]] = {"File": [("Open image…", "Ctrl+O", self.ask_image),
                           ("Classify folder…", None, self.classify_folder), None,
                           ("Quit", "Ctrl+Q", self.close)],
                  "Model": [("Open model…", None, self.ask_model),
@@ -181,11 +184,15 @@ class App:
             keys[("<Command-z>",)] = self.undo
         for sequences, command in keys.items():
             for key in sequences:
-                root.bind(key, lambda _e, c=command: c())
+                root.bind(key, partial(self._key, command))
         for digit in range(10):
             for key in (f"<Key-{digit}>", f"<KP_{digit}>"):
-                root.bind(key, lambda _e, d=digit: self.save_sample(d))
+                root.bind(key, partial(self._key, partial(self.save_sample, digit)))
         root.protocol("WM_DELETE_WINDOW", self.close)
+
+    @staticmethod
+    def _key(command: Callable[[], None], _event: tk.Event) -> None:
+        command()
 
     # ------------------------------------------------------------ drawing
 

@@ -14,6 +14,7 @@ import time
 import tkinter as tk
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
@@ -103,7 +104,7 @@ class BatchWindow:
         table.columnconfigure(0, weight=1)
         self.tree = ttk.Treeview(table, columns=tuple(COLUMNS), show="headings", height=18)
         for name, (title, width) in COLUMNS.items():
-            self.tree.heading(name, text=title, command=lambda c=name: self.sort_by(c))
+            self.tree.heading(name, text=title, command=partial(self.sort_by, name))
             self.tree.column(name, width=width, anchor="w", stretch=name in ("file", "error"))
         scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
         self.tree.configure(yscrollcommand=scroll.set)

@@ -102,7 +102,8 @@ class Session:
             return False
         if self.next_worker is not None:
             self.next_worker.close(timeout=0)
-        self._next_model = None if is_bundled(path) else Path(path)  # type: ignore[arg-type]
+        chosen = None if path is None else Path(path)
+        self._next_model = None if is_bundled(chosen) else chosen
         self.next_worker = self._make_worker(self._next_model)
         self.keep_polling()
         return True

@@ -4,6 +4,7 @@ its count of samples, and the folder they go to."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from tkinter import font as tkfont
 from tkinter import ttk
@@ -30,7 +31,7 @@ class TeachRow:
         for digit in range(10):
             buttons.columnconfigure(digit, weight=1, uniform="digit")
             button = ttk.Button(buttons, text=str(digit), width=2, style="Digit.TButton",
-                                command=lambda d=digit: on_digit(d))
+                                command=partial(on_digit, digit))
             button.grid(row=0, column=digit, sticky="ew", padx=1)
             count = ttk.Label(buttons, text="", font=fonts["small"], foreground=MUTED,
                               anchor="center")
