@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
-DATA   ?= ../shared/datasets/mnist
-RUN    ?= $(shell ls -d runs/*/ 2>/dev/null | tail -n 1)
+# MNIST: the shared copy beside the project when there is one, else $DIGITS_DATA or the Keras
+# cache/download (train.data.load_mnist decides).
+DATA   ?= $(if $(wildcard ../shared/datasets/mnist),../shared/datasets/mnist,)
+DATA_FLAG := $(if $(DATA),--data $(DATA),)
+RUN    ?= $(shell ls -d runs/[0-9]*/ 2>/dev/null | tail -n 1)
 
 .PHONY: run test lint train export exe bench finetune clean
 
@@ -28,28 +31,29 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# The tests find MNIST as training does: $DIGITS_DATA, the shared copy, the Keras cache/download.
 test: lint
-	DIGITS_DATA=$${DIGITS_DATA:-$(DATA)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Two stages: 50 epochs with full augmentation, then 10 at a low learning rate with half of it.
 train: $(VENV)/.dev-installed
-	$(BIN)/python -m train --data $(DATA) $(ARGS)
-	$(BIN)/python -m train --data $(DATA) --init-from "$$(ls -d runs/*/ | tail -n 1)model.keras" \
+	$(BIN)/python -m train $(DATA_FLAG) $(ARGS)
+	$(BIN)/python -m train $(DATA_FLAG) --init-from "$$(ls -d runs/[0-9]*/ | tail -n 1)model.keras" \
 		--augment 0.5 --epochs 10 --learning-rate 3e-4 --finetune-lr-scale 1
 
 export: $(VENV)/.dev-installed
 	@test -n "$(RUN)" || { echo "no run folder: make train first, or make export RUN=runs/<stamp>"; exit 2; }
-	$(BIN)/python -m export $(RUN) --data $(DATA) $(ARGS)
+	$(BIN)/python -m export $(RUN) $(DATA_FLAG) $(ARGS)
 
 exe:
 	PYTHON=$(PYTHON) build/build.sh
 
 bench: $(VENV)/.dev-installed
-	DIGITS_DATA=$${DIGITS_DATA:-$(DATA)} $(BIN)/python -m bench $(ARGS)
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf dist build/work build/out bench/out .pytest_cache .ruff_cache
 
 finetune: $(VENV)/.dev-installed
 	@test -n "$(SAMPLES)" || { echo "usage: make finetune SAMPLES=DIR (the app's samples folder)"; exit 2; }
-	$(BIN)/python -m export.finetune --samples "$(SAMPLES)" --data $(DATA) $(ARGS)
+	$(BIN)/python -m export.finetune --samples "$(SAMPLES)" $(DATA_FLAG) $(ARGS)

@@ -26,17 +26,22 @@ def private_user_folders(tmp_path_factory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def mnist_dir() -> Path:
-    path = Path(os.environ.get("DIGITS_DATA", ROOT.parent / "shared" / "datasets" / "mnist"))
-    assert path.is_dir(), f"MNIST not found at {path}: set DIGITS_DATA"
-    return path
+def mnist():
+    """MNIST as users' training gets it: $DIGITS_DATA, else the shared copy beside the project,
+    else the Keras cache, else the standard Keras download; one clear line when all fail."""
+    from train.data import DatasetError, load_mnist
+
+    shared = ROOT.parent / "shared" / "datasets" / "mnist"
+    try:
+        return load_mnist(os.environ.get("DIGITS_DATA") or (shared if shared.is_dir() else None))
+    except DatasetError as err:
+        pytest.exit(f"the tests need MNIST: {err}", returncode=2)
 
 
 @pytest.fixture(scope="session")
-def mnist(mnist_dir):
-    from train.data import load_idx_folder
-
-    return load_idx_folder(mnist_dir)
+def mnist_dir(mnist) -> Path:
+    """Where the data came from (an IDX folder or a Keras mnist.npz), for --data flags."""
+    return Path(mnist.source)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
 
 import numpy as np
 import pytest
@@ -24,12 +23,20 @@ def test_idx_roundtrip(mnist):
     assert np.array_equal(parse_idx(raw), mnist.x_test[:5])
 
 
+def write_idx(folder, mnist, compress: bool) -> None:
+    """The four IDX files of the data set, as published (gzipped) or decompressed."""
+    arrays = {"train_images": mnist.x_train, "train_labels": mnist.y_train,
+              "test_images": mnist.x_test, "test_labels": mnist.y_test}
+    for key, (stem, _, _) in IDX_FILES.items():
+        raw = idx_bytes(arrays[key])
+        path = folder / (f"{stem}.gz" if compress else stem)
+        path.write_bytes(gzip.compress(raw, compresslevel=1) if compress else raw)
+
+
 @pytest.fixture
-def idx_copy(tmp_path, mnist_dir):
+def idx_copy(tmp_path, mnist):
     """A writable copy of the four files, decompressed, to damage in tests."""
-    for stem, _, _ in IDX_FILES.values():
-        with gzip.open(mnist_dir / f"{stem}.gz") as src, open(tmp_path / stem, "wb") as dst:
-            shutil.copyfileobj(src, dst)
+    write_idx(tmp_path, mnist, compress=False)
     return tmp_path
 
 
@@ -81,9 +88,8 @@ def test_bad_idx_file_names_file_and_problem(idx_copy, damage, message):
     assert "\n" not in text
 
 
-def test_corrupt_gzip_is_reported(tmp_path, mnist_dir):
-    for stem, _, _ in IDX_FILES.values():
-        shutil.copy(mnist_dir / f"{stem}.gz", tmp_path)
+def test_corrupt_gzip_is_reported(tmp_path, mnist):
+    write_idx(tmp_path, mnist, compress=True)
     gz = tmp_path / "train-images-idx3-ubyte.gz"
     gz.write_bytes(gz.read_bytes()[: len(gz.read_bytes()) // 2])
     with pytest.raises(DatasetError, match=r"train-images-idx3-ubyte\.gz: cannot read"):
