@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shlex
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))  # the tests' display and handwriting helpers
 from handwriting import HAND, densify, moved  # noqa: E402
 from xdisplay import x_display  # noqa: E402
+
+from bench.record import append_section  # noqa: E402
 
 CANVAS = 360          # the app's starting canvas height, in pixels
 PEN_STEP = 3.0        # pixels between a mouse's motion events when drawing at a normal pace
@@ -144,16 +142,6 @@ def launch_latency(launches: int) -> list[tuple[str, str]]:
              f"{statistics.median(first):.3f} s ({min(first):.3f}-{max(first):.3f})")]
 
 
-def machine() -> str:
-    names = []
-    if Path("/proc/cpuinfo").is_file():
-        names = [line.split(":", 1)[1].strip() for line in
-                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
-    cpu = names[0] if names else platform.processor() or platform.machine()
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} x {cpu}, " \
-           f"Python {platform.python_version()}"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="timings per drawing")
@@ -169,12 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["| what | median |", "| --- | --- |", *(f"| {a} | {b} |" for a, b in rows)]
     print("\n".join(lines))
     if args.record:
-        command = "python bench/latency.py " + shlex.join(argv)
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        with open(RESULTS, "a", encoding="utf-8") as results:
-            results.write(f"\n## {args.record}\n\n`{command}` ({stamp}; {machine()})\n\n"
-                          + "\n".join(lines) + "\n")
-        print(f"recorded in {RESULTS.relative_to(ROOT)}")
+        append_section(args.record, "python bench/latency.py " + shlex.join(argv), lines)
     return 0
 
 

@@ -8,8 +8,6 @@ is missing or stale (build/build.sh), then launches it and `python -m desktop` i
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import shlex
 import statistics
@@ -17,16 +15,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = ROOT / "dist" / ("DigitRecognizer.exe" if sys.platform == "win32" else "DigitRecognizer")
-RESULTS = ROOT / "bench" / "RESULTS.md"
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))  # the tests' display and handwriting helpers
 from xdisplay import x_display  # noqa: E402
+
+from bench.record import append_section  # noqa: E402
 
 TIMEOUT_S = 60.0
 
@@ -81,17 +79,6 @@ def row(name: str, size: str, figures: dict) -> str:
             f"({statistics.median(figures['version_cpu']):.3f} s CPU) |")
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                 if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    load = f", load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} x {cpu}{load}"
-
-
 def ensure_built() -> None:
     """build/build.sh rebuilds only when desktop/, build/ or the pins changed since the last."""
     subprocess.run(["bash", str(ROOT / "build" / "build.sh")], cwd=ROOT, check=True)
@@ -113,7 +100,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.exe:
         ensure_built()
     executables = args.exe or [EXE]
-    where = machine()  # before the launches, so the load average is the rest of the machine's
     lines = ["| what | size | launch to ready, median (min-max) | first launch "
              "| --version, median (its CPU time) |", "| --- | --- | --- | --- | --- |"]
     with x_display():
@@ -129,14 +115,9 @@ def main(argv: list[str] | None = None) -> int:
             print(lines[-1], flush=True)
     print("\n".join(lines))
     if args.record:
-        command = "python -m bench.startup " + shlex.join(argv)
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        text = (f"\n## {args.record}\n\n`{command}` ({stamp}; {where}; {args.runs} timed "
-                f"launches after one warm-up, under Xvfb; `ready` = window shown and idle)\n\n"
-                + "\n".join(lines) + "\n")
-        with open(RESULTS, "a", encoding="utf-8") as results:
-            results.write(text)
-        print(f"recorded in {RESULTS.relative_to(ROOT)}")
+        append_section(args.record, "python -m bench.startup " + shlex.join(argv), lines,
+                       f"; {args.runs} timed launches after one warm-up, under Xvfb; `ready` = "
+                       "window shown and idle")
     return 0
 
 

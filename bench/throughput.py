@@ -1,21 +1,28 @@
-"""Batch classification throughput: the engine (`desktop.batch`) against the naive loop, on the
-10,000 MNIST test digits saved as 28x28 PNGs, in the same run with the same model.
+"""Batch classification throughput: `python -m desktop classify` against the naive loop
+(bench/naive.py), whole processes side by side in one run, on the folders of bench/folders.py:
+photo-like pictures (with font and hand-drawn digits), full-size phone photos alone, and the
+MNIST test set as 28x28 PNGs.
 
-The naive loop is what a first script does: for each file, Pillow open, convert("L"), resize to
-28x28, one onnxruntime call. Both read the same folder (warmed in the page cache first); each is
-run `--repeats` times, alternating, and the median counts; each timing first waits (up to two
-minutes) for the CPUs to be idle, as other jobs on a shared machine skew it. Last, the peak
-memory of the command on 1,000 and on 10,000 files shows that it stays flat.
+Each timing runs the two commands alternately `--repeats` times (the median counts), after the
+files were read once (page cache). Also measured: accuracy (labels are in the file names), the
+CPU time of each command over its wall time (2.0 = both cores busy), the per-stage cost of the
+engine's work in one process, the peak memory of the whole process tree for 1,000 and 10,000
+files, and a folder of ten files.
 
-    python bench/throughput.py [--data DIR] [--repeats 3] [--limit N] [--model PATH]
+    python bench/throughput.py [--repeats 3] [--only photos,huge,mnist-png] [--record HEADING]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import resource
+import shlex
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,156 +31,218 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from desktop.batch.job import BatchJob, batch_classifier  # noqa: E402
-from desktop.engine.classifier import Classifier  # noqa: E402
+from bench.folders import build, image_files, label_of  # noqa: E402
+from bench.record import append_section  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "mnist"
-FOLDER = ROOT / "bench" / "out" / "mnist-test-png"
-
-
-def build_folder(data: Path, folder: Path = FOLDER) -> dict[str, int]:
-    """The test digits as 00000_7.png … (index_label), written once; {file name: label}."""
-    from PIL import Image
-
-    from train.data import load_idx_folder
-
-    mnist = load_idx_folder(data)
-    names = {f"{i:05d}_{label}.png": int(label) for i, label in enumerate(mnist.y_test)}
-    folder.mkdir(parents=True, exist_ok=True)
-    if sorted(os.listdir(folder)) != sorted(names):
-        for (name, _), digit in zip(names.items(), mnist.x_test, strict=True):
-            Image.fromarray(digit).save(folder / name)
-    return names
+FOLDERS = ("photos", "huge", "mnist-png")
 
 
-def warm(files: list[Path]) -> None:
+def run_timed(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (all its processes) and stdout of a command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def naive(folder: Path) -> tuple[float, float, dict[str, str]]:
+    wall, cpu, out = run_timed([sys.executable, "bench/naive.py", str(folder)])
+    return wall, cpu, dict(line.split(",") for line in out.splitlines())
+
+
+def engine(folder: Path, *extra: str) -> tuple[float, float, dict[str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rows.csv"
+        wall, cpu, _ = run_timed([sys.executable, "-m", "desktop", "classify", str(folder), "-r",
+                                  "-q", "--out", str(out), *extra])
+        with open(out, newline="", encoding="utf-8") as f:
+            digits = {row["path"]: row["digit"] for row in csv.DictReader(f)}
+    return wall, cpu, digits
+
+
+def accuracy(digits: dict[str, str], folder: Path, under: str = "") -> float:
+    files = [p for p in image_files(folder) if str(p.relative_to(folder)).startswith(under)]
+    right = sum(digits.get(str(p.relative_to(folder))) == str(label_of(p)) for p in files)
+    return right / len(files)
+
+
+def compare(name: str, folder: Path, repeats: int) -> tuple[list[str], float]:
+    """Table rows (naive and engine throughput, ratio, CPU use, accuracy); the engine's rate."""
+    files = image_files(folder)
     for path in files:
         path.read_bytes()
+    timings: dict[str, list[tuple[float, float]]] = {"naive": [], "engine": []}
+    for _ in range(repeats):
+        for kind, run in (("naive", naive), ("engine", engine)):
+            wall, cpu, digits = run(folder)
+            timings[kind].append((wall, cpu))
+            if kind == "naive":
+                naive_digits = digits
+            else:
+                engine_digits = digits
+    wall = {k: statistics.median(w for w, _ in v) for k, v in timings.items()}
+    cores = {k: statistics.median(c / w for w, c in v) for k, v in timings.items()}
+    rate = {k: len(files) / wall[k] for k in wall}
+    parts = sorted({str(p.relative_to(folder)).split(os.sep)[0] for p in files}
+                   if any(p.parent != folder for p in files) else {""})
+    rows = [f"| {name} ({len(files):,} files) | {rate['naive']:,.0f}/s "
+            f"({1000 / rate['naive']:.2f} ms), {cores['naive']:.2f} cores | "
+            f"{rate['engine']:,.0f}/s ({1000 / rate['engine']:.2f} ms), "
+            f"{cores['engine']:.2f} cores | **{rate['engine'] / rate['naive']:.2f}x** |"]
+    for part in parts:
+        label = f"  accuracy{' of ' + part if part else ''}"
+        rows.append(f"| {label} | {accuracy(naive_digits, folder, part):.2%} | "
+                    f"{accuracy(engine_digits, folder, part):.2%} | |")
+    return rows, rate["engine"]
 
 
-def naive_loop(files: list[Path], model_path: Path) -> list[int]:
-    """Predicted digit per file, one image at a time."""
-    import onnxruntime as ort
-    from PIL import Image
+def stage_table(folder: Path, engine_rate: float | None, count: int = 600) -> list[str]:
+    """Per-image cost of each stage of the engine's work (one process, one thread) on the
+    first `count` files, and how close the engine comes to their sum spread over the cores."""
+    from desktop.batch.decode import _read
+    from desktop.batch.files import Source
+    from desktop.batch.output import ResultWriter
+    from desktop.batch.rows import Row
+    from desktop.batch.work import batch_classifier
+    from desktop.engine.frame import normalize
+    from desktop.engine.ink import find_ink, to_float
+    from desktop.engine.recipes import DIGIT_WORK_SIZE, near_strokes
+    from desktop.engine.resample import reduce_to
+    from desktop.engine.segment import keep_significant
 
-    session = ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
-    name = session.get_inputs()[0].name
-    shape = [1 if not isinstance(d, int) else d for d in session.get_inputs()[0].shape]
-    digits = []
+    files = image_files(folder)[:count]
+    spent = dict.fromkeys(("decode (read, sniff, Pillow, reduced, grey)", "find the ink",
+                           "segment and frame (specks, haze, 28x28)", "inference (batches of 64)",
+                           "writing the rows (CSV)"), 0.0)
+    names = list(spent)
+    inputs = []
     for path in files:
-        image = Image.open(path).convert("L").resize((28, 28))
-        x = (np.asarray(image, np.float32) / 255.0).reshape(shape)
-        digits.append(int(session.run(None, {name: x})[0].argmax()))
-    return digits
-
-
-def engine(folder: Path, classifier: Classifier) -> dict[str, str]:
-    """Predicted digit per file name, by the batch engine."""
-    return {row.path: row.digit for row in BatchJob([str(folder)], classifier).rows()}
-
-
-def peak_memory_mib(folder: Path) -> float | None:
-    """Peak resident memory of `python -m desktop classify folder` in its own process."""
-    if not hasattr(os, "wait4"):
-        return None
-    import subprocess
-
-    child = subprocess.Popen([sys.executable, "-m", "desktop", "classify", str(folder), "-q",
-                              "--out", os.devnull, "--force"], cwd=ROOT)
-    _, _, usage = os.wait4(child.pid, 0)
-    return usage.ru_maxrss / 1024  # KiB on Linux
-
-
-def linked_subset(count: int) -> Path:
-    """The first `count` files of the folder, hard-linked into a folder of their own."""
-    folder = FOLDER.parent / f"mnist-test-png-{count}"
-    folder.mkdir(exist_ok=True)
-    for name in sorted(os.listdir(FOLDER))[:count]:
-        if not (folder / name).exists():
-            os.link(FOLDER / name, folder / name)
-    return folder
-
-
-def cpu_idle_share(seconds: float = 1.0) -> float | None:
-    """Share of CPU time idle over the next `seconds` (None where /proc/stat is missing)."""
-    def sample() -> tuple[int, int]:
-        with open("/proc/stat") as f:
-            values = [int(v) for v in f.readline().split()[1:]]
-        return values[3] + values[4], sum(values)
-
-    try:
-        idle, total = sample()
-        time.sleep(seconds)
-        idle2, total2 = sample()
-    except OSError:
-        return None
-    return (idle2 - idle) / max(1, total2 - total)
-
-
-def wait_until_idle(limit_s: float = 120.0) -> bool:
-    """Wait (up to limit_s) for 2 s of >= 90 % idle CPUs, so other jobs do not skew a timing."""
-    deadline, quiet = time.monotonic() + limit_s, 0
-    while time.monotonic() < deadline:
-        share = cpu_idle_share()
-        if share is None:
-            return True
-        quiet = quiet + 1 if share >= 0.9 else 0
-        if quiet >= 2:
-            return True
-    return False
-
-
-def timed(run, busy: list[int]):
-    if not wait_until_idle():
-        busy.append(1)
+        t0 = time.perf_counter()
+        image = _read(Source(str(path), path.name), DIGIT_WORK_SIZE)
+        t1 = time.perf_counter()
+        ink = find_ink(reduce_to(to_float(image), DIGIT_WORK_SIZE))
+        t2 = time.perf_counter()
+        inputs.append(normalize(near_strokes(keep_significant(ink))))
+        t3 = time.perf_counter()
+        for name, seconds in zip(names, (t1 - t0, t2 - t1, t3 - t2), strict=False):
+            spent[name] += seconds
+    classifier = batch_classifier()
     start = time.perf_counter()
-    result = run()
-    return result, time.perf_counter() - start
+    probabilities = classifier.predict(np.stack(inputs))
+    spent[names[3]] = time.perf_counter() - start
+    writer = ResultWriter(os.devnull, force=True).open()
+    start = time.perf_counter()
+    for path, p in zip(files, probabilities, strict=True):
+        writer.write(Row(path.name, str(path), str(int(p.argmax())), float(p.max())))
+    spent[names[4]] = time.perf_counter() - start
+    writer.commit()
+    total = sum(spent.values()) / len(files)
+    cores = os.cpu_count() or 1
+    rows = ["| stage, photos folder | per image, one core |", "| --- | --- |"]
+    rows += [f"| {name} | {seconds / len(files) * 1000:.3f} ms |"
+             for name, seconds in spent.items()]
+    rows.append(f"| sum | {total * 1000:.3f} ms |")
+    rows.append(f"| limit on {cores} cores (sum / cores) | {total * 1000 / cores:.3f} ms, "
+                f"{cores / total:,.0f} images/s |")
+    if engine_rate:
+        rows.append(f"| the engine, whole process | {1000 / engine_rate:.3f} ms, "
+                    f"{engine_rate / (cores / total):.0%} of the limit |")
+    return rows
+
+
+def extras(folders: dict[str, Path], repeats: int) -> list[str]:
+    """Peak memory on 1,000 and 10,000 files, and a folder of ten files."""
+    command = [sys.executable, "-m", "desktop", "classify", "-q", "--out", os.devnull]
+    mnist = folders["mnist-png"]
+    small, large = (peak_memory_mib([*command, str(f)]) for f in (linked_subset(mnist, 1000),
+                                                                   mnist))
+    ten = linked_subset(folders["photos"] / "mnist", 10)
+    engine_ten = statistics.median(engine(ten)[0] for _ in range(repeats + 2))
+    naive_ten = statistics.median(naive(ten)[0] for _ in range(repeats + 2))
+    return ["| what | figure |", "| --- | --- |",
+            f"| peak memory, all processes, 1,000 / 10,000 MNIST PNGs | {small:.0f} MiB / "
+            f"{large:.0f} MiB |",
+            f"| ten photos, whole process: engine / naive loop | {engine_ten:.2f} s / "
+            f"{naive_ten:.2f} s |"]
+
+
+def peak_memory_mib(command: list[str]) -> float:
+    """Peak resident memory of a command and all its processes together (sampled /proc)."""
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss(child.pid))
+        time.sleep(0.02)
+    return peak / 1024
+
+
+def _tree_rss(root: int) -> int:
+    """KiB resident in root and its descendants."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def linked_subset(folder: Path, count: int) -> Path:
+    """The first `count` files of a flat folder, hard-linked into a folder of their own."""
+    subset = folder.parent / f"{folder.name}-{count}"
+    subset.mkdir(exist_ok=True)
+    for path in image_files(folder)[:count]:
+        if not (subset / path.name).exists():
+            os.link(path, subset / path.name)
+    return subset
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("DIGITS_DATA", DEFAULT_DATA), type=Path)
-    parser.add_argument("--model", help="ONNX model (default: the bundled one)")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--limit", type=int, help="use only the first N files (a quick look)")
+    parser.add_argument("--only", default=",".join(FOLDERS), help="which folders to time")
+    parser.add_argument("--no-extras", action="store_true",
+                        help="only the timings: no stages, memory or small folder")
+    parser.add_argument("--record", metavar="HEADING",
+                        help="append the figures under this heading to bench/RESULTS.md")
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    from train.data import load_mnist
 
-    labels = build_folder(args.data)
-    folder = FOLDER
-    if args.limit:
-        folder = linked_subset(args.limit)
-        labels = {name: labels[name] for name in sorted(labels)[:args.limit]}
-    files = [folder / name for name in sorted(labels)]
-    truth = [labels[path.name] for path in files]
-    classifier = batch_classifier(args.model)  # as `python -m desktop classify` makes it
-    warm(files)
-
-    naive_times, engine_times, busy = [], [], []
-    for _ in range(args.repeats):
-        naive_digits, seconds = timed(lambda: naive_loop(files, classifier.path), busy)
-        naive_times.append(seconds)
-        engine_digits, seconds = timed(lambda: engine(folder, classifier), busy)
-        engine_times.append(seconds)
-    naive_rate = len(files) / statistics.median(naive_times)
-    engine_rate = len(files) / statistics.median(engine_times)
-    naive_accuracy = float(np.mean(np.array(naive_digits) == np.array(truth)))
-    engine_accuracy = float(np.mean([engine_digits.get(p.name) == str(label)
-                                     for p, label in zip(files, truth, strict=True)]))
-    print(f"{len(files):,} MNIST test digits as 28x28 PNGs, model {classifier.path.name}, "
-          f"{os.cpu_count()} cores, median of {args.repeats}")
-    print(f"  naive loop: {naive_rate:8.0f} images/s   accuracy {naive_accuracy:.2%}")
-    print(f"  engine:     {engine_rate:8.0f} images/s   accuracy {engine_accuracy:.2%}")
-    print(f"  ratio:      {engine_rate / naive_rate:8.2f}x")
-    print(f"  runs: naive {', '.join(f'{len(files) / t:.0f}' for t in naive_times)}; "
-          f"engine {', '.join(f'{len(files) / t:.0f}' for t in engine_times)} images/s")
-    if busy:
-        print(f"  note: other jobs kept the CPUs busy before {len(busy)} of the timed runs")
-    small, large = peak_memory_mib(linked_subset(1000)), peak_memory_mib(FOLDER)
-    if small and large:
-        print(f"  peak memory of the command: {small:.0f} MiB for 1,000 files, "
-              f"{large:.0f} MiB for 10,000")
+    folders = build(load_mnist(os.environ.get("DIGITS_DATA") or _shared()))
+    lines = ["| folder | naive loop | engine | ratio |", "| --- | --- | --- | --- |"]
+    rates = {}
+    for name in args.only.split(","):
+        rows, rates[name] = compare(name, folders[name], args.repeats)
+        lines += rows
+        print("\n".join(rows), flush=True)
+    if not args.no_extras:
+        lines += ["", *stage_table(folders["photos"] / "mnist", rates.get("photos")), "",
+                  *extras(folders, args.repeats)]
+    print("\n".join(lines))
+    if args.record:
+        append_section(args.record, "python bench/throughput.py " + shlex.join(argv), lines)
     return 0
+
+
+def _shared() -> str | None:
+    shared = ROOT.parent / "shared" / "datasets" / "mnist"
+    return str(shared) if shared.is_dir() else None
 
 
 if __name__ == "__main__":

@@ -1,27 +1,33 @@
-"""Photo-like pictures of MNIST digits: dark ink on tinted paper with a shadow, noise, off-centre
-in a larger picture of any size, turned a little, saved as JPEG. Deterministic for a seed."""
+"""Photo-like pictures of MNIST digits, as people photograph and scan digits on paper: dark ink
+on tinted paper with a light gradient, noise, sometimes blur, the digit 60-400 px high and
+off-centre on a larger page (a few full 3000x4000 phone photos), turned a little, saved as JPEG
+(quality 60-92) or now and then PNG. Deterministic for a seed; the tests and bench/ share it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageFilter
 
 HUGE = (3000, 4000)        # width, height of a full-resolution phone photo
+DIGIT_PX = (60, 400)       # the digit's height on the page, log-uniform
+PAGE = (1.3, 2.5)          # the page is this much larger than the digit, each way
+PNG_SHARE = 0.1
+BLUR_SHARE = 0.3
 
 
 def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False) -> Image.Image:
     """An RGB picture of one MNIST digit (28x28 uint8, ink bright) as if photographed."""
-    frame = round(rng.uniform(1200, 2400) if huge else np.exp(rng.uniform(np.log(40),
-                                                                            np.log(320))))
+    frame = round(rng.uniform(1200, 2400) if huge else
+                  np.exp(rng.uniform(*np.log(DIGIT_PX))) * 28 / 20)  # the digit is 20 of 28
     ink = Image.fromarray(digit).resize((frame, frame), Image.Resampling.BICUBIC)
     ink = ink.rotate(rng.uniform(-10, 10), Image.Resampling.BILINEAR, expand=True)
     if huge:
         width, height = HUGE
     else:
-        width = round(ink.width * rng.uniform(1.2, 2.4))
-        height = round(ink.height * rng.uniform(1.2, 2.4))
+        width = round(ink.width * rng.uniform(*PAGE))
+        height = round(ink.height * rng.uniform(*PAGE))
     pressure = rng.uniform(0.75, 1.0)                   # not always full ink
     alpha = Image.new("L", (width, height), 0)
     alpha.paste(ink.point(lambda v: round(v * pressure)),
@@ -32,6 +38,8 @@ def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False) -> Im
     picture = Image.composite(Image.new("RGB", alpha.size, pen),
                               Image.new("RGB", alpha.size, paper), alpha)
     picture = ImageChops.multiply(picture, _shadow(width, height, rng))
+    if rng.random() < BLUR_SHARE:
+        picture = picture.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.5) * frame / 150))
     grain = rng.standard_normal((height, width), dtype=np.float32) * rng.uniform(2, 8) + 128
     noise = Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8)).convert("RGB")
     return ImageChops.add(picture, noise, offset=-128)
@@ -47,15 +55,22 @@ def _shadow(width: int, height: int, rng: np.random.Generator) -> Image.Image:
     return small.resize((width, height), Image.Resampling.BILINEAR).convert("RGB")
 
 
+def save_photo(picture: Image.Image, folder: Path, stem: str, rng: np.random.Generator) -> str:
+    """As JPEG (quality 60-92), or now and then PNG; returns the file name."""
+    if rng.random() < PNG_SHARE:
+        picture.save(folder / f"{stem}.png")
+        return f"{stem}.png"
+    picture.save(folder / f"{stem}.jpg", quality=int(rng.integers(60, 93)))
+    return f"{stem}.jpg"
+
+
 def write_photos(folder: Path, digits: np.ndarray, labels: np.ndarray, seed: int = 0,
                  huge_every: int = 0) -> dict[str, int]:
-    """JPEGs (quality 60-85) named by index; returns {file name: label}."""
+    """One photo per digit, named photo_<index>; returns {file name: label}."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     truth = {}
     for i, (digit, label) in enumerate(zip(digits, labels, strict=True)):
         huge = bool(huge_every) and i % huge_every == huge_every - 1
-        name = f"photo_{i:05d}.jpg"
-        photo(digit, rng, huge).save(folder / name, quality=int(rng.integers(60, 86)))
-        truth[name] = int(label)
+        truth[save_photo(photo(digit, rng, huge), folder, f"photo_{i:05d}", rng)] = int(label)
     return truth

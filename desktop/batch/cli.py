@@ -65,8 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "(originals are never moved or changed)")
     parser.add_argument("--model", help="an exported .onnx model instead of the bundled one")
     parser.add_argument("--jobs", type=positive, metavar="N",
-                        help="worker threads, each decoding and classifying 64 files at a time "
-                             "(default: one per core, at least 2)")
+                        help="worker processes, each decoding and classifying 64 files at a "
+                             "time (default: one per core; small runs use threads instead)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress and no summary on stderr")
     return parser
@@ -84,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help, --version (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     from desktop.batch.files import missing_paths
-    from desktop.batch.job import batch_classifier
     from desktop.batch.output import OutputError, ResultWriter
     from desktop.batch.sort_into import Sorter
+    from desktop.batch.work import batch_classifier
     from desktop.engine.classifier import ModelError
 
     missing = missing_paths(args.paths)

@@ -58,7 +58,8 @@ def _read(source: Source, max_side: int) -> np.ndarray | Decoded:
             pixels = small_png.decode(start)
             if pixels is not None:
                 return pixels
-        return load_image(start if whole else source.path, [kind] if kind else None, max_side)
+        return load_image(start if whole else source.path, [kind] if kind else None, max_side,
+                          grey=True)
     except ImageError as err:
         return Decoded(source, error=str(err))
     except FileNotFoundError:

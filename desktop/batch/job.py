@@ -1,36 +1,78 @@
-"""Classify many image files: find them, decode them in parallel, classify them in batches."""
+"""Classify many image files: find them, read them in chunks of 64 on every core, and hand the
+rows on in the order the files were found.
+
+The engine behind `python -m desktop classify` and File > Classify folder…. Each chunk is
+decoded, preprocessed by the app's own recipes and classified in one onnxruntime call
+(`batch.work`). A small run (fewer than POOL_MIN_FILES files) runs on threads in this process,
+as starting processes would cost more than it saves; a larger one runs in worker processes
+(`batch.pool`), which keep every core busy where the GIL would hold threads back. Only a bounded
+window of chunks is ever in flight, so memory stays flat however many files there are.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import islice
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 
-import numpy as np
-
-from desktop.batch.decode import Decoded, decode
 from desktop.batch.files import Source, count_files, discover
-from desktop.batch.rows import UNCERTAIN, Row, Tally
-from desktop.engine.classifier import BATCH, Classifier
-from desktop.engine.framed import framed_inputs
-from desktop.engine.recipes import digit_input
+from desktop.batch.pool import WorkerPool
+from desktop.batch.rows import Row, Tally
+from desktop.batch.work import Settings, batch_classifier, classify_chunk
+from desktop.engine.classifier import BATCH, Classifier, bundled_model_path
 
-CHUNK = BATCH              # files per job: decoded, then classified in one onnxruntime call
-JOBS_PER_WORKER = 2        # jobs in flight per worker: enough to keep every core busy
+CHUNK = BATCH              # files per chunk: decoded, then classified in one onnxruntime call
+POOL_MIN_FILES = 256       # from this many files on, worker processes pay for their start
+WINDOW = 3                 # chunks in flight or waiting to be handed on, per worker
+POLL_S = 0.05              # how often a waiting run looks at its cancel flag
+CRASH = "the program reading this file crashed (a bug in a decoder?)"
+MAX_FAILED_STARTS = 8      # workers that die before their first answer: give up
+
+
+class WorkersFailed(Exception):
+    """The worker processes keep dying before doing any work; one line for the user."""
 
 
 def default_workers() -> int:
-    return max(2, os.cpu_count() or 2)
+    return max(1, os.cpu_count() or 1)
 
 
-def batch_classifier(model_path: str | Path | None = None) -> Classifier:
-    """A Classifier for batch work: one thread per onnxruntime call, as the jobs run side by
-    side (a call spread over all cores waits on the slowest, and loses them to decoding)."""
-    return Classifier(model_path, threads=1)
+def _work(classifier: Classifier, sources: list[Source], settings: Settings) -> list[Row | None]:
+    return classify_chunk(sources, classifier, settings)
+
+
+@dataclass
+class _Chunks:
+    """Chunks in flight in worker processes, reassembled in order (a crashed chunk's files
+    come back one by one)."""
+    sources: dict[int, list[Source]] = field(default_factory=dict)
+    done: dict[int, list[Row | None]] = field(default_factory=dict)
+    parts: dict[int, dict[int, Row | None]] = field(default_factory=dict)
+    retry: deque[tuple[tuple[int, int], list[Source]]] = field(default_factory=deque)
+
+    def finished(self, key: tuple[int, int], rows: list[Row | None] | None) -> None:
+        index, single = key
+        files = self.sources[index]
+        if rows is None and single < 0 and len(files) > 1:  # find the file that crashes it
+            self.parts[index] = {}
+            self.retry.extend(((index, j), [source]) for j, source in enumerate(files))
+            return
+        if rows is None:
+            source = files[max(single, 0)]
+            rows = [Row(source.shown, source.path, error=CRASH)]
+        if single < 0:
+            self.done[index] = rows
+            return
+        self.parts[index][single] = rows[0]
+        if len(self.parts[index]) == len(files):
+            part = self.parts.pop(index)
+            self.done[index] = [part[j] for j in range(len(files))]
 
 
 class BatchJob:
@@ -42,17 +84,16 @@ class BatchJob:
         self.paths = list(paths)
         self.classifier = classifier
         self.recursive = recursive
-        self.multi_digit = multi_digit
-        self.min_confidence = min_confidence
         self.exclude = list(exclude)
         self.workers = workers or default_workers()
+        model = None if Path(classifier.path) == bundled_model_path() else Path(classifier.path)
+        self.settings = Settings(model, multi_digit, min_confidence)
         self.tally = Tally()
+        self.used_processes = False
         self._cancelled = threading.Event()
-        self._stopping = threading.Event()
 
     def cancel(self) -> None:
         self._cancelled.set()
-        self._stopping.set()
 
     @property
     def cancelled(self) -> bool:
@@ -64,78 +105,80 @@ class BatchJob:
     def rows(self) -> Iterator[Row]:
         """Rows in the order the files are found; stops early (cleanly) when cancelled."""
         sources = discover(self.paths, self.recursive, self.tally, self.exclude)
+        first = list(islice(sources, POOL_MIN_FILES))
+        chunks = _chunked(chain(first, sources))
+        self.used_processes = len(first) >= POOL_MIN_FILES and self.workers > 1
+        results = self._in_processes(chunks) if self.used_processes else self._in_threads(chunks)
+        try:
+            for rows in results:
+                for row in rows:
+                    if self.cancelled:
+                        return
+                    if row is None:
+                        self.tally.not_images += 1
+                    else:
+                        self.tally.add(row)
+                        yield row
+        finally:
+            results.close()  # stops the threads or processes, also when interrupted mid-row
+
+    def _in_threads(self, chunks: Iterator[list[Source]]) -> Generator[list[Row | None]]:
+        """Chunks on threads sharing this process's classifier (onnxruntime, Pillow and
+        NumPy's large steps release the GIL)."""
         window: deque[Future] = deque()
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="batch") as pool:
+        run = partial(classify_chunk, classifier=self.classifier, settings=self.settings)
+        with ThreadPoolExecutor(max(2, self.workers), thread_name_prefix="batch") as pool:
             try:
-                while not self.cancelled:
-                    chunk = list(islice(sources, CHUNK))
-                    if chunk:
-                        window.append(pool.submit(self._rows_of, chunk))
-                    if not window:
-                        break
-                    if chunk and len(window) < self.workers * JOBS_PER_WORKER:
-                        continue
-                    for row in window.popleft().result():
-                        if self.cancelled:
-                            break
-                        if row is None:
-                            self.tally.not_images += 1
-                        else:
-                            self.tally.add(row)
-                            yield row
+                for chunk in chunks:
+                    window.append(pool.submit(run, chunk))
+                    if len(window) >= 2 * max(2, self.workers):
+                        yield window.popleft().result()
+                    if self.cancelled:
+                        return
+                while window and not self.cancelled:
+                    yield window.popleft().result()
             finally:
-                self._stopping.set()  # jobs not started yet return at once
                 for future in window:
                     future.cancel()
 
-    def _rows_of(self, sources: list[Source]) -> list[Row | None]:
-        """A decode-and-classify job on a worker thread: one row per source (None: skipped).
-        Several run side by side; onnxruntime releases the GIL while it computes."""
-        if self._stopping.is_set():
-            return []
-        decoded = [decode(source, self.multi_digit) for source in sources]
-        inputs = self._inputs(decoded)
-        sizes = [len(x) for x in inputs]
-        if sum(sizes):
-            probabilities = self.classifier.predict(np.concatenate(inputs))
-            digits, best = probabilities.argmax(axis=1).tolist(), probabilities.max(axis=1)
-            every = probabilities.tolist()
-        rows: list[Row | None] = []
-        start = 0
-        for item, size in zip(decoded, sizes, strict=True):
-            source = item.source
-            if item.skipped:
-                rows.append(None)
-            elif item.error or size == 0:
-                rows.append(Row(source.shown, source.path,
-                                error=item.error or "no ink found: blank image"))
-            elif size == 1:
-                rows.append(self._row(source, str(digits[start]), float(best[start]),
-                                      tuple(every[start])))
-            else:  # a number: its digits left to right, sure only as much as all of them
-                rows.append(self._row(source, "".join(map(str, digits[start:start + size])),
-                                      float(np.prod(best[start:start + size])), None))
-            start += size
-        return rows
+    def _in_processes(self, chunks: Iterator[list[Source]]) -> Generator[list[Row | None]]:
+        """Chunks in worker processes, each with its own classifier, handed on in order."""
+        pool = WorkerPool(self.workers, partial(batch_classifier, self.settings.model),
+                          partial(_work, settings=self.settings))
+        state, next_out, started, exhausted = _Chunks(), 0, 0, False
+        completed = False
+        try:
+            while not self.cancelled:
+                while pool.room and state.retry:
+                    pool.submit(*state.retry.popleft())
+                while pool.room and not exhausted and started - next_out < WINDOW * self.workers:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        exhausted = True
+                        break
+                    state.sources[started] = chunk
+                    pool.submit((started, -1), chunk)
+                    started += 1
+                while next_out in state.done:
+                    del state.sources[next_out]
+                    yield state.done.pop(next_out)
+                    next_out += 1
+                if exhausted and next_out == started:
+                    completed = True
+                    return
+                for key, rows in pool.collect(POLL_S):
+                    state.finished(key, rows)  # type: ignore[arg-type]  # keys are ours
+                if pool.failed_starts > MAX_FAILED_STARTS:
+                    raise WorkersFailed("the batch worker processes keep stopping before they "
+                                        "start; try --jobs 1")
+        finally:
+            if completed:
+                pool.close()
+            else:
+                pool.terminate()
 
-    @staticmethod
-    def _inputs(decoded: list[Decoded]) -> list[np.ndarray]:
-        """Each file's (k, 28, 28) model inputs (k = 0 for errors), the fast path in bulk."""
-        empty = np.zeros((0, 28, 28), np.float32)
-        inputs = [d.inputs if d.inputs is not None else empty for d in decoded]
-        raw = {i: d.raw for i, d in enumerate(decoded) if d.raw is not None}
-        if raw:
-            framed, ok = framed_inputs(np.stack(list(raw.values())))
-            for j, (i, image) in enumerate(raw.items()):
-                if ok[j]:
-                    inputs[i] = framed[j:j + 1]
-                else:
-                    general = digit_input(image)
-                    inputs[i] = general[None] if general.any() else empty
-        return inputs
 
-    def _row(self, source: Source, digit: str, confidence: float,
-             probabilities: tuple[float, ...] | None) -> Row:
-        if confidence < self.min_confidence:
-            return Row(source.shown, source.path, "", confidence, UNCERTAIN, probabilities)
-        return Row(source.shown, source.path, digit, confidence, "", probabilities)
+def _chunked(sources: Iterable[Source]) -> Iterator[list[Source]]:
+    iterator = iter(sources)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk

@@ -37,25 +37,37 @@ def stroke_width(ink: np.ndarray) -> float:
     return 2.0 * np.count_nonzero(solid) / outline if outline else 0.0
 
 
-def _spread(ink: np.ndarray, radius: int, reduce) -> np.ndarray:
-    """Separable (2r+1)-square max or min filter; outside the array counts as background."""
+def _spread(ink: np.ndarray, radius: int, combine: np.ufunc) -> np.ndarray:
+    """Separable (2r+1)-square max or min filter; outside the array counts as background (0).
+    Shifted slices combined in place: a few passes, no stacking."""
     out = ink
     for axis in (0, 1):
-        padded = np.pad(out, [(radius, radius) if a == axis else (0, 0) for a in (0, 1)])
+        padded = np.zeros(tuple(n + 2 * radius * (a == axis) for a, n in enumerate(out.shape)),
+                          out.dtype)
         n = out.shape[axis]
-        out = reduce([np.take(padded, range(k, k + n), axis=axis) for k in range(2 * radius + 1)],
-                     axis=0)
+        inner = [slice(None), slice(None)]
+        inner[axis] = slice(radius, radius + n)
+        padded[tuple(inner)] = out
+        out = padded[tuple(_window(axis, 0, n))].copy()
+        for k in range(1, 2 * radius + 1):
+            combine(out, padded[tuple(_window(axis, k, n))], out=out)
     return out
+
+
+def _window(axis: int, start: int, length: int) -> list[slice]:
+    window = [slice(None), slice(None)]
+    window[axis] = slice(start, start + length)
+    return window
 
 
 def dilate(ink: np.ndarray, radius: int) -> np.ndarray:
     """Grey dilation with a (2r+1) square: thickens strokes by r pixels each side."""
-    return _spread(ink, radius, np.max)
+    return _spread(ink, radius, np.maximum)
 
 
 def erode(ink: np.ndarray, radius: int) -> np.ndarray:
     """Grey erosion with a (2r+1) square: thins strokes by r pixels each side."""
-    return _spread(ink, radius, np.min)
+    return _spread(ink, radius, np.minimum)
 
 
 def normalize_stroke_width(ink: np.ndarray) -> np.ndarray:
@@ -68,7 +80,7 @@ def normalize_stroke_width(ink: np.ndarray) -> np.ndarray:
     width = stroke_width(ink)
     if width < MIN_STROKE_RATIO * size:
         radius = int((STROKE_RATIO * size - width) / 2)
-        return dilate(np.pad(ink, radius), radius) if radius >= 1 else ink
+        return dilate(np.pad(ink, radius), radius) if radius >= 1 else ink  # room to grow
     if width > MAX_WIDTH_RATIO * size:
         radius = int((width - THINNED_RATIO * size) / 2)
         thinned = erode(ink, radius) if radius >= 1 else ink
@@ -95,9 +107,9 @@ def normalize(ink: np.ndarray) -> np.ndarray:
         return frame
     small = np.clip(small / peak, 0.0, 1.0)  # a faint or thin digit still reaches full ink
     sh, sw = small.shape
-    ys, xs = np.mgrid[0:sh, 0:sw]
-    mass = small.sum()
-    cy, cx = (ys * small).sum() / mass, (xs * small).sum() / mass
+    rows, cols = small.sum(axis=1), small.sum(axis=0)
+    mass = rows.sum()
+    cy, cx = rows @ np.arange(sh) / mass, cols @ np.arange(sw) / mass
     top = int(np.clip(round(CENTRE - cy), 0, INPUT_SIZE - sh))
     left = int(np.clip(round(CENTRE - cx), 0, INPUT_SIZE - sw))
     frame[top:top + sh, left:left + sw] = small

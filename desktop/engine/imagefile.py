@@ -90,19 +90,44 @@ def _open(source: Any, formats: list[str] | None = None):
     return image
 
 
-def _reduced(image, max_side: int = MAX_SIDE):
-    """Decode large images smaller, to under 2 * max_side: JPEG's DCT scaling (draft), else an
-    integer reduce."""
-    _Image, ImageOps, _ = _pil()
-    factor = max(image.size) // max_side
-    if factor >= 2 and image.format == "JPEG":
+def _reduced(image, max_side: int = MAX_SIDE, grey: bool = False):
+    """Decode large images smaller. For showing: under 2 * max_side, by JPEG's DCT scaling
+    (draft), else an integer reduce. For the model (grey): the brightness channel only, the
+    longer side brought to max_side by DCT scaling and an area-average resize."""
+    Image, ImageOps, _ = _pil()
+    longer = max(image.size)
+    if grey and image.format == "JPEG":
+        shrink = max(1.0, longer / max_side)
+        image.draft("L", (int(image.size[0] / shrink), int(image.size[1] / shrink)))
+    elif image.format == "JPEG" and longer // max_side >= 2:
+        factor = longer // max_side
         image.draft(image.mode if image.mode in ("L", "RGB") else "RGB",
                     (image.size[0] // factor, image.size[1] // factor))
     image = ImageOps.exif_transpose(image)  # photos from phones are often stored sideways
-    factor = max(image.size) // max_side
-    if factor >= 2:
-        image = image.reduce(factor)
+    longer = max(image.size)
+    if grey:
+        image = _grey(image)
+        if longer > max_side:
+            size = tuple(max(1, round(side * max_side / longer)) for side in image.size)
+            image = image.resize(size, Image.Resampling.BOX)
+        return image
+    if longer // max_side >= 2:
+        image = image.reduce(longer // max_side)
     return image
+
+
+def _grey(image):
+    """Grey (L), grey and alpha (LA), or 16-bit and float grey as they are: colour becomes grey
+    by Pillow's ITU-R 601 luma, transparency is kept."""
+    mode = image.mode
+    if mode in ("L", "LA", "I", "F"):
+        return image
+    if mode.startswith("I;16"):
+        return image.convert("I")  # 16-bit grey: resized as 32-bit, scaled to [0, 1] later
+    transparent = "A" in mode or "a" in mode or "transparency" in image.info
+    if mode not in ("RGB", "RGBA"):  # palette, CMYK, 1-bit...: through RGB(A) first
+        image = image.convert("RGBA" if transparent else "RGB")
+    return image.convert("LA" if transparent else "L")
 
 
 def _as_array(image) -> np.ndarray:
@@ -127,10 +152,11 @@ def _as_array(image) -> np.ndarray:
 
 
 def load_image(source: str | os.PathLike | bytes | Any, formats: list[str] | None = None,
-               max_side: int = MAX_SIDE) -> np.ndarray:
+               max_side: int = MAX_SIDE, grey: bool = False) -> np.ndarray:
     """Pixels of an image file, open binary file, bytes or PIL image as an array (H, W) or
-    (H, W, C), decoded reduced when its longer side is at least twice max_side. `formats`
-    (Pillow names, e.g. from `sniff`) spares trying the others.
+    (H, W, C), decoded reduced when its longer side is at least twice max_side; with grey, as
+    (H, W) or, with transparency, (H, W, 2). `formats` (Pillow names, e.g. from `sniff`)
+    spares trying the others.
 
     Raises ImageError with a one-line reason for anything that cannot be decoded.
     """
@@ -139,7 +165,7 @@ def load_image(source: str | os.PathLike | bytes | Any, formats: list[str] | Non
     image = _open(source, formats)
     try:
         image.seek(0)  # first frame of an animated GIF, WebP or multi-page TIFF
-        array = _as_array(_reduced(image, max_side))
+        array = _as_array(_reduced(image, max_side, grey))
     except ImageError:
         raise
     except (OSError, ValueError, SyntaxError, EOFError) as err:

@@ -42,22 +42,21 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 
 def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:
-    """Smooth estimate of the paper's brightness, so shadows and tints are not taken for ink."""
-    grid = 8
+    """Smooth estimate of the paper's brightness, so shadows and tints are not taken for ink:
+    the 90th (10th) percentile of each cell of an 8x8 grid, all cells in one NumPy call."""
+    grid, share = 8, 0.9 if light_paper else 0.1
     h, w = grey.shape
     if min(h, w) < 2 * grid:
-        level = np.percentile(grey, 90 if light_paper else 10)
-        return np.full_like(grey, level)
-    ys = np.linspace(0, h, grid + 1).astype(int)
-    xs = np.linspace(0, w, grid + 1).astype(int)
-    pct = 90 if light_paper else 10
-    cells = np.array([[np.percentile(grey[ys[i]:ys[i + 1], xs[j]:xs[j + 1]], pct)
-                       for j in range(grid)] for i in range(grid)], np.float32)
+        return np.full_like(grey, np.percentile(grey, share * 100))
+    ch, cw = h // grid, w // grid  # the last few rows and columns only share their cells' level
+    cells = grey[:ch * grid, :cw * grid].reshape(grid, ch, grid, cw).transpose(0, 2, 1, 3)
+    k = round((ch * cw - 1) * share)
+    levels = np.partition(cells.reshape(grid, grid, ch * cw), k, axis=-1)[..., k]
     # A cell filled by a thick stroke would look like dark paper: take the paper-most neighbour.
-    padded = np.pad(cells, 1, mode="edge")
+    padded = np.pad(levels, 1, mode="edge")
     views = [padded[dy:dy + grid, dx:dx + grid] for dy in range(3) for dx in range(3)]
-    cells = np.max(views, axis=0) if light_paper else np.min(views, axis=0)
-    return resize(cells, h, w)
+    levels = np.max(views, axis=0) if light_paper else np.min(views, axis=0)
+    return resize(levels, h, w)
 
 
 def find_ink(image: np.ndarray) -> np.ndarray:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 
+@lru_cache(maxsize=512)
 def _resample_matrix(n_in: int, n_out: int, scale: float) -> np.ndarray:
     """Matrix W (n_out, n_in) with out = W @ in: box filter when shrinking, linear when growing."""
     out_centres = (np.arange(n_out) + 0.5) / scale - 0.5
@@ -16,7 +19,9 @@ def _resample_matrix(n_in: int, n_out: int, scale: float) -> np.ndarray:
         left = np.arange(n_in)[None, :]
         weights = np.clip(np.minimum(hi, left + 1) - np.maximum(lo, left), 0.0, None)
     total = weights.sum(axis=1, keepdims=True)
-    return (weights / np.where(total > 0, total, 1.0)).astype(np.float32)
+    matrix = (weights / np.where(total > 0, total, 1.0)).astype(np.float32)
+    matrix.flags.writeable = False  # shared by every call with these sizes
+    return matrix
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:

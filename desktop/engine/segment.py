@@ -86,15 +86,21 @@ def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def components(ink: np.ndarray) -> tuple[np.ndarray, list[Region]]:
-    """Label map and one Region per connected component of the ink."""
+    """Label map and one Region per connected component of the ink (boxes found in one pass
+    over the inked pixels, sorted by label, not one pass over the map per component)."""
     labels, count = label_components(ink > INK_THRESHOLD)
-    masses = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count + 1)
-    regions = []
-    for label in range(1, count + 1):
-        ys, xs = np.nonzero(labels == label)
-        regions.append(Region(int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1,
-                              float(masses[label])))
-    return labels, regions
+    if count == 0:
+        return labels, []
+    ys, xs = np.nonzero(labels)
+    owner = labels[ys, xs]
+    order = np.argsort(owner, kind="stable")
+    ys, xs, owner = ys[order], xs[order], owner[order]
+    starts = np.flatnonzero(np.diff(owner, prepend=0))
+    masses = np.add.reduceat(ink[ys, xs].astype(np.float64), starts)
+    tops, bottoms = np.minimum.reduceat(ys, starts), np.maximum.reduceat(ys, starts) + 1
+    lefts, rights = np.minimum.reduceat(xs, starts), np.maximum.reduceat(xs, starts) + 1
+    return labels, [Region(int(t), int(b), int(lf), int(r), float(m)) for t, b, lf, r, m
+                    in zip(tops, bottoms, lefts, rights, masses, strict=True)]
 
 
 def keep_significant(ink: np.ndarray) -> np.ndarray:

@@ -1,0 +1,32 @@
+"""Recording a benchmark's figures in bench/RESULTS.md, with the command and the machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def machine() -> str:
+    """The CPU, the system, Python, and the load average at the moment (other jobs skew time)."""
+    names = []
+    if Path("/proc/cpuinfo").is_file():
+        names = [line.split(":", 1)[1].strip() for line in
+                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
+    cpu = names[0] if names else platform.processor() or platform.machine()
+    load = f", load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} x {cpu}, "
+            f"Python {platform.python_version()}{load}")
+
+
+def append_section(heading: str, command: str, lines: list[str], note: str = "") -> None:
+    """A section: the heading, the command that produced it, when and where, the figures."""
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text = (f"\n## {heading}\n\n`{command}` ({stamp}; {machine()}{note})\n\n"
+            + "\n".join(lines) + "\n")
+    with open(RESULTS, "a", encoding="utf-8") as results:
+        results.write(text)
+    print(f"recorded in {RESULTS}")

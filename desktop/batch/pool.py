@@ -1,0 +1,133 @@
+"""Worker processes for large runs: every core decodes, preprocesses and classifies, free of
+the main process's GIL (decoding and NumPy's many small steps hold it; onnxruntime does not).
+
+Each worker loads the model once (`setup`), then runs `work(state, task)` for each task sent
+to it and sends back the result. At most IN_FLIGHT tasks wait at each worker, so memory stays
+flat. A worker that dies (a crash in a native decoder, killed by the system) is replaced; the
+tasks it held, like a task whose `work` raised, come back with the result None, for the caller
+to retry or report. Workers ignore Ctrl-C:
+the main process decides, and `terminate()` stops them at once. They use the spawn start method
+everywhere (safe beside the app's threads, and what the frozen executable supports).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable, Hashable
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+IN_FLIGHT = 2              # tasks queued at each worker: one running, one ready to start
+
+
+def _serve(connection: Connection, setup: Callable[[], Any],
+           work: Callable[[Any, Any], Any]) -> None:
+    """A worker's life: set up once, then answer tasks until told to stop or orphaned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    state = setup()
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):  # the main process is gone
+            return
+        if message is None:
+            return
+        key, task = message
+        try:
+            result = work(state, task)
+        except Exception:  # a bug on some input: the caller retries the files one by one
+            traceback.print_exc()
+            result = None
+        connection.send((key, result))
+
+
+class Worker:
+    def __init__(self, context: Any, setup: Callable[[], Any], work: Callable[[Any, Any], Any]):
+        self.connection, child = context.Pipe()
+        self.process: BaseProcess = context.Process(target=_serve, args=(child, setup, work),
+                                                    name="digit-recognizer-batch", daemon=True)
+        self.process.start()
+        child.close()
+        self.tasks: list[Hashable] = []   # keys sent and not answered yet, oldest first
+        self.answered = False
+
+
+class WorkerPool:
+    """`size` worker processes; `submit` tasks, `collect` (key, result) pairs (result None: the
+    task crashed its worker or raised)."""
+
+    def __init__(self, size: int, setup: Callable[[], Any], work: Callable[[Any, Any], Any]):
+        self._context = multiprocessing.get_context("spawn")
+        self._setup, self._work = setup, work
+        self._workers = [self._start() for _ in range(size)]
+        self.failed_starts = 0            # workers that died before their first answer
+
+    def _start(self) -> Worker:
+        return Worker(self._context, self._setup, self._work)
+
+    @property
+    def room(self) -> bool:
+        """Whether a task can be submitted now."""
+        return any(len(w.tasks) < IN_FLIGHT for w in self._workers)
+
+    @property
+    def busy(self) -> bool:
+        return any(w.tasks for w in self._workers)
+
+    def submit(self, key: Hashable, task: Any) -> None:
+        """Send a task to the least loaded worker (check `room` first)."""
+        worker = min(self._workers, key=lambda w: len(w.tasks))
+        worker.tasks.append(key)
+        with contextlib.suppress(OSError):  # it died: `collect` hands its tasks back
+            worker.connection.send((key, task))
+
+    def collect(self, timeout: float) -> list[tuple[Hashable, Any]]:
+        """Results that arrive within timeout; a dead worker's tasks come back with None."""
+        ready = wait([w.connection for w in self._workers]
+                     + [w.process.sentinel for w in self._workers], timeout)
+        results: list[tuple[Hashable, Any]] = []
+        for i, worker in enumerate(self._workers):
+            if worker.connection in ready:
+                results += self._answers(worker)
+            if worker.process.sentinel in ready and not worker.process.is_alive():
+                results += self._answers(worker)  # what it sent before it died
+                results += [(key, None) for key in worker.tasks]
+                self.failed_starts += not worker.answered
+                worker.connection.close()
+                self._workers[i] = self._start()
+        return results
+
+    @staticmethod
+    def _answers(worker: Worker) -> list[tuple[Hashable, Any]]:
+        answers = []
+        try:
+            while worker.connection.poll():
+                key, result = worker.connection.recv()
+                worker.answered = True
+                worker.tasks.remove(key)
+                answers.append((key, result))
+        except (EOFError, OSError):
+            pass
+        return answers
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Ask the workers to stop after their task; those that do not are terminated."""
+        for worker in self._workers:
+            with contextlib.suppress(OSError):
+                worker.connection.send(None)
+        for worker in self._workers:
+            worker.process.join(timeout)
+        self.terminate()
+
+    def terminate(self) -> None:
+        """Stop every worker now (Cancel, Ctrl-C, the window closed); no process is left."""
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+        for worker in self._workers:
+            worker.process.join(5)
+            worker.connection.close()
