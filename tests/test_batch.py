@@ -191,3 +191,21 @@ def test_an_unreadable_file_is_a_row_and_the_batch_goes_on(digits, classifier):
         assert rows["readable.png"].digit == "5"
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_file_that_crashes_its_worker_is_an_error_row_and_the_run_goes_on(tmp_path, mnist,
+                                                                             classifier):
+    from processes import CRASH, crash_on_marked
+
+    for i in range(600):
+        Image.fromarray(mnist.x_test[i]).save(tmp_path / f"{i:04d}_{mnist.y_test[i]}.png")
+    os.rename(tmp_path / f"0300_{mnist.y_test[300]}.png", tmp_path / "0300_crash.png")
+    job = BatchJob([str(tmp_path)], classifier, workers=2, work=crash_on_marked)
+    rows = list(job.rows())
+    assert job.used_processes and len(rows) == 600
+    assert [row.path for row in rows] == sorted(p.name for p in tmp_path.iterdir())
+    (crashed,) = [row for row in rows if row.error]
+    assert crashed.path == "0300_crash.png" and crashed.error == CRASH
+    expected = classifier.predict(mnist.x_test[:600] / np.float32(255)).argmax(axis=1)
+    assert all(row.digit == str(expected[int(row.path[:4])]) for row in rows if not row.error)
+    assert job.tally.failed == 1

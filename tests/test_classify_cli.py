@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from image_cases import EXPECTED, paper
+from processes import alive, children
 
 from desktop.batch.cli import main
 
@@ -218,10 +219,13 @@ def test_ctrl_c_stops_cleanly_reports_and_leaves_no_file(tmp_path, digits):
     while not rows_being_written():
         assert process.poll() is None, process.communicate()
         time.sleep(0.02)
+    workers = children(process.pid)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     message = stderr.decode()
     assert process.returncode == 130, message
+    assert len(workers) >= (os.cpu_count() or 1)  # the workers (and a resource tracker)
+    assert not any(alive(pid) for pid in workers)
     assert "Traceback" not in message
     assert message.startswith("Interrupted after ")
     assert f"Nothing written to {out}" in message

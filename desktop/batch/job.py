@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -43,8 +43,7 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _work(classifier: Classifier, sources: list[Source], settings: Settings) -> list[Row | None]:
-    return classify_chunk(sources, classifier, settings)
+ChunkWork = Callable[[Settings, Classifier, list[Source]], list[Row | None]]
 
 
 @dataclass
@@ -80,7 +79,9 @@ class BatchJob:
 
     def __init__(self, paths: Sequence[str], classifier: Classifier, *, recursive: bool = False,
                  multi_digit: bool = False, min_confidence: float = 0.0,
-                 exclude: Iterable[str] = (), workers: int | None = None):
+                 exclude: Iterable[str] = (), workers: int | None = None,
+                 work: ChunkWork = classify_chunk):
+        """work: what reads a chunk (a module-level function: it travels to the workers)."""
         self.paths = list(paths)
         self.classifier = classifier
         self.recursive = recursive
@@ -89,6 +90,7 @@ class BatchJob:
         model = None if Path(classifier.path) == bundled_model_path() else Path(classifier.path)
         self.settings = Settings(model, multi_digit, min_confidence)
         self.tally = Tally()
+        self.work = work
         self.used_processes = False
         self._cancelled = threading.Event()
 
@@ -126,7 +128,7 @@ class BatchJob:
         """Chunks on threads sharing this process's classifier (onnxruntime, Pillow and
         NumPy's large steps release the GIL)."""
         window: deque[Future] = deque()
-        run = partial(classify_chunk, classifier=self.classifier, settings=self.settings)
+        run = partial(self.work, self.settings, self.classifier)
         with ThreadPoolExecutor(max(2, self.workers), thread_name_prefix="batch") as pool:
             try:
                 for chunk in chunks:
@@ -144,7 +146,7 @@ class BatchJob:
     def _in_processes(self, chunks: Iterator[list[Source]]) -> Generator[list[Row | None]]:
         """Chunks in worker processes, each with its own classifier, handed on in order."""
         pool = WorkerPool(self.workers, partial(batch_classifier, self.settings.model),
-                          partial(_work, settings=self.settings))
+                          partial(self.work, self.settings))
         state, next_out, started, exhausted = _Chunks(), 0, 0, False
         completed = False
         try:

@@ -52,7 +52,7 @@ class Worker:
                                                     name="digit-recognizer-batch", daemon=True)
         self.process.start()
         child.close()
-        self.tasks: list[Hashable] = []   # keys sent and not answered yet, oldest first
+        self.tasks: list[tuple[Hashable, Any]] = []  # sent, not answered yet, oldest first
         self.answered = False
 
 
@@ -81,12 +81,13 @@ class WorkerPool:
     def submit(self, key: Hashable, task: Any) -> None:
         """Send a task to the least loaded worker (check `room` first)."""
         worker = min(self._workers, key=lambda w: len(w.tasks))
-        worker.tasks.append(key)
-        with contextlib.suppress(OSError):  # it died: `collect` hands its tasks back
+        worker.tasks.append((key, task))
+        with contextlib.suppress(OSError):  # it died: `collect` sees to its tasks
             worker.connection.send((key, task))
 
     def collect(self, timeout: float) -> list[tuple[Hashable, Any]]:
-        """Results that arrive within timeout; a dead worker's tasks come back with None."""
+        """Results that arrive within timeout. When a worker dies, the task it was running comes
+        back with None; those still waiting for it go to its replacement."""
         ready = wait([w.connection for w in self._workers]
                      + [w.process.sentinel for w in self._workers], timeout)
         results: list[tuple[Hashable, Any]] = []
@@ -95,10 +96,13 @@ class WorkerPool:
                 results += self._answers(worker)
             if worker.process.sentinel in ready and not worker.process.is_alive():
                 results += self._answers(worker)  # what it sent before it died
-                results += [(key, None) for key in worker.tasks]
                 self.failed_starts += not worker.answered
                 worker.connection.close()
                 self._workers[i] = self._start()
+                if worker.tasks:
+                    results.append((worker.tasks[0][0], None))
+                    for key, task in worker.tasks[1:]:
+                        self.submit(key, task)
         return results
 
     @staticmethod
@@ -108,7 +112,7 @@ class WorkerPool:
             while worker.connection.poll():
                 key, result = worker.connection.recv()
                 worker.answered = True
-                worker.tasks.remove(key)
+                worker.tasks = [(k, t) for k, t in worker.tasks if k != key]
                 answers.append((key, result))
         except (EOFError, OSError):
             pass

@@ -35,8 +35,8 @@ def batch_classifier(model_path: str | Path | None = None) -> Classifier:
     return Classifier(model_path, threads=1)
 
 
-def classify_chunk(sources: list[Source], classifier: Classifier,
-                   settings: Settings) -> list[Row | None]:
+def classify_chunk(settings: Settings, classifier: Classifier,
+                   sources: list[Source]) -> list[Row | None]:
     """One row per source, in order (None: not an image, skipped). Never raises for a file."""
     decoded = [decode(source, settings.multi_digit) for source in sources]
     inputs = _inputs(decoded)

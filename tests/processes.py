@@ -1,0 +1,45 @@
+"""Processes of the machine as the tests see them (Linux /proc): which are whose children, and
+a chunk function for batch workers that crashes on marked files, as a decoder bug would."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from desktop.batch.files import Source
+from desktop.batch.job import CRASH  # noqa: F401  (what the row of such a file says)
+from desktop.batch.rows import Row
+from desktop.batch.work import Settings, classify_chunk
+from desktop.engine.classifier import Classifier
+
+CRASH_MARK = "crash"
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is pid."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name.isdigit() and int(fields[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def crash_on_marked(settings: Settings, classifier: Classifier,
+                    sources: list[Source]) -> list[Row | None]:
+    """The batch work, except that a chunk holding a file named *crash* kills its process."""
+    if any(CRASH_MARK in os.path.basename(s.path) for s in sources):
+        os.abort()
+    return classify_chunk(settings, classifier, sources)
