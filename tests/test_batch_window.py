@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import os
 import tkinter as tk
+from pathlib import Path
 
 import pytest
 from app_window import pump
 from image_cases import paper
+from processes import alive, children
 
 from desktop.batch.rows import Row
 from desktop.engine.reading import read_image_file
@@ -100,16 +102,44 @@ def test_save_results_as_csv_in_the_order_shown(finished, tmp_path):
     assert rows[-1]["error"].startswith("damaged PNG")
 
 
-def test_cancel_stops_the_run(root, folder, classifier, tmp_path):
-    for i in range(300):
-        os.link(folder / "digit 3.png", tmp_path / f"{i:03d}.png")
+def running(root, classifier, folder: Path, tmp_path: Path) -> tuple[BatchWindow, set[int]]:
+    """A window classifying 2,000 files, once its worker processes are busy; and those."""
+    before = children(os.getpid())
+    for i in range(2000):
+        os.link(folder / "digit 3.png", tmp_path / f"{i:04d}.png")
     window = BatchWindow(root, classifier, tmp_path)
+    pump(root, lambda: len(window.rows) >= 64, timeout=60.0)
+    workers = children(os.getpid()) - before
+    assert window.job.used_processes and len(workers) >= 2
+    return window, workers
+
+
+def test_cancel_stops_the_run_and_its_worker_processes(root, folder, classifier, tmp_path):
+    window, workers = running(root, classifier, folder, tmp_path)
     window.cancel_button.invoke()
     pump(root, lambda: window.finished, timeout=60.0)
-    assert window.job.cancelled
-    assert len(window.rows) < 300
+    assert window.job.cancelled and len(window.rows) < 2000
     assert window.status.cget("text").startswith("Interrupted after")
+    assert window.wait_stopped() and not any(alive(pid) for pid in workers)
     window.close()
+
+
+def test_closing_the_window_mid_run_stops_its_worker_processes(root, folder, classifier,
+                                                              tmp_path):
+    window, workers = running(root, classifier, folder, tmp_path)
+    window.close()
+    assert window.job.cancelled
+    assert window.wait_stopped() and not any(alive(pid) for pid in workers)
+
+
+def test_quitting_the_app_mid_run_stops_the_worker_processes(xvfb_display, folder, classifier,
+                                                             tmp_path):
+    main = tk.Tk()
+    main.withdraw()
+    window, workers = running(main, classifier, folder, tmp_path)
+    main.destroy()  # the app's main window, and with it every batch window
+    assert window.job.cancelled
+    assert window.wait_stopped() and not any(alive(pid) for pid in workers)
 
 
 def test_sort_rows_keeps_empty_values_last():
@@ -117,11 +147,3 @@ def test_sort_rows_keeps_empty_values_last():
     assert [r.path for r in sort_rows(rows, "digit")] == ["c", "b", "a"]
     assert [r.path for r in sort_rows(rows, "digit", descending=True)] == ["b", "c", "a"]
     assert [r.path for r in sort_rows(rows, "error")] == ["a", "b", "c"]
-
-
-def test_closing_while_running_stops_the_run(root, folder, classifier):
-    window = BatchWindow(root, classifier, folder)
-    window.close()
-    assert window.job.cancelled
-    window._thread.join(timeout=30)
-    assert not window._thread.is_alive()

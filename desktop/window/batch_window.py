@@ -84,6 +84,9 @@ class BatchWindow:
         self.window = tk.Toplevel(root)
         self.window.title(f"Classify {Path(self.folder).name or self.folder}")
         self.window.protocol("WM_DELETE_WINDOW", self.close)
+        # Also when the main window goes (the app quits mid-run): the run stops, its worker
+        # processes with it.
+        self.window.bind("<Destroy>", self._destroyed, add="+")
         self.window.columnconfigure(0, weight=1)
         self.window.rowconfigure(1, weight=1)
 
@@ -246,6 +249,16 @@ class BatchWindow:
         self.job.cancel()
         self.closed = True
         self.window.destroy()
+
+    def _destroyed(self, event: tk.Event) -> None:
+        if event.widget is self.window:
+            self.job.cancel()
+            self.closed = True
+
+    def wait_stopped(self, timeout: float = 5.0) -> bool:
+        """Wait for the run's thread (and so its worker processes) to end; False on timeout."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
 
 def open_batch_window(root: tk.Misc, classifier: Classifier) -> None:
