@@ -1,5 +1,6 @@
 """Smoke test of a built executable, for the release workflow: `--version`, then `classify` on
-PNGs of hand-drawn digits (tests/data/hand_digits.json rendered with Pillow), each read right.
+PNGs of hand-drawn digits (tests/data/hand_digits.json rendered with Pillow), each read right:
+a few (read on threads), then copies enough for a run in worker processes.
 
     python build/smoke_test.py dist/DigitRecognizer            # or any command, e.g.
     python build/smoke_test.py .venv/bin/python -m desktop
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +21,7 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGITS = "048"
+COPIES = 100               # 300 files: a run for worker processes
 SCALE, MARGIN, PEN = 2, 30, 14  # the 60x100 box drawn at 120x200 px with a 14 px pen
 
 
@@ -50,13 +53,22 @@ def main(command: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         for digit in DIGITS:
             render(hand[digit], Path(folder) / f"{digit}.png")
-        rows = list(csv.DictReader(io.StringIO(run([*command, "classify", "--quiet", folder]))))
-    read = {Path(row["path"]).stem: row["digit"] for row in rows}
-    expected = {digit: digit for digit in DIGITS}
-    if read != expected:
-        sys.exit(f"classify read {read}, expected {expected}")
-    print(f"{version}: --version and classify of {len(rows)} PNGs ok")
+        check(run([*command, "classify", "--quiet", folder]), 1)
+        for digit in DIGITS:
+            for copy in range(1, COPIES):
+                shutil.copyfile(Path(folder) / f"{digit}.png", Path(folder) / f"{digit}-{copy}.png")
+        rows = check(run([*command, "classify", "--quiet", folder]), COPIES)
+    print(f"{version}: --version and classify of {len(DIGITS)} and {rows} PNGs ok")
     return 0
+
+
+def check(output: str, copies: int) -> int:
+    """Every row read right; the number of rows."""
+    rows = list(csv.DictReader(io.StringIO(output)))
+    wrong = {row["path"]: row["digit"] for row in rows if row["path"][0] != row["digit"]}
+    if wrong or len(rows) != copies * len(DIGITS):
+        sys.exit(f"classify read {len(rows)} rows, expected {copies * len(DIGITS)}; wrong: {wrong}")
+    return len(rows)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,18 @@ def test_classify_writes_the_rows_the_source_writes(frozen, image_folder):
     assert [row.split(",")[1] for row in rows] == labels
 
 
+def test_a_large_run_uses_worker_processes_in_the_executable_too(frozen, image_folder, tmp_path):
+    """Hundreds of files: the executable starts copies of itself as batch workers (through
+    multiprocessing's freeze support), which read exactly what the source reads."""
+    for path in sorted(image_folder.glob("*-*.*")):
+        for copy in range(25):
+            os.link(path, tmp_path / f"{copy:02d}-{path.name}")
+    frozen_run = run(frozen, "classify", "--quiet", tmp_path)
+    source_run = run(sys.executable, "-m", "desktop", "classify", "--quiet", tmp_path)
+    assert frozen_run.returncode == 0, frozen_run.stderr
+    assert frozen_run.stdout == source_run.stdout and len(frozen_run.stdout.splitlines()) == 301
+
+
 def test_version_and_help_name_the_executable(frozen):
     version = run(frozen, "--version")
     assert (version.returncode, version.stdout.strip()) == (0, f"Digit Recognizer {__version__}")

@@ -133,6 +133,7 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     fit = model.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, callbacks=callbacks,
                     shuffle=False, verbose=2)  # the dataset reshuffles itself each epoch
     seconds = time.perf_counter() - started
+    calibration = calibrate(model, val_set, cfg)
     model.save(run_dir / "model.keras")
     (run_dir / "checkpoint.keras").unlink(missing_ok=True)
 
@@ -141,7 +142,7 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
     results = report.metrics(data.y_test, probabilities) | {
         "validation_accuracy": max(history.get("val_accuracy", [0.0])),
-        **styled_validation(model, val_set, cfg),
+        **calibration,
         "epochs_run": len(history["loss"]),
         "training_seconds": round(seconds, 1),
         "parameters": model.count_params(),
@@ -152,16 +153,33 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     report.plot_history(history, run_dir / "learning_curves.png")
     report.plot_confusion(np.array(results["confusion_matrix"]), run_dir / "confusion_matrix.png")
     report.plot_mistakes(x_test, data.y_test, probabilities, run_dir / "misclassified.png")
+    report.plot_styles(val_set[0], val_set[1], run_dir / "styles.png")
     return results
 
 
-def styled_validation(model, val_set, cfg: TrainConfig) -> dict:
-    """Accuracy on validation digits written in other hands (never trained on)."""
-    if not cfg.styled_val:
-        return {}
-    x, y = styled(val_set, cfg.styled_val, cfg, cfg.seed + 1)
-    predicted = model.predict(x[..., None], batch_size=512, verbose=0).argmax(axis=1)
-    return {"styled_validation_accuracy": float((predicted == y).mean())}
+def calibrate(model, val_set, cfg: TrainConfig) -> dict:
+    """Fit the temperature on the validation digits, MNIST's and (cfg.styled_val of them)
+    written in other styles, and fold it into the model; what was found, for the report."""
+    from train.calibrate import apply_temperature, confident_share, fit_temperature
+
+    x, y = val_set
+    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
+    parts = {"mnist": (x, y)}
+    if cfg.styled_val:
+        parts["styled"] = styled(val_set, cfg.styled_val, cfg, cfg.seed + 1)
+    found = {name: model.predict(images[..., None], batch_size=512, verbose=0)
+             for name, (images, _) in parts.items()}
+    temperature = fit_temperature(np.concatenate(list(found.values())),
+                                  np.concatenate([labels for _, labels in parts.values()]))
+    apply_temperature(model, temperature)
+    report: dict = {"temperature": temperature}
+    for name, (images, labels) in parts.items():
+        probabilities = model.predict(images[..., None], batch_size=512, verbose=0)
+        report[f"{name}_validation_accuracy"] = float((probabilities.argmax(1) == labels).mean())
+        report[f"{name}_validation_confident"] = confident_share(probabilities, labels)
+    print(f"temperature {temperature:.3f}: " + ", ".join(
+        f"{k} {v:.4f}" for k, v in report.items() if k.endswith("accuracy")))
+    return report
 
 
 def new_run_dir(parent: str) -> Path:

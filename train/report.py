@@ -87,3 +87,26 @@ def plot_mistakes(images: np.ndarray, labels: np.ndarray, probabilities: np.ndar
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def plot_styles(digits: np.ndarray, labels: np.ndarray, path: Path, per_style: int = 10) -> None:
+    """A row of examples for each handwriting style the training mixes in (train/styles.py),
+    each made from the given digits (from the validation split) as the model sees it."""
+    import matplotlib.pyplot as plt
+
+    from train.styles import STYLES, style_set
+
+    fig, axes = plt.subplots(len(STYLES), per_style + 1,
+                             figsize=(per_style * 0.8 + 3.2, len(STYLES) * 0.85), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for row, name in zip(axes, STYLES, strict=True):
+        inputs, _ = style_set(name, digits, labels, seed=len(name), count=per_style)
+        row[0].text(1.0, 0.5, name, ha="right", va="center", fontsize=8,
+                    transform=row[0].transAxes)
+        for ax, image in zip(row[1:], inputs, strict=False):
+            ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    fig.suptitle("Handwriting styles mixed into training, as the model sees them (28x28)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -216,22 +216,29 @@ def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
     return np.apply_along_axis(np.convolve, 1, rows, taps, mode="valid")
 
 
-def in_picture(lines: list[Line], rng: Rng) -> np.ndarray:
-    """Scanned or photographed: any pen, maybe at very low resolution, blur, paper, noise;
-    read by the app's recipe for a picture of one digit."""
-    pen_ratio = _log_uniform(rng, *PEN_RANGE)
-    if rng.random() < LOW_RES_SHARE:
+def in_picture(lines: list[Line], rng: Rng, pen_ratio: float | None = None,
+               low_res: str | None = None, blur: float | None = None) -> np.ndarray:
+    """Scanned or photographed: any pen, maybe at very low resolution ("blocky" or "smooth"
+    enlargement, or "" for none), blur, paper, noise; read by the app's recipe for a picture of
+    one digit. What is not given is drawn at random."""
+    pen_ratio = pen_ratio or _log_uniform(rng, *PEN_RANGE)
+    if low_res is None:
+        low_res = ("blocky" if rng.random() < 0.5 else "smooth") \
+            if rng.random() < LOW_RES_SHARE else ""
+    if low_res:
         ink = _ink(lines, 96.0, 96.0 * pen_ratio)
         low = rng.uniform(*LOW_RES_HEIGHT) / 96.0
         small = resize(ink, max(2, round(ink.shape[0] * low)), max(2, round(ink.shape[1] * low)))
         factor = int(rng.integers(3, 10))
-        ink = np.kron(small, np.ones((factor, factor), np.float32)) if rng.random() < 0.5 \
+        ink = np.kron(small, np.ones((factor, factor), np.float32)) if low_res == "blocky" \
             else resize(small, small.shape[0] * factor, small.shape[1] * factor)
     else:
         height = rng.uniform(20, 100)
         ink = _ink(lines, height, max(0.8, height * pen_ratio))
-    if rng.random() < 0.4:
-        ink = _blur(ink, rng.uniform(0.5, 1.5))
+    if blur is None:
+        blur = rng.uniform(0.5, 1.5) if rng.random() < 0.4 else 0.0
+    if blur:
+        ink = _blur(ink, blur)
     paper, pen = rng.uniform(0.6, 1.0), rng.uniform(0.0, 0.4)
     grey = paper - np.clip(ink, 0, 1) * (paper - pen) + rng.normal(0, rng.uniform(0, 0.04),
                                                                     ink.shape)
@@ -268,6 +275,63 @@ def restyle_many(digits: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarra
     return np.stack([restyle(d, int(y), rng) for d, y in zip(digits, labels, strict=True)]
                     ).astype(np.float32)
 
+
+# ---------------------------------------------------------------- one style at a time
+
+def _traced(digit: np.ndarray) -> list[Line]:
+    strokes, box = trace(digit)
+    return _normalized(strokes, box)
+
+
+def _plain(lines: list[Line], rng: Rng) -> np.ndarray:
+    """On paper with an ordinary pen, no other change: the style under test is the only one."""
+    return in_picture(lines, rng, pen_ratio=rng.uniform(0.08, 0.12), low_res="", blur=0.0)
+
+
+def _slanted(lines: list[Line], rng: Rng) -> list[Line]:
+    slant = math.tan(math.radians(rng.uniform(20, MAX_SLANT_DEG) * rng.choice([-1.0, 1.0])))
+    return [np.stack([line[:, 0] + slant * (1.0 - line[:, 1]), line[:, 1]], axis=1)
+            for line in lines]
+
+
+def _aspect(lines: list[Line], rng: Rng) -> list[Line]:
+    aspect = rng.choice([rng.uniform(0.55, 0.7), rng.uniform(1.4, 1.6)])
+    return [line * (aspect, 1.0) for line in lines]
+
+
+Style = Callable[[np.ndarray, Rng], np.ndarray]  # an MNIST digit → a 28x28 input
+STYLES: dict[str, tuple[tuple[int, ...], Style]] = {
+    "continental 1 (flag, base)": ((1,), lambda d, r: _plain(continental_one(_traced(d), r), r)),
+    "7 with a bar or hooked foot": ((7,), lambda d, r: _plain(crossed_seven(_traced(d), r), r)),
+    "4 in one stroke, open top": ((4,), lambda d, r: _plain(one_stroke_four(r), r)),
+    "9 with a small loop, straight stem": ((9,), lambda d, r: _plain(small_loop_nine(r), r)),
+    "mouse polylines, pen lifts joined": ((), lambda d, r: on_canvas(
+        joined(few_points(_traced(d), r)), r)),
+    "slant 20-30 degrees": ((), lambda d, r: _plain(_slanted(_traced(d), r), r)),
+    "much wider or narrower": ((), lambda d, r: _plain(_aspect(_traced(d), r), r)),
+    "thick marker (a quarter of the height)": ((), lambda d, r: in_picture(
+        _traced(d), r, pen_ratio=r.uniform(0.24, 0.30), low_res="", blur=0.0)),
+    "hairline pen": ((), lambda d, r: in_picture(_traced(d), r, pen_ratio=r.uniform(0.02, 0.04),
+                                                 low_res="", blur=0.0)),
+    "scan 8-16 px high, blocky": ((), lambda d, r: in_picture(
+        _traced(d), r, pen_ratio=r.uniform(0.08, 0.14), low_res="blocky", blur=0.0)),
+    "scan 8-16 px high, blurred": ((), lambda d, r: in_picture(
+        _traced(d), r, pen_ratio=r.uniform(0.08, 0.14), low_res="smooth", blur=1.0)),
+}
+
+
+def style_set(name: str, digits: np.ndarray, labels: np.ndarray, seed: int,
+              count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Up to `count` digits of the style's labels (all labels when it names none), written
+    in that one style: (inputs, labels)."""
+    wanted, write = STYLES[name]
+    rng = np.random.default_rng(seed)
+    chosen = [i for i in range(len(digits)) if not wanted or labels[i] in wanted][:count]
+    inputs = np.stack([write(digits[i], rng) for i in chosen]).astype(np.float32)
+    return inputs, labels[chosen]
+
+
+# ---------------------------------------------------------------- many, in worker processes
 
 def _restyle_chunk(args: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
     return restyle_many(*args)
