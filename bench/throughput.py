@@ -153,6 +153,34 @@ def stage_table(folder: Path, engine_rate: float | None, count: int = 600) -> li
     return rows
 
 
+def special_paths(folder: Path, count: int = 2000) -> list[str]:
+    """Whether the MNIST special paths still pay: on MNIST's own PNGs, one core, per image."""
+    from desktop.batch import small_png
+    from desktop.engine.frame import normalize
+    from desktop.engine.framed import framed_inputs
+    from desktop.engine.imagefile import load_image
+    from desktop.engine.recipes import DIGIT_WORK_SIZE, picture_ink
+
+    data = [path.read_bytes() for path in image_files(folder)[:count]]
+
+    def per_image(work) -> float:
+        start = time.perf_counter()
+        result = work()
+        assert result is not None
+        return (time.perf_counter() - start) / len(data) * 1e6
+
+    pillow = per_image(lambda: [load_image(d, ["PNG"], DIGIT_WORK_SIZE, grey=True) for d in data])
+    own = per_image(lambda: [small_png.decode(d) for d in data])
+    images = np.stack([small_png.decode(d) for d in data])
+    framed = per_image(lambda: framed_inputs(images))
+    general = per_image(lambda: [normalize(picture_ink(i, DIGIT_WORK_SIZE)) for i in images])
+    return ["| MNIST's own 28x28 PNGs, one core | per image |", "| --- | --- |",
+            f"| decode with Pillow (`imagefile.load_image`) | {pillow:.0f} µs |",
+            f"| decode with `batch/small_png.py` | {own:.0f} µs |",
+            f"| model input, MNIST framing check (`engine/framed.py`, batches) | {framed:.1f} µs |",
+            f"| model input, the general picture recipe | {general:.0f} µs |"]
+
+
 def extras(folders: dict[str, Path], repeats: int) -> list[str]:
     """Peak memory on 1,000 and 10,000 files, and a folder of ten files."""
     command = [sys.executable, "-m", "desktop", "classify", "-q", "--out", os.devnull]
@@ -233,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(rows), flush=True)
     if not args.no_extras:
         lines += ["", *stage_table(folders["photos"] / "mnist", rates.get("photos")), "",
-                  *extras(folders, args.repeats)]
+                  *special_paths(folders["mnist-png"]), "", *extras(folders, args.repeats)]
     print("\n".join(lines))
     if args.record:
         append_section(args.record, "python bench/throughput.py " + shlex.join(argv), lines)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from handwriting import HAND, fit_strokes
+from processes import children
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
@@ -28,12 +29,14 @@ Point = tuple[int, int]
 
 
 class AppProcess:
-    """One running app and its event log."""
+    """One running app and its event log: `python -m desktop`, or another command that starts
+    it (the executable)."""
 
-    def __init__(self, log_path: Path, *extra_args: str, env: dict | None = None):
+    def __init__(self, log_path: Path, *extra_args: str, env: dict | None = None,
+                 command: Sequence[str] = (sys.executable, "-m", "desktop")):
         self.log_path = log_path
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "desktop", "--log-events", str(log_path), *extra_args],
+            [*command, "--log-events", str(log_path), *extra_args],
             cwd=ROOT, env=env or os.environ.copy(), stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True)
         self.canvas: dict | None = None
@@ -133,10 +136,15 @@ class AppProcess:
         return self.wait_for(lambda e: e["event"] == "cleared", mark)
 
     def window_id(self) -> int:
-        found = subprocess.run(["xdotool", "search", "--pid", str(self.process.pid),
-                                "--name", "Digit Recognizer"],
-                               capture_output=True, text=True, timeout=10)
-        return int(found.stdout.split()[0])
+        """The app's window: of its process, or of the child that the one-file executable's
+        bootloader starts."""
+        for pid in (self.process.pid, *sorted(children(self.process.pid))):
+            found = subprocess.run(["xdotool", "search", "--pid", str(pid),
+                                    "--name", "Digit Recognizer"],
+                                   capture_output=True, text=True, timeout=10)
+            if found.stdout.split():
+                return int(found.stdout.split()[0])
+        raise AssertionError("the app has no window")
 
     def screenshot(self, path: Path | None = None):
         """The app's window as a PIL image (and saved when path is given)."""

@@ -1,5 +1,6 @@
-"""Handwriting for the tests: digits drawn by hand (tests/data/hand_digits.json, each in a
-60x100 box) and MNIST digits traced into strokes, scaled and placed where a test needs them."""
+"""Handwriting for the tests, the benchmarks and the executable's smoke test: digits drawn by
+hand (tests/data/hand_digits.json, each in a 60x100 box), and strokes of any digit (MNIST's,
+traced by train/skeleton.py) scaled and placed where they are needed. NumPy only."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-
-from train.skeleton import trace
 
 Point = tuple[float, float]
 Strokes = list[list[Point]]
@@ -92,4 +91,4 @@ def random_placements(count: int, canvas: tuple[int, int], seed: int,
 
 
 __all__ = ["HAND", "densify", "fit_strokes", "moved", "number_strokes", "place",
-           "random_placements", "trace", "written"]
+           "random_placements", "written"]

@@ -18,11 +18,12 @@ import numpy as np
 import pytest
 from app_driver import AppProcess
 from app_window import Window, pump
-from handwriting import HAND, densify, fit_strokes, number_strokes, place, random_placements, trace
+from handwriting import HAND, densify, fit_strokes, number_strokes, place, random_placements
 
 from desktop.engine.classifier import Prediction
 from desktop.engine.reading import Reading
 from desktop.window.drawing import default_brush
+from train.skeleton import trace
 
 pytestmark = pytest.mark.gui
 

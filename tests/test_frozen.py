@@ -5,15 +5,13 @@ exits with 0 when closed, leaving nothing unpacked behind."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from app_driver import send_delete_window
+from app_driver import AppProcess
 from handwriting import HAND, fit_strokes
 from PIL import Image
 
@@ -95,71 +93,20 @@ def test_version_and_help_name_the_executable(frozen):
     assert usage.stdout.startswith("usage: DigitRecognizer ")
 
 
-def events(log: Path) -> list[dict]:
-    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
-    return [json.loads(line) for line in lines if line.endswith("}")]
-
-
-def wait_for(app: subprocess.Popen, log: Path, kind: str, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [e for e in events(log) if e["event"] == kind]
-        if found:
-            return found[0]
-        assert app.poll() is None, f"exited with {app.returncode}: {app.stderr.read()}"
-        time.sleep(0.01)
-    raise AssertionError(f"no {kind} event in {timeout} s: {events(log)}")
-
-
-def settled_prediction(log: Path, quiet: float = 0.3) -> dict:
-    """The last prediction once no event has come for `quiet` seconds."""
-    count = len(events(log))
-    while True:
-        time.sleep(quiet)
-        if len(events(log)) == count:
-            return [e for e in events(log) if e["event"] == "prediction"][-1]
-        count = len(events(log))
-
-
-def draw(strokes: list, canvas: dict) -> None:
-    """Press, move and release the pointer along each stroke (canvas pixels), in one xdotool."""
-    args: list[str] = []
-    for stroke in strokes:
-        points = [(canvas["x"] + round(x), canvas["y"] + round(y)) for x, y in stroke]
-        args += ["mousemove", *map(str, points[0]), "mousedown", "1"]
-        for point in points[1:]:
-            args += ["sleep", "0.003", "mousemove", *map(str, point)]
-        args += ["sleep", "0.003", "mouseup", "1"]
-    subprocess.run(["xdotool", *args, "key", "Return"], check=True, timeout=60)
-
-
-def app_window(bootloader: subprocess.Popen) -> int:
-    """The window of the app process, which the one-file bootloader starts as its child."""
-    pid = bootloader.pid
-    child = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0]
-    found = subprocess.run(["xdotool", "search", "--pid", child, "--name", "Digit Recognizer"],
-                           capture_output=True, text=True, timeout=10)
-    return int(found.stdout.split()[0])
-
-
 @pytest.mark.gui
 def test_window_reads_a_drawn_digit_and_closes_cleanly(frozen, xvfb_display, tmp_path):
-    log, unpack = tmp_path / "events.jsonl", tmp_path / "unpack"
+    unpack = tmp_path / "unpack"
     unpack.mkdir()
-    app = subprocess.Popen([frozen, "--log-events", log], env={**os.environ, "TMPDIR": str(unpack)},
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    app = AppProcess(tmp_path / "events.jsonl", env={**os.environ, "TMPDIR": str(unpack)},
+                     command=[str(frozen)])
     try:
-        canvas = wait_for(app, log, "ready")["canvas"]
+        canvas = app.wait_ready()
         assert list(unpack.glob("_MEI*")), "the one-file executable unpacks into TMPDIR"
-        draw(fit_strokes(HAND[DRAWN], canvas, 0.7), canvas)
-        wait_for(app, log, "prediction")
-        prediction = settled_prediction(log)
+        prediction = app.read(fit_strokes(HAND[DRAWN], canvas, 0.7))
         assert (prediction["source"], prediction["digits"]) == ("canvas", [int(DRAWN)])
-        send_delete_window(app_window(app))
-        _, stderr = app.communicate(timeout=30)
+        app.close_window()
+        code, stderr = app.finish(timeout=30)
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.communicate(timeout=30)
-    assert app.returncode == 0, stderr
+        app.kill()
+    assert code == 0, stderr
     assert not list(unpack.glob("_MEI*")), "the unpacked files are removed on exit"
