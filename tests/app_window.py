@@ -9,7 +9,8 @@ import json
 import time
 import tkinter as tk
 
-from desktop.window.app import App, make_root
+from desktop.window.app import App
+from desktop.window.controls import make_root
 from desktop.window.events import EventLog
 
 MESSAGE_BOX = ".__tk__messagebox"  # Tk's own dialog on X11: a label .msg and an .ok button

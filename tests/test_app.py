@@ -69,16 +69,16 @@ def test_strokes_are_round_and_as_broad_as_the_brush(window):
     canvas = window.app.canvas
     assert canvas.itemcget(line, "capstyle") == "round"
     assert float(canvas.itemcget(line, "width")) == default_brush(window.app._px(360))
-    window.app.brush_scale.set(40)
+    window.app.tools.brush_scale.set(40)
     assert float(canvas.itemcget(line, "width")) == 40
-    assert window.app.brush_label.cget("text") == "40 px"
+    assert window.app.tools.brush_label.cget("text") == "40 px"
 
 
 def test_undo_removes_the_last_stroke_and_reads_again(window):
     four = fit_strokes(HAND["4"], window.area())
     window.draw([*four, [(20, 20), (60, 25)]])  # and a stray stroke
     count = len(window.predictions())
-    window.app.undo_button.invoke()
+    window.app.tools.undo_button.invoke()
     pump(window.root, lambda: len(window.predictions()) > count)
     assert window.predictions()[-1]["digits"] == [4]
     assert len(window.app.board.drawing) == 2
@@ -86,14 +86,14 @@ def test_undo_removes_the_last_stroke_and_reads_again(window):
 
 def test_undoing_the_last_stroke_clears(window):
     window.draw(fit_strokes(HAND["1"], window.area()))
-    window.app.undo_button.invoke()
+    window.app.tools.undo_button.invoke()
     assert window.events()[-1] == {"event": "cleared"}
     assert window.app.answer.headline.cget("text").strip() == ""
 
 
 def test_clear_empties_the_canvas_and_shows_no_digit(window):
     window.draw(fit_strokes(HAND["3"], window.area()))
-    window.app.clear_button.invoke()
+    window.app.tools.clear_button.invoke()
     assert window.events()[-1] == {"event": "cleared"}
     assert window.app.canvas.find_all() == ()
     assert window.app.answer.headline.cget("text").strip() == ""
@@ -101,7 +101,7 @@ def test_clear_empties_the_canvas_and_shows_no_digit(window):
 
 
 def test_predict_on_an_empty_canvas_shows_no_digit(window):
-    window.app.predict_button.invoke()
+    window.app.tools.predict_button.invoke()
     window.root.update()
     assert window.predictions() == []
     assert window.app.answer.headline.cget("text").strip() == ""
@@ -145,7 +145,7 @@ def test_open_image_shows_the_picture_and_its_reading(window, mnist, tmp_path, i
     assert event["source"] == "file" and event["digits"] == labels
     assert window.app.canvas.find_withtag("picture")
     assert len([w for w in window.app.answer.seen.grid_slaves() if w.cget("image")]) == len(labels)
-    window.app.predict_button.invoke()  # Enter on a picture: its reading, logged again
+    window.app.tools.predict_button.invoke()  # Enter on a picture: its reading, logged again
     assert window.predictions()[-1] == event
 
 
@@ -178,7 +178,7 @@ def test_a_broken_image_gets_a_one_line_dialog(window, tmp_path):
 
 
 def test_about_shows_the_model_card_and_versions(window):
-    window.app.show_about()
+    window.app.models.show_about()
     text = window.app.about_window.winfo_children()[0].winfo_children()[0].get("1.0", "end")
     card = window.app.classifier.card
     assert f"SHA-256: {card['sha256']}" in text
@@ -354,7 +354,8 @@ def wait_for_window(name: str, timeout: float = 20.0) -> str:
 
 LIGHTNESS_SCRIPT = """
 import json, sys, time
-from desktop.window.app import App, make_root
+from desktop.window.app import App
+from desktop.window.controls import make_root
 root = make_root()
 app = App(root)
 app.show()

@@ -86,7 +86,7 @@ def window(xvfb_display, tmp_path, settings):
 
 def switch(window: Window, path) -> None:
     """Ask for another model and wait until it has taken over or failed."""
-    window.app.open_model(path)
+    window.app.models.open_model(path)
     pump(window.root, lambda: window.app.session.next_worker is None)
 
 

@@ -131,7 +131,7 @@ class TestTheItsARow:
         assert window.app.status.cget("text").startswith("Draw a digit first")
         window.draw(fit_strokes(HAND["5"], window.area()))
         assert not any(button.instate(["disabled"]) for button in window.app.teach.digit_buttons)
-        window.app.clear_button.invoke()
+        window.app.tools.clear_button.invoke()
         assert all(button.instate(["disabled"]) for button in window.app.teach.digit_buttons)
 
     def test_several_digits_are_refused_and_kept(self, window, tmp_path):

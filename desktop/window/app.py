@@ -8,19 +8,16 @@ from __future__ import annotations
 import argparse
 import sys
 import tkinter as tk
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
-from tkinter import font as tkfont
 
 from desktop.engine.classifier import Classifier
 from desktop.engine.reading import Reading, read_image_file, read_strokes
 from desktop.user import model_choice, teach
-from desktop.user.dirs import default_models_dir, default_samples_dir
+from desktop.user.dirs import default_samples_dir
 from desktop.user.settings import chosen_model, remember_model
-from desktop.window import view_model
-from desktop.window.about import AboutDialog, about_text, runtime_versions
+from desktop.window import controls, view_model
 from desktop.window.answer_panel import AnswerPanel
 from desktop.window.canvas import DrawingCanvas
 from desktop.window.drawing import default_brush
@@ -31,37 +28,15 @@ from desktop.window.events import (
     ready_event,
     sample_event,
 )
+from desktop.window.model_menu import TITLE, ModelMenu
 from desktop.window.session import Session
 from desktop.window.teach_row import TeachRow
 
-TITLE = "Digit Recognizer"
 CANVAS_MIN = 280           # pixels at 96 dpi; more on HiDPI screens
 CANVAS_START = (440, 360)  # wider than high: room for a number of several digits
 PANEL_WIDTH = 260
-BRUSH_RANGE = (4, 48)
-LOADING = "The model is still loading; try again in a moment."
 IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"),
                ("All files", "*")]
-MODEL_TYPES = [("ONNX models", "*.onnx"), ("All files", "*")]
-
-
-def make_root() -> tk.Tk:
-    """The Tk root, DPI-aware on Windows so the canvas is sharp on HiDPI screens."""
-    if sys.platform == "win32":
-        try:
-            import ctypes
-
-            ctypes.windll.shcore.SetProcessDpiAwareness(1)
-        except (AttributeError, OSError):  # older Windows: blurry but working
-            pass
-    root = tk.Tk(className="DigitRecognizer")
-    root.withdraw()  # shown once built, so it does not flash half-made
-    return root
-
-
-def ui_scale(root: tk.Tk) -> float:
-    """1.0 at 96 dpi; Tk's scaling (pixels per point) tells how much denser the screen is."""
-    return max(1.0, float(root.tk.call("tk", "scaling")) / (96 / 72))
 
 
 class App:
@@ -79,13 +54,16 @@ class App:
                                lambda path: remember_model(path, settings_file))
         self.reading: Reading | None = None
         self.selected: int | None = None
-        self.about_window: tk.Toplevel | None = None
-        self.scale = ui_scale(root)
+        self.scale = controls.ui_scale(root)
         self._build()
 
     @property
     def classifier(self) -> Classifier | None:
         return self.session.classifier
+
+    @property
+    def about_window(self) -> tk.Toplevel | None:
+        return self.models.about_window
 
     # ------------------------------------------------------------ layout
 
@@ -97,12 +75,7 @@ class App:
         root.title(TITLE)
         if root.tk.call("tk", "windowingsystem") == "x11":
             ttk.Style(root).theme_use("clam")
-        family = tkfont.nametofont("TkDefaultFont").actual("family")
-        fonts = {"headline": tkfont.Font(root, family=family, size=60, weight="bold"),
-                 "detail": tkfont.Font(root, family=family, size=11),
-                 "heading": tkfont.Font(root, family=family, size=10, weight="bold"),
-                 "small": tkfont.Font(root, family=family, size=9)}
-        self._build_menu()
+        fonts = controls.fonts(root)
         main = ttk.Frame(root, padding=self._px(10))
         main.grid(row=0, column=0, sticky="nsew")
         for widget in (root, main):
@@ -112,12 +85,12 @@ class App:
         border.grid(row=0, column=0, sticky="nsew")
         border.columnconfigure(0, weight=1)
         border.rowconfigure(0, weight=1)
-        self.brush = tk.IntVar(value=default_brush(self._px(min(CANVAS_START))))
+        self.tools = controls.Toolbar(main, self._px, default_brush(self._px(min(CANVAS_START))),
+                                      self._brush_changed, self.undo, self.clear, self.predict)
         self.board = DrawingCanvas(border, self._px(CANVAS_START[0]), self._px(CANVAS_START[1]),
-                                   self.brush.get, self._pen_down, self.predict)
+                                   lambda: self.tools.brush, self._pen_down, self.predict)
         self.canvas = self.board.canvas
         self.canvas.grid(row=0, column=0, sticky="nsew")
-        self._build_toolbar(main)
         width = self._px(PANEL_WIDTH)
         panel = ttk.Frame(main, width=width)
         panel.grid(row=0, column=1, rowspan=2, sticky="ns", padx=(self._px(14), 0))
@@ -130,6 +103,14 @@ class App:
         self.status = ttk.Label(main, text="Loading the model…", font=fonts["small"],
                                 foreground="#555555", width=1)
         self.status.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(self._px(6), 0))
+        self.models = ModelMenu(root, self.session, self.status, self._px(12))
+        controls.menu_bar(root, {
+            "File": [("Open image…", "Ctrl+O", self.ask_image),
+                     ("Classify folder…", "", self.models.classify_folder), None,
+                     ("Quit", "Ctrl+Q", self.close)],
+            "Model": [("Open model…", "", self.models.ask_model),
+                      ("Use bundled model", "", lambda: self.models.open_model(None))],
+            "Help": [("About Digit Recognizer", "", self.models.show_about)]})
         self._bind()
         self._show(view_model.empty_answer())
         root.update_idletasks()
@@ -137,62 +118,15 @@ class App:
         extra_h = root.winfo_reqheight() - self.canvas.winfo_reqheight()
         root.minsize(extra_w + self._px(CANVAS_MIN), extra_h + self._px(CANVAS_MIN))
 
-    def _build_menu(self) -> None:
-        menubar = tk.Menu(self.root)
-        Entry = tuple[str, str | None, Callable[[], None]] | None
-        menus: dict[str, list[Entry]] = {"File": [("Open image…", "Ctrl+O", self.ask_image),
-                          ("Classify folder…", None, self.classify_folder), None,
-                          ("Quit", "Ctrl+Q", self.close)],
-                 "Model": [("Open model…", None, self.ask_model),
-                           ("Use bundled model", None, lambda: self.open_model(None))],
-                 "Help": [("About Digit Recognizer", None, self.show_about)]}
-        for name, entries in menus.items():
-            menu = tk.Menu(menubar, tearoff=False)
-            for entry in entries:
-                if entry is None:
-                    menu.add_separator()
-                else:
-                    menu.add_command(label=entry[0], accelerator=entry[1] or "",
-                                     command=entry[2])
-            menubar.add_cascade(label=name, menu=menu)
-        self.root.config(menu=menubar)
-
-    def _build_toolbar(self, parent: ttk.Frame) -> None:
-        bar = ttk.Frame(parent)
-        bar.grid(row=1, column=0, sticky="ew", pady=(self._px(8), 0))
-        ttk.Label(bar, text="Brush").pack(side="left")
-        self.brush_scale = ttk.Scale(bar, from_=self._px(BRUSH_RANGE[0]),
-                                     to=self._px(BRUSH_RANGE[1]), length=self._px(110),
-                                     command=self._brush_moved)
-        self.brush_scale.set(self.brush.get())
-        self.brush_scale.pack(side="left", padx=(self._px(6), 0))
-        self.brush_label = ttk.Label(bar, width=6, text=f"{self.brush.get()} px")
-        self.brush_label.pack(side="left", padx=(self._px(4), 0))
-        self.predict_button = ttk.Button(bar, text="Predict", width=8, command=self.predict)
-        self.predict_button.pack(side="right")
-        self.clear_button = ttk.Button(bar, text="Clear", width=8, command=self.clear)
-        self.clear_button.pack(side="right", padx=self._px(6))
-        self.undo_button = ttk.Button(bar, text="Undo", width=8, command=self.undo)
-        self.undo_button.pack(side="right")
-
     def _bind(self) -> None:
-        root = self.root
-        keys = {("<Return>", "<KP_Enter>"): self.predict, ("<Escape>", "<Delete>"): self.clear,
-                ("<Control-z>", "<Control-Z>"): self.undo, ("<Control-o>",): self.ask_image,
-                ("<Control-q>",): self.close}
-        if root.tk.call("tk", "windowingsystem") == "aqua":
+        keys: dict[Sequence[str], Callable[[], None]] = {
+            ("<Return>", "<KP_Enter>"): self.predict, ("<Escape>", "<Delete>"): self.clear,
+            ("<Control-z>", "<Control-Z>"): self.undo, ("<Control-o>",): self.ask_image,
+            ("<Control-q>",): self.close}
+        if self.root.tk.call("tk", "windowingsystem") == "aqua":
             keys[("<Command-z>",)] = self.undo
-        for sequences, command in keys.items():
-            for key in sequences:
-                root.bind(key, partial(self._key, command))
-        for digit in range(10):
-            for key in (f"<Key-{digit}>", f"<KP_{digit}>"):
-                root.bind(key, partial(self._key, partial(self.save_sample, digit)))
-        root.protocol("WM_DELETE_WINDOW", self.close)
-
-    @staticmethod
-    def _key(command: Callable[[], None], _event: tk.Event) -> None:
-        command()
+        controls.bind_keys(self.root, keys, self.save_sample)
+        self.root.protocol("WM_DELETE_WINDOW", self.close)
 
     # ------------------------------------------------------------ drawing
 
@@ -203,12 +137,7 @@ class App:
             self.session.forget_pending()  # drawing now: the image being read is not wanted
         self.teach.enable(True)
 
-    def _brush_moved(self, value: str) -> None:
-        width = round(float(value))
-        if width == self.brush.get():
-            return
-        self.brush.set(width)
-        self.brush_label.configure(text=f"{width} px")
+    def _brush_changed(self, width: int) -> None:
         self.board.set_brush(width)
         if not self.board.drawing.is_empty:
             self.predict()
@@ -223,7 +152,7 @@ class App:
         if self.board.drawing.is_empty:
             self._show(view_model.empty_answer())
             return
-        strokes, thickness = self.board.drawing.snapshot(), self.brush.get()
+        strokes, thickness = self.board.drawing.snapshot(), self.tools.brush
         self.board.submitted_version = self.board.drawing.version
         self.session.submit(lambda classifier: read_strokes(strokes, thickness, classifier),
                             "canvas")
@@ -265,7 +194,7 @@ class App:
             return
         try:
             path = teach.save_drawing(self.samples_dir, digit, drawing.snapshot(),
-                                      self.brush.get())
+                                      self.tools.brush)
         except teach.SampleError as err:
             self.status.configure(text=f"Not saved: {err}.")
             if not isinstance(err, teach.NotOneDigit):
@@ -276,39 +205,6 @@ class App:
         counts = self.teach.show_counts()
         self.status.configure(text=f"Saved as a {digit}: {counts[digit]} of {digit} so far. "
                                    "Draw the next one.")
-
-    def ask_model(self) -> None:
-        """Model > Open model…: a file dialog, starting in the folder fine-tuned models go to."""
-        folder = default_models_dir()
-        path = filedialog.askopenfilename(parent=self.root, title="Open a digit model",
-                                          filetypes=MODEL_TYPES,
-                                          initialdir=str(folder) if folder.is_dir() else None)
-        if path:
-            self.open_model(path)
-
-    def open_model(self, path: str | Path | None) -> None:
-        """Switch to another model (None: the bundled one); the current one runs meanwhile."""
-        if not self.session.switch_model(path):
-            messagebox.showinfo(TITLE, LOADING, parent=self.root)
-            return
-        name = model_choice.display_name(self.session.switching_to)
-        self.status.configure(text=f"Loading {name}…")
-
-    def classify_folder(self) -> None:
-        """File > Classify folder…: the batch window, imported only when asked for."""
-        if self.classifier is None:
-            messagebox.showinfo(TITLE, LOADING, parent=self.root)
-            return
-        from desktop.window.batch_window import open_batch_window
-
-        open_batch_window(self.root, self.classifier)
-
-    def show_about(self) -> None:
-        if self.classifier is None:
-            messagebox.showinfo(TITLE, LOADING, parent=self.root)
-            return
-        text = about_text(self.classifier.card, self.classifier.path, runtime_versions())
-        self.about_window = AboutDialog(self.root, TITLE, text, self._px(12)).window
 
     def close(self) -> None:
         """Window closed: stop the workers and leave the main loop."""
@@ -340,11 +236,7 @@ class App:
         messagebox.showerror(title, message, parent=self.root)
 
     def model_ready(self, classifier: Classifier, notice: str) -> None:
-        self.root.title(model_choice.window_title(TITLE, classifier.path))
-        accuracy = classifier.accuracy
-        tail = f" ({accuracy * 100:.1f} % on MNIST)" if isinstance(accuracy, float) else ""
-        name = model_choice.display_name(classifier.path)
-        self.status.configure(text=notice or f"Model: {name}{tail}. Draw digits, one or several.")
+        self.models.ready(classifier, notice)
 
     def model_unusable(self, message: str) -> None:
         """A missing, corrupt or wrong-shaped model: one line on stderr, a dialog, exit 2."""
@@ -354,9 +246,7 @@ class App:
         self.close()
 
     def switch_failed(self, message: str) -> None:
-        if self.classifier is not None:
-            self.model_ready(self.classifier, "")
-        messagebox.showerror("Cannot open the model", message, parent=self.root)
+        self.models.switch_failed(message)
 
     def read_again(self) -> None:
         """After a model switch: what is on show, read with the new model."""
@@ -404,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --log-events: {err.strerror}: {args.log_events}", file=sys.stderr)
         return 2
     try:
-        root = make_root()
+        root = controls.make_root()
     except tk.TclError as err:
         print(f"error: cannot open a window ({err})", file=sys.stderr)
         return 1
