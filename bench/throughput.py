@@ -181,6 +181,21 @@ def special_paths(folder: Path, count: int = 2000) -> list[str]:
             f"| model input, the general picture recipe | {general:.0f} µs |"]
 
 
+def threads_or_processes(folder: Path, repeats: int) -> list[str]:
+    """The engine in worker processes (the default) and on threads in one process (--jobs 1),
+    side by side: what the processes buy where the GIL holds threads back."""
+    runs: dict[str, list[tuple[float, float]]] = {"processes": [], "threads": []}
+    for _ in range(repeats):
+        runs["processes"].append(engine(folder)[:2])
+        runs["threads"].append(engine(folder, "--jobs", "1")[:2])
+    files = len(image_files(folder))
+    cells = {k: f"{files / statistics.median(w for w, _ in v):,.0f}/s, "
+                f"{statistics.median(c / w for w, c in v):.2f} cores" for k, v in runs.items()}
+    return ["| the engine on the photos folder | images/s, CPU in use |", "| --- | --- |",
+            f"| worker processes (default) | {cells['processes']} |",
+            f"| threads in one process (--jobs 1) | {cells['threads']} |"]
+
+
 def extras(folders: dict[str, Path], repeats: int) -> list[str]:
     """Peak memory on 1,000 and 10,000 files, and a folder of ten files."""
     command = [sys.executable, "-m", "desktop", "classify", "-q", "--out", os.devnull]
@@ -261,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(rows), flush=True)
     if not args.no_extras:
         lines += ["", *stage_table(folders["photos"] / "mnist", rates.get("photos")), "",
-                  *special_paths(folders["mnist-png"]), "", *extras(folders, args.repeats)]
+                  *special_paths(folders["mnist-png"]), "",
+                  *threads_or_processes(folders["photos"], args.repeats), "",
+                  *extras(folders, args.repeats)]
     print("\n".join(lines))
     if args.record:
         append_section(args.record, "python bench/throughput.py " + shlex.join(argv), lines)

@@ -56,8 +56,12 @@ def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None =
             "epochs_run": train_metrics.get("epochs_run"),
             "training_seconds": train_metrics.get("training_seconds"),
             "validation_accuracy": train_metrics.get("validation_accuracy"),
+            "styled_validation_accuracy": train_metrics.get("styled_validation_accuracy"),
             "keras_test_accuracy": train_metrics.get("test_accuracy"),
         },
+        "calibration": {key: train_metrics[key] for key in (
+            "temperature", "mnist_validation_confident", "styled_validation_confident")
+            if key in train_metrics},
         "export_command": command,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": versions(),

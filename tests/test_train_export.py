@@ -16,7 +16,8 @@ def smoke_run(tmp_path_factory, mnist_dir):
 
     runs = tmp_path_factory.mktemp("runs")
     code = main(["--data", str(mnist_dir), "--out", str(runs), "--limit", "4000",
-                 "--epochs", "3", "--batch-size", "32"])
+                 "--epochs", "3", "--batch-size", "32", "--styles", "300", "--styled-val", "100",
+                 "--cache", str(tmp_path_factory.mktemp("cache"))])
     assert code == 0
     (run_dir,) = runs.iterdir()
     return run_dir
@@ -25,7 +26,7 @@ def smoke_run(tmp_path_factory, mnist_dir):
 def test_run_folder_has_model_and_report(smoke_run):
     names = {p.name for p in smoke_run.iterdir()}
     assert {"model.keras", "config.json", "history.json", "metrics.json", "learning_curves.png",
-            "confusion_matrix.png", "misclassified.png"} <= names
+            "confusion_matrix.png", "misclassified.png", "styles.png"} <= names
     metrics = json.loads((smoke_run / "metrics.json").read_text())
     matrix = np.array(metrics["confusion_matrix"])
     assert matrix.shape == (10, 10) and matrix.sum() == 10000
@@ -89,7 +90,7 @@ def test_fine_tune_from_model_with_extra_images(smoke_run, tmp_path, mnist_dir, 
     runs = tmp_path / "runs"
     code = main(["--data", str(mnist_dir), "--out", str(runs), "--limit", "500", "--epochs", "1",
                  "--init-from", str(smoke_run / "model.keras"), "--extra", str(extra),
-                 "--extra-repeat", "3"])
+                 "--extra-repeat", "3", "--styles", "0", "--styled-val", "0"])
     assert code == 0
     (run_dir,) = runs.iterdir()
     metrics = json.loads((run_dir / "metrics.json").read_text())

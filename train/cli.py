@@ -81,7 +81,7 @@ def styled(data: tuple[np.ndarray, np.ndarray], count: int, cfg: TrainConfig, se
     from train.styles import styled_set
 
     started = time.perf_counter()
-    result = styled_set(*data, min(count, len(data[0])), seed, Path(cfg.out) / "cache")
+    result = styled_set(*data, min(count, len(data[0])), seed, Path(cfg.cache))
     print(f"styles: {len(result[0])} digits restyled in {time.perf_counter() - started:.0f} s")
     return result
 

@@ -25,6 +25,7 @@ class TrainConfig:
     augment: float = 1.0             # 0 turns augmentation off; 1 is the tuned strength
     styles: int = 30000              # training digits also written in other hands (0: none)
     styled_val: int = 3000           # validation digits so written, to measure that
+    cache: str = "runs/cache"        # restyled digits are kept here between runs
     val_split: int = 5000            # images held out of the training set for validation
     patience: int = 10               # early stopping on validation loss
     seed: int = 1234
@@ -58,7 +59,9 @@ _HELP = {
     "augment": "augmentation strength (0 = off)",
     "styles": "how many training digits are also mixed in written in other styles "
               "(train/styles.py; 0 = none)",
-    "styled_val": "how many validation digits are written in other styles for the report",
+    "styled_val": "how many validation digits are written in other styles, for calibrating "
+                  "the confidence and for the report",
+    "cache": "folder where restyled digits are kept, so the next run need not make them again",
     "limit": "train on the first N images only (0 = all); for smoke runs",
     "init_from": "continue training from this model.keras",
     "extra": "folder of labelled images DIR/<digit>/*.png to mix into training",

@@ -1,4 +1,5 @@
-"""Labelled images from DIR/<digit>/*, preprocessed exactly as the app preprocesses its input."""
+"""Labelled images from DIR/<digit>/*, read by the very recipe the app and batch classification
+read image files with (`desktop.engine.recipes.file_inputs`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.engine.imagefile import ImageError, load_image
-from desktop.engine.recipes import digit_input
+from desktop.engine.imagefile import ImageError
+from desktop.engine.recipes import file_inputs
 
 
 def load_extra(folder: str | Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -22,10 +23,15 @@ def load_extra(folder: str | Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
             if path.name.startswith(".") or not path.is_file() or path.suffix.lower() == ".json":
                 continue
             try:
-                images.append(digit_input(load_image(path)))
-                labels.append(digit)
+                inputs = file_inputs(path)
             except ImageError as err:
                 skipped.append(f"{path}: {err}")
+                continue
+            if not len(inputs):
+                skipped.append(f"{path}: no ink found: blank image")
+                continue
+            images.append(inputs[0])
+            labels.append(digit)
     if not images:
         return np.zeros((0, 28, 28), np.float32), np.zeros((0,), np.uint8), skipped
     return np.stack(images).astype(np.float32), np.array(labels, np.uint8), skipped

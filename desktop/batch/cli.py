@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="an exported .onnx model instead of the bundled one")
     parser.add_argument("--jobs", type=positive, metavar="N",
                         help="worker processes, each decoding and classifying 64 files at a "
-                             "time (default: one per core; small runs use threads instead)")
+                             "time (default: one per core); 1: none, all in this process "
+                             "(small runs are read that way anyway)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress and no summary on stderr")
     return parser

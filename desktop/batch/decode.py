@@ -16,7 +16,7 @@ from desktop.batch import small_png
 from desktop.batch.files import IMAGE_SUFFIXES, Source
 from desktop.engine.framed import is_candidate
 from desktop.engine.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
-from desktop.engine.recipes import DIGIT_WORK_SIZE, NUMBER_WORK_SIZE, digit_input, number_inputs
+from desktop.engine.recipes import DIGIT_WORK_SIZE, digit_input, file_inputs
 
 SMALL_FILE = 1 << 16       # files up to this size are read in one go
 
@@ -45,21 +45,36 @@ def _start_of(path: str) -> tuple[bytes, bool]:
         os.close(descriptor)
 
 
-def _read(source: Source, max_side: int) -> np.ndarray | Decoded:
-    """The file's pixels, or a Decoded that says why not (or that it is no image: skipped)."""
+def _inputs(source: Source, multi_digit: bool) -> Decoded:
+    """Read, sniff and decode the file into inputs (the app's `file_inputs`, with shortcuts
+    that give the very same pixels: small grey PNGs, MNIST-framed images left for the bulk
+    check); OS and decoding failures as they come."""
+    start, whole = _start_of(source.path)
+    kind = sniff(start[:SNIFF_BYTES])
+    if kind is None and not _claims_image(source):
+        return Decoded(source, skipped=True)
+    if not start:
+        return Decoded(source, error="empty file (0 bytes)")
+    data = start if whole else source.path
+    formats = [kind] if kind else None
+    if multi_digit:
+        return Decoded(source, inputs=file_inputs(data, formats, number=True))
+    image = small_png.decode(start) if whole and kind == "PNG" else None
+    if image is None:
+        image = load_image(data, formats, DIGIT_WORK_SIZE, grey=True)
+    if is_candidate(image):
+        return Decoded(source, raw=image)
+    return Decoded(source, inputs=digit_input(image)[None])
+
+
+def decode(source: Source, multi_digit: bool = False) -> Decoded:
+    """Read one file into what the batch step needs; never raises for a bad file."""
+    if source.error:
+        return Decoded(source, error=source.error)
+    if source.named and os.path.exists(source.path) and not os.path.isfile(source.path):
+        return Decoded(source, error="not a regular file")
     try:
-        start, whole = _start_of(source.path)
-        kind = sniff(start[:SNIFF_BYTES])
-        if kind is None and not _claims_image(source):
-            return Decoded(source, skipped=True)
-        if not start:
-            return Decoded(source, error="empty file (0 bytes)")
-        if whole and kind == "PNG":
-            pixels = small_png.decode(start)
-            if pixels is not None:
-                return pixels
-        return load_image(start if whole else source.path, [kind] if kind else None, max_side,
-                          grey=True)
+        decoded = _inputs(source, multi_digit)
     except ImageError as err:
         return Decoded(source, error=str(err))
     except FileNotFoundError:
@@ -70,26 +85,8 @@ def _read(source: Source, max_side: int) -> np.ndarray | Decoded:
         return Decoded(source, error="is a folder, not an image")
     except OSError as err:
         return Decoded(source, error=f"cannot read: {err.strerror or err}")
-
-
-def decode(source: Source, multi_digit: bool = False) -> Decoded:
-    """Read one file into what the batch step needs; never raises for a bad file."""
-    if source.error:
-        return Decoded(source, error=source.error)
-    if source.named and os.path.exists(source.path) and not os.path.isfile(source.path):
-        return Decoded(source, error="not a regular file")
-    image = _read(source, NUMBER_WORK_SIZE if multi_digit else DIGIT_WORK_SIZE)
-    if isinstance(image, Decoded):
-        return image
-    try:
-        if multi_digit:
-            inputs = number_inputs(image)
-        elif is_candidate(image):
-            return Decoded(source, raw=image)
-        else:
-            inputs = digit_input(image)[None]
     except (ValueError, MemoryError) as err:
         return Decoded(source, error=f"cannot preprocess: {err}")
-    if not inputs.any():
+    if decoded.inputs is not None and not decoded.inputs.any():
         return Decoded(source, error="no ink found: blank image")
-    return Decoded(source, inputs=inputs)
+    return decoded

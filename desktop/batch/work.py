@@ -39,7 +39,7 @@ def classify_chunk(settings: Settings, classifier: Classifier,
                    sources: list[Source]) -> list[Row | None]:
     """One row per source, in order (None: not an image, skipped). Never raises for a file."""
     decoded = [decode(source, settings.multi_digit) for source in sources]
-    inputs = _inputs(decoded)
+    inputs = chunk_inputs(decoded)
     sizes = [len(x) for x in inputs]
     probabilities = classifier.predict(np.concatenate(inputs)) if sum(sizes) \
         else np.zeros((0, 10), np.float32)
@@ -57,7 +57,7 @@ def classify_chunk(settings: Settings, classifier: Classifier,
     return rows
 
 
-def _inputs(decoded: list[Decoded]) -> list[np.ndarray]:
+def chunk_inputs(decoded: list[Decoded]) -> list[np.ndarray]:
     """Each file's (k, 28, 28) model inputs (k = 0 for errors); MNIST-framed images in bulk."""
     inputs = [d.inputs if d.inputs is not None else no_inputs() for d in decoded]
     raw = {i: d.raw for i, d in enumerate(decoded) if d.raw is not None}

@@ -10,7 +10,7 @@ import numpy as np
 
 from desktop.engine.classifier import Classifier, Prediction
 from desktop.engine.raster import Stroke
-from desktop.engine.recipes import NUMBER_WORK_SIZE, canvas_inputs, number_inputs
+from desktop.engine.recipes import canvas_inputs, file_inputs, number_inputs
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,9 @@ def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
 
 
 def read_image_file(path: str, classifier: Classifier) -> Reading:
-    """Decode (Pillow, imported only now) and read an image file; raises ImageError. The
-    model's copy is decoded as batch classification decodes it (grey, reduced); the reading
-    keeps the picture in colour, for showing."""
+    """Read the number in an image file as batch classification reads it (`file_inputs`);
+    the reading keeps the picture in colour, for showing. Raises ImageError."""
     from desktop.engine.imagefile import load_image
 
-    inputs = number_inputs(load_image(path, max_side=NUMBER_WORK_SIZE, grey=True))
+    inputs = file_inputs(path, number=True)
     return Reading("file", inputs, tuple(classifier.classify(inputs)), picture=load_image(path))

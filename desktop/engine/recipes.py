@@ -7,11 +7,13 @@ functions, so a digit reads the same wherever it comes from:
   haze, frame it like MNIST (images already framed like MNIST only need scaling);
 - a picture of a number → `number_inputs`: the same ink, split into digits; a picture of one
   digit gives exactly `digit_input`'s answer;
+- an image file → `file_inputs`: decoded grey and reduced, then one of the two above;
 - pen strokes → `canvas_inputs`: rasterized at a fixed height of the writing, split into digits.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -63,12 +65,29 @@ def _framed_each(crops: list[np.ndarray]) -> np.ndarray:
 
 def number_inputs(image: np.ndarray) -> np.ndarray:
     """A picture of a number → (k, 28, 28) inputs of its digits, left to right (k = 0 when
-    there is no ink). One digit found: `digit_input`'s answer, so a file reads the same
-    whether it is read as a number or as a digit."""
+    there is no ink). One digit found: `digit_input`'s answer."""
     crops = split_digits(picture_ink(image, NUMBER_WORK_SIZE))
     if len(crops) > 1:
         return _framed_each(crops)
     single = digit_input(image)
+    return single[None] if single.any() else no_inputs()
+
+
+def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = None,
+                number: bool = False) -> np.ndarray:
+    """An image file (path or bytes) → (k, 28, 28) inputs: its digit, or with `number` the
+    digits of the number in it. The one recipe for files: the app's File > Open image,
+    batch classification and training on labelled images all read files through it, so a file
+    gets the very same inputs wherever it is read. Decoded grey and reduced (`imagefile`);
+    raises ImageError."""
+    from desktop.engine.imagefile import load_image
+
+    if number:
+        crops = split_digits(picture_ink(load_image(source, formats, NUMBER_WORK_SIZE, grey=True),
+                                         NUMBER_WORK_SIZE))
+        if len(crops) > 1:
+            return _framed_each(crops)
+    single = digit_input(load_image(source, formats, DIGIT_WORK_SIZE, grey=True))
     return single[None] if single.any() else no_inputs()
 
 
