@@ -4,6 +4,7 @@ a chunk function for batch workers that crashes on marked files, as a decoder bu
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from desktop.batch.files import Source
@@ -43,3 +44,13 @@ def crash_on_marked(settings: Settings, classifier: Classifier,
     if any(CRASH_MARK in os.path.basename(s.path) for s in sources):
         os.abort()
     return classify_chunk(settings, classifier, sources)
+
+
+def gone(pids: set[int], within: float = 5.0) -> bool:
+    """Whether all these processes end within a few seconds (none lingers on)."""
+    deadline = time.monotonic() + within
+    while any(alive(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

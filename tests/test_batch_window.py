@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from app_window import pump
 from image_cases import paper
-from processes import alive, children
+from processes import children, gone
 
 from desktop.batch.rows import Row
 from desktop.engine.reading import read_image_file
@@ -120,7 +120,7 @@ def test_cancel_stops_the_run_and_its_worker_processes(root, folder, classifier,
     pump(root, lambda: window.finished, timeout=60.0)
     assert window.job.cancelled and len(window.rows) < 2000
     assert window.status.cget("text").startswith("Interrupted after")
-    assert window.wait_stopped() and not any(alive(pid) for pid in workers)
+    assert window.wait_stopped() and gone(workers)
     window.close()
 
 
@@ -129,7 +129,7 @@ def test_closing_the_window_mid_run_stops_its_worker_processes(root, folder, cla
     window, workers = running(root, classifier, folder, tmp_path)
     window.close()
     assert window.job.cancelled
-    assert window.wait_stopped() and not any(alive(pid) for pid in workers)
+    assert window.wait_stopped() and gone(workers)
 
 
 def test_quitting_the_app_mid_run_stops_the_worker_processes(xvfb_display, folder, classifier,
@@ -139,7 +139,7 @@ def test_quitting_the_app_mid_run_stops_the_worker_processes(xvfb_display, folde
     window, workers = running(main, classifier, folder, tmp_path)
     main.destroy()  # the app's main window, and with it every batch window
     assert window.job.cancelled
-    assert window.wait_stopped() and not any(alive(pid) for pid in workers)
+    assert window.wait_stopped() and gone(workers)
 
 
 def test_sort_rows_keeps_empty_values_last():

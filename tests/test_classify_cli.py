@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from image_cases import EXPECTED, paper
-from processes import alive, children
+from processes import children, gone
 
 from desktop.batch.cli import main
 
@@ -225,7 +225,7 @@ def test_ctrl_c_stops_cleanly_reports_and_leaves_no_file(tmp_path, digits):
     message = stderr.decode()
     assert process.returncode == 130, message
     assert len(workers) >= (os.cpu_count() or 1)  # the workers (and a resource tracker)
-    assert not any(alive(pid) for pid in workers)
+    assert gone(workers)
     assert "Traceback" not in message
     assert message.startswith("Interrupted after ")
     assert f"Nothing written to {out}" in message
