@@ -4,7 +4,8 @@ Each training digit is traced into pen strokes (`train.skeleton`), then written 
 other people write and other devices capture it:
 
 - the continental 1 (an up-stroke flag, often a base), the 7 with a crossbar or a hooked foot,
-  the 4 in one stroke with an open top and a tail, the 9 with a small loop and a straight stem;
+  the 4 in one stroke with an open top and a tail, the 9 with a small loop and a straight or
+  hooked stem, the 2 with a loop at its foot;
 - mouse and touch drawing: few points per stroke, corners instead of curves, pen lifts joined;
 - strong slant (up to 30 degrees) and digits much wider or narrower than MNIST's;
 - any pen from a hairline to a marker, and scans down to 8 pixels high, blocky or blurred.
@@ -36,7 +37,7 @@ Rng = np.random.Generator
 
 CANVAS_SHARE = 0.35          # written on the canvas; the rest are pictures (scans, photos)
 MAX_SLANT_DEG = 30.0
-ASPECT_RANGE = (0.6, 1.5)    # width multiplied by this, log-uniform
+ASPECT_RANGE = (0.45, 1.6)   # width multiplied by this, log-uniform
 PEN_RANGE = (0.04, 0.30)     # pen width relative to the digit's height, log-uniform
 LOW_RES_SHARE = 0.35         # pictures scanned at 8-16 px high, then enlarged
 LOW_RES_HEIGHT = (8, 16)
@@ -132,14 +133,35 @@ def one_stroke_four(rng: Rng) -> list[Line]:
     return [np.array(points)]
 
 
+def _arc(centre: tuple[float, float], radius: tuple[float, float], start: float, end: float,
+         points: int = 12) -> Line:
+    """Points on an ellipse from angle start to end (degrees, counter-clockwise, y down)."""
+    turns = np.radians(np.linspace(start, end, points))
+    return np.stack([centre[0] + radius[0] * np.cos(turns),
+                     centre[1] - radius[1] * np.sin(turns)], axis=1)
+
+
 def small_loop_nine(rng: Rng) -> list[Line]:
-    """A 9 with a small loop and a straight stem."""
+    """A 9 with a small loop and a straight stem, or a stem that hooks back to the left."""
     radius = rng.uniform(0.15, 0.25)
-    centre = np.array([radius, radius])
-    turns = np.linspace(0, 2 * math.pi, 16) * rng.choice([-1.0, 1.0])
-    loop = centre + radius * np.stack([np.cos(turns), -np.sin(turns)], axis=1)
-    foot = (2 * radius - rng.uniform(-0.05, 0.15), 1.0)
-    return [np.concatenate([loop, [loop[0], foot]])]
+    loop = _arc((radius, radius), (radius, radius * rng.uniform(0.8, 1.2)), 0, 360 * rng.choice(
+        [-1.0, 1.0]), 16)
+    stem_x = 2 * radius - rng.uniform(-0.05, 0.1)
+    if rng.random() < 0.5:
+        return [np.concatenate([loop, [(stem_x, 1.0)]])]
+    reach = rng.uniform(0.15, 0.3)
+    hook = _arc((stem_x - reach, 0.8), (reach, 0.2), 0, -170)
+    return [np.concatenate([loop, [(stem_x, rng.uniform(0.5, 0.75))], hook])]
+
+
+def curly_two(rng: Rng) -> list[Line]:
+    """A 2 with a small loop where its diagonal meets the base."""
+    width = rng.uniform(0.4, 0.7)
+    top = _arc((width / 2, 0.25), (width / 2, 0.25), 160, -30)
+    corner = (rng.uniform(0.0, 0.15), rng.uniform(0.8, 0.9))
+    size = rng.uniform(0.09, 0.14)
+    loop = _arc((corner[0] + size, corner[1] - size * 0.3), (size, size), 200, -160, 12)
+    return [np.concatenate([top, [corner], loop, [(width + rng.uniform(0, 0.15), 1.0)]])]
 
 
 SHAPES: dict[int, tuple[float, Callable[..., list[Line]]]] = {
@@ -147,8 +169,9 @@ SHAPES: dict[int, tuple[float, Callable[..., list[Line]]]] = {
     7: (0.5, crossed_seven),
 }
 NEW_SHAPES: dict[int, tuple[float, Callable[[Rng], list[Line]]]] = {
+    2: (0.2, curly_two),
     4: (0.25, one_stroke_four),
-    9: (0.25, small_loop_nine),
+    9: (0.3, small_loop_nine),
 }
 
 
@@ -295,7 +318,7 @@ def _slanted(lines: list[Line], rng: Rng) -> list[Line]:
 
 
 def _aspect(lines: list[Line], rng: Rng) -> list[Line]:
-    aspect = rng.choice([rng.uniform(0.55, 0.7), rng.uniform(1.4, 1.6)])
+    aspect = rng.choice([rng.uniform(0.45, 0.65), rng.uniform(1.4, 1.6)])
     return [line * (aspect, 1.0) for line in lines]
 
 
@@ -304,7 +327,9 @@ STYLES: dict[str, tuple[tuple[int, ...], Style]] = {
     "continental 1 (flag, base)": ((1,), lambda d, r: _plain(continental_one(_traced(d), r), r)),
     "7 with a bar or hooked foot": ((7,), lambda d, r: _plain(crossed_seven(_traced(d), r), r)),
     "4 in one stroke, open top": ((4,), lambda d, r: _plain(one_stroke_four(r), r)),
-    "9 with a small loop, straight stem": ((9,), lambda d, r: _plain(small_loop_nine(r), r)),
+    "9 with a small loop, straight or hooked stem": ((9,), lambda d, r: _plain(
+        small_loop_nine(r), r)),
+    "2 with a loop at its foot": ((2,), lambda d, r: _plain(curly_two(r), r)),
     "mouse polylines, pen lifts joined": ((), lambda d, r: on_canvas(
         joined(few_points(_traced(d), r)), r)),
     "slant 20-30 degrees": ((), lambda d, r: _plain(_slanted(_traced(d), r), r)),
