@@ -22,10 +22,11 @@ FAINT = 0.05                # ink below this does not count when cropping
 
 def ink_box(ink: np.ndarray, threshold: float = 0.0) -> tuple[int, int, int, int] | None:
     """(top, bottom, left, right), exclusive ends, of pixels above threshold; None when blank."""
-    rows = np.flatnonzero((ink > threshold).any(axis=1))
+    inked = ink > threshold
+    rows = np.flatnonzero(inked.any(axis=1))
     if rows.size == 0:
         return None
-    cols = np.flatnonzero((ink > threshold).any(axis=0))
+    cols = np.flatnonzero(inked.any(axis=0))
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 

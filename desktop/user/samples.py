@@ -1,7 +1,7 @@
 """Labelled samples of the user's handwriting: the model's 28x28 input as PNG, strokes as JSON.
 
 Layout: `<samples dir>/<digit>/<stamp>.png` beside `<stamp>.json`, which `python -m train --extra`
-and `python -m train.finetune` read back as training data.
+and `python -m export.finetune` read back as training data.
 """
 
 from __future__ import annotations

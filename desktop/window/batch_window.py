@@ -1,7 +1,7 @@
 """File > Classify folder…: the batch engine in the background, then a sortable results table.
 
 Only wiring: the run is a `batch.BatchJob` on its own thread, whose rows reach the Tk thread
-through a queue polled with `after()`; sorting (`sort_rows`) and saving (`results_io.save_rows`)
+through a queue polled with `after()`; sorting (`sort_rows`) and saving (`output.save_rows`)
 are plain functions.
 """
 
