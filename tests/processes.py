@@ -29,6 +29,20 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def batch_workers(pid: int) -> set[int]:
+    """The children of pid that are batch worker processes: not multiprocessing's resource
+    tracker, one helper process that lives as long as the program that started workers."""
+    found = set()
+    for child in children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"resource_tracker" not in command:
+            found.add(child)
+    return found
+
+
 def alive(pid: int) -> bool:
     """Running (not gone, not a zombie waiting to be reaped)."""
     try:

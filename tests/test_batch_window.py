@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from app_window import pump
 from image_cases import paper
-from processes import children, gone
+from processes import batch_workers, gone
 
 from desktop.batch.rows import Row
 from desktop.engine.reading import read_image_file
@@ -104,12 +104,12 @@ def test_save_results_as_csv_in_the_order_shown(finished, tmp_path):
 
 def running(root, classifier, folder: Path, tmp_path: Path) -> tuple[BatchWindow, set[int]]:
     """A window classifying 2,000 files, once its worker processes are busy; and those."""
-    before = children(os.getpid())
+    before = batch_workers(os.getpid())
     for i in range(2000):
         os.link(folder / "digit 3.png", tmp_path / f"{i:04d}.png")
     window = BatchWindow(root, classifier, tmp_path)
     pump(root, lambda: len(window.rows) >= 64, timeout=60.0)
-    workers = children(os.getpid()) - before
+    workers = batch_workers(os.getpid()) - before
     assert window.job.used_processes and len(workers) >= 2
     return window, workers
 
