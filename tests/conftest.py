@@ -3,6 +3,7 @@ an Xvfb display."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,16 @@ def private_user_folders(tmp_path_factory) -> Iterator[Path]:
         patch.setenv("XDG_DATA_HOME", str(base / "data"))
         patch.setenv("APPDATA", str(base / "appdata"))
         yield base
+
+
+@pytest.fixture(autouse=True)
+def tk_dies_on_the_main_thread() -> Iterator[None]:
+    """A Tk root must be freed by the thread that made it, or Tcl aborts the process. A closed
+    window's objects form reference cycles, which Python's collector frees on whichever thread
+    happens to allocate next (the next window's recognition thread, say): collect them here,
+    on the main thread, as soon as each test is over."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
