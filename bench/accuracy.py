@@ -3,13 +3,12 @@
 Speed is measured side by side: the same 10,000 images given to onnxruntime in batches of 1, 64
 and all at once, medians of several repeats, so the ratio is what counts, not the machine.
 
-    python bench/accuracy.py [--model PATH] [--data DIR]
+    python bench/accuracy.py [--model PATH]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -21,13 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop.engine.classifier import Classifier
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "mnist"
 
+def load_test_set() -> tuple[np.ndarray, np.ndarray]:
+    from bench.record import mnist
 
-def load_test_set(folder: Path) -> tuple[np.ndarray, np.ndarray]:
-    from train.data import load_idx_folder
-
-    data = load_idx_folder(folder)
+    data = mnist()
     return data.x_test.astype(np.float32) / 255.0, data.y_test
 
 
@@ -46,11 +43,10 @@ def images_per_second(model: Classifier, images: np.ndarray, batch: int, repeats
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="ONNX model (default: the bundled one)")
-    parser.add_argument("--data", default=os.environ.get("DIGITS_DATA", DEFAULT_DATA), type=Path)
     args = parser.parse_args(argv)
 
     model = Classifier(args.model)
-    images, labels = load_test_set(args.data)
+    images, labels = load_test_set()
     predicted = model.predict(images).argmax(axis=1)
     accuracy = float((predicted == labels).mean())
     print(f"model {model.path.name}: {model.path.stat().st_size / 1024:.0f} KiB, "

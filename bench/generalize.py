@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shlex
 import subprocess
 import sys
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.folders import build, image_files, label_of  # noqa: E402
 from bench.record import append_section  # noqa: E402
+from bench.record import mnist as load_mnist  # noqa: E402
 
 BUNDLED = ROOT / "desktop" / "model" / "digits.onnx"
 FONTS = ROOT / "tests" / "data" / "font_digits"
@@ -151,10 +151,9 @@ def number_rows(folder: Path, single_accuracy: dict[str, float],
 
 def style_rows(models: dict[str, Path]) -> list[str]:
     from desktop.engine.classifier import Classifier
-    from train.data import load_mnist
     from train.styles import STYLES, style_set
 
-    mnist = load_mnist(_data())
+    mnist = load_mnist()
     classifiers = {name: Classifier(path) for name, path in models.items()}
     rows = ["| style, MNIST test digits | " + " | ".join(models) + " |",
             "| --- |" + " --- |" * len(models)]
@@ -183,11 +182,6 @@ def folder_rows(name: str, folder: Path, models: dict[str, Path],
     return f"| {name} ({len(files)}) | " + " | ".join(cells) + " |"
 
 
-def _data() -> str | None:
-    shared = ROOT.parent / "shared" / "datasets" / "mnist"
-    return os.environ.get("DIGITS_DATA") or (str(shared) if shared.is_dir() else None)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=BUNDLED)
@@ -211,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         single[name] = float(row.split("**")[1].rstrip("%")) / 100
     lines += number_rows(out / "numbers", single, models)
     lines += ["", *style_rows(models)]
-    from train.data import load_mnist
-
-    photos = build(load_mnist(_data()))["photos"]
+    photos = build(load_mnist())["photos"]
     lines += [folder_rows("photo-like pictures of MNIST test digits", photos / "mnist", models),
               folder_rows("digits in 21 handwriting fonts", FONTS, models,
                           label=lambda p: p.name[0])]

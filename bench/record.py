@@ -1,4 +1,5 @@
-"""Recording a benchmark's figures in bench/RESULTS.md, with the command and the machine."""
+"""What the benchmarks share: MNIST found as training finds it, and recording figures in
+bench/RESULTS.md with the command and the machine."""
 
 from __future__ import annotations
 
@@ -30,3 +31,12 @@ def append_section(heading: str, command: str, lines: list[str], note: str = "")
     with open(RESULTS, "a", encoding="utf-8") as results:
         results.write(text)
     print(f"recorded in {RESULTS}")
+
+
+def mnist():
+    """MNIST as training finds it: $DIGITS_DATA, the shared copy beside the project, the Keras
+    cache or download."""
+    from train.data import load_mnist
+
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "mnist"
+    return load_mnist(os.environ.get("DIGITS_DATA") or (str(shared) if shared.is_dir() else None))

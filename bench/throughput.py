@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.folders import build, image_files, label_of  # noqa: E402
-from bench.record import append_section  # noqa: E402
+from bench.record import append_section, mnist  # noqa: E402
 
 FOLDERS = ("photos", "huge", "mnist-png")
 
@@ -265,9 +265,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="append the figures under this heading to bench/RESULTS.md")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
-    from train.data import load_mnist
-
-    folders = build(load_mnist(os.environ.get("DIGITS_DATA") or _shared()))
+    folders = build(mnist())
     lines = ["| folder | naive loop | engine | ratio |", "| --- | --- | --- | --- |"]
     rates = {}
     for name in args.only.split(","):
@@ -283,11 +281,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         append_section(args.record, "python bench/throughput.py " + shlex.join(argv), lines)
     return 0
-
-
-def _shared() -> str | None:
-    shared = ROOT.parent / "shared" / "datasets" / "mnist"
-    return str(shared) if shared.is_dir() else None
 
 
 if __name__ == "__main__":
