@@ -1,7 +1,8 @@
 """`python -m desktop classify PATH...`: read the digit in each image file, write CSV or JSON.
 
 Exit status: 0 when every image was classified, 1 when some could not be, 2 for a usage error
-(bad flag, missing path, unwritable or existing output, unusable model), 130 when interrupted.
+(bad flag, missing path, unwritable or existing output, unusable model, worker processes that
+cannot start), 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help, --version (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     from desktop.batch.files import missing_paths
+    from desktop.batch.job import WorkersFailed
     from desktop.batch.output import OutputError, ResultWriter
     from desktop.batch.sort_into import Sorter
     from desktop.batch.work import batch_classifier
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     try:
         return _run(args, writer, sorter, classifier)
-    except OutputError as err:
+    except (OutputError, WorkersFailed) as err:
         return _usage_error(str(err))
     except KeyboardInterrupt:  # outside the loop over files, which reports what it did
         print("Interrupted; nothing written.", file=sys.stderr)

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
-from desktop.batch.job import BatchJob
+from desktop.batch.job import BatchJob, WorkersFailed
 from desktop.batch.output import save_rows
 from desktop.batch.progress import progress_text, summary
 from desktop.batch.rows import Row
@@ -138,7 +138,7 @@ class BatchWindow:
             for row in self.job.rows():
                 self._queue.put(("row", row))
             self._queue.put(("done", None))
-        except ModelError as err:
+        except (ModelError, WorkersFailed) as err:
             self._queue.put(("failed", str(err)))
         except Exception as err:  # a bug: keep the traceback, tell the user in one line
             traceback.print_exc()
