@@ -39,7 +39,8 @@ CANVAS_SHARE = 0.35          # written on the canvas; the rest are pictures (sca
 MAX_SLANT_DEG = 30.0
 ASPECT_RANGE = (0.45, 1.6)   # width multiplied by this, log-uniform
 PEN_RANGE = (0.04, 0.30)     # pen width relative to the digit's height, log-uniform
-LOW_RES_SHARE = 0.35         # pictures scanned at 8-16 px high, then enlarged
+LOW_RES_SHARE = 0.5          # pictures scanned at 8-16 px high, then enlarged
+LOW_RES_PEN = (0.1, 0.3)     # such scans come from bold writing (optdigits: 32x32 bitmaps)
 LOW_RES_HEIGHT = (8, 16)
 CHUNK = 500                  # digits per worker task
 
@@ -244,14 +245,17 @@ def in_picture(lines: list[Line], rng: Rng, pen_ratio: float | None = None,
     """Scanned or photographed: any pen, maybe at very low resolution ("blocky" or "smooth"
     enlargement, or "" for none), blur, paper, noise; read by the app's recipe for a picture of
     one digit. What is not given is drawn at random."""
-    pen_ratio = pen_ratio or _log_uniform(rng, *PEN_RANGE)
     if low_res is None:
         low_res = ("blocky" if rng.random() < 0.5 else "smooth") \
             if rng.random() < LOW_RES_SHARE else ""
+    pen_ratio = pen_ratio or (rng.uniform(*LOW_RES_PEN) if low_res
+                              else _log_uniform(rng, *PEN_RANGE))
     if low_res:
         ink = _ink(lines, 96.0, 96.0 * pen_ratio)
         low = rng.uniform(*LOW_RES_HEIGHT) / 96.0
         small = resize(ink, max(2, round(ink.shape[0] * low)), max(2, round(ink.shape[1] * low)))
+        if rng.random() < 0.5:  # counted in 17 levels, as optdigits' 4x4 blocks were
+            small = np.round(np.clip(small, 0, 1) * 16) / 16
         factor = int(rng.integers(3, 10))
         ink = np.kron(small, np.ones((factor, factor), np.float32)) if low_res == "blocky" \
             else resize(small, small.shape[0] * factor, small.shape[1] * factor)
