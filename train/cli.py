@@ -133,7 +133,7 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     fit = model.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, callbacks=callbacks,
                     shuffle=False, verbose=2)  # the dataset reshuffles itself each epoch
     seconds = time.perf_counter() - started
-    calibration = calibrate(model, val_set, cfg)
+    calibration = calibrate(model, data, cfg)
     model.save(run_dir / "model.keras")
     (run_dir / "checkpoint.keras").unlink(missing_ok=True)
 
@@ -157,27 +157,21 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     return results
 
 
-def calibrate(model, val_set, cfg: TrainConfig) -> dict:
-    """Fit the temperature on the validation digits, MNIST's and (cfg.styled_val of them)
-    written in other styles, and fold it into the model; what was found, for the report."""
-    from train.calibrate import apply_temperature, confident_share, fit_temperature
-
-    x, y = val_set
-    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
-    parts = {"mnist": (x, y)}
+def validation_parts(data: Mnist, cfg: TrainConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The validation digits: MNIST's own, and (cfg.styled_val of them) in other styles."""
+    _, (x, y) = split(data.x_train, data.y_train, cfg)
+    parts = {"mnist": (x.astype(np.float32) / 255.0, y)}
     if cfg.styled_val:
-        parts["styled"] = styled(val_set, cfg.styled_val, cfg, cfg.seed + 1)
-    found = {name: model.predict(images[..., None], batch_size=512, verbose=0)
-             for name, (images, _) in parts.items()}
-    temperature = fit_temperature(np.concatenate(list(found.values())),
-                                  np.concatenate([labels for _, labels in parts.values()]))
-    apply_temperature(model, temperature)
-    report: dict = {"temperature": temperature}
-    for name, (images, labels) in parts.items():
-        probabilities = model.predict(images[..., None], batch_size=512, verbose=0)
-        report[f"{name}_validation_accuracy"] = float((probabilities.argmax(1) == labels).mean())
-        report[f"{name}_validation_confident"] = confident_share(probabilities, labels)
-    print(f"temperature {temperature:.3f}: " + ", ".join(
+        parts["styled"] = styled((x, y), cfg.styled_val, cfg, cfg.seed + 1)
+    return parts
+
+
+def calibrate(model, data: Mnist, cfg: TrainConfig) -> dict:
+    """Temperature scaling on the validation split (train/calibrate.py); what was found."""
+    from train.calibrate import calibrate as fit
+
+    report = fit(model, validation_parts(data, cfg))
+    print(f"temperature {report['temperature']:.3f}: " + ", ".join(
         f"{k} {v:.4f}" for k, v in report.items() if k.endswith("accuracy")))
     return report
 
