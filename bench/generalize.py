@@ -142,8 +142,8 @@ def number_rows(folder: Path, single_accuracy: dict[str, float],
         whole = np.mean([read.get(path, ("", 0))[0] == text for path, text in truth.items()])
         lengths = np.array([len(text) for text in truth.values()])
         predicted = np.mean(single_accuracy[model_name] ** lengths)
-        rows.append(f"| numbers of 2-6 digits, {model_name} | **{whole:.2%}** read whole | "
-                    f"accuracy ^ length predicts {predicted:.2%} | |")
+        rows.append(f"| numbers of 2-6 of those digits ({len(files)}), {model_name} | "
+                    f"**{whole:.2%}** read whole | accuracy ^ length predicts {predicted:.2%} | |")
     return rows
 
 
@@ -197,8 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (out / "numbers").is_dir():
         write_numbers(out / "numbers")
     lines = ["| set | accuracy | per digit | confidence |", "| --- | --- | --- | --- |"]
-    for how in ("scan", "blocky", "smooth"):
-        lines += dev_rows(f"load_digits as {how}s (1,797)", out / how, models)
+    for how, name in (("scan", "as scans"), ("blocky", "as blocks"),
+                      ("smooth", "smoothly enlarged")):
+        lines += dev_rows(f"load_digits {name} (1,797)", out / how, models)
         print("\n".join(lines[-len(models):]), flush=True)
     single = {}
     for row, name in zip(lines[2:2 + len(models)], models, strict=True):
