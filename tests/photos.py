@@ -38,7 +38,7 @@ def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False) -> Im
     picture = Image.composite(Image.new("RGB", alpha.size, pen),
                               Image.new("RGB", alpha.size, paper), alpha)
     picture = ImageChops.multiply(picture, _shadow(width, height, rng))
-    if rng.random() < BLUR_SHARE:
+    if rng.random() < BLUR_SHARE and not huge:  # (blurring 12 megapixels costs seconds)
         picture = picture.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.5) * frame / 150))
     grain = rng.standard_normal((height, width), dtype=np.float32) * rng.uniform(2, 8) + 128
     noise = Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8)).convert("RGB")
