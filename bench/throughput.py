@@ -109,9 +109,8 @@ def stage_table(folder: Path, engine_rate: float | None, count: int = 600) -> li
     from desktop.batch.work import batch_classifier
     from desktop.engine.frame import normalize
     from desktop.engine.imagefile import load_image, sniff
-    from desktop.engine.ink import find_ink, to_float
+    from desktop.engine.ink import find_ink
     from desktop.engine.recipes import DIGIT_WORK_SIZE, near_strokes
-    from desktop.engine.resample import reduce_to
     from desktop.engine.segment import keep_significant
 
     every = image_files(folder)
@@ -129,7 +128,7 @@ def stage_table(folder: Path, engine_rate: float | None, count: int = 600) -> li
         if image is None:
             image = load_image(data, [kind] if kind else None, DIGIT_WORK_SIZE, grey=True)
         t1 = time.perf_counter()
-        ink = find_ink(reduce_to(to_float(image), DIGIT_WORK_SIZE))
+        ink = find_ink(image, DIGIT_WORK_SIZE)
         t2 = time.perf_counter()
         inputs.append(normalize(near_strokes(keep_significant(ink))))
         t3 = time.perf_counter()

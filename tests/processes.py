@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from desktop.batch.files import Source
-from desktop.batch.job import CRASH  # noqa: F401  (what the row of such a file says)
 from desktop.batch.rows import Row
 from desktop.batch.work import Settings, classify_chunk
 from desktop.engine.classifier import Classifier

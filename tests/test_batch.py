@@ -195,7 +195,9 @@ def test_an_unreadable_file_is_a_row_and_the_batch_goes_on(digits, classifier):
 
 def test_a_file_that_crashes_its_worker_is_an_error_row_and_the_run_goes_on(tmp_path, mnist,
                                                                              classifier):
-    from processes import CRASH, crash_on_marked
+    from processes import crash_on_marked
+
+    from desktop.batch.job import CRASH
 
     for i in range(600):
         Image.fromarray(mnist.x_test[i]).save(tmp_path / f"{i:04d}_{mnist.y_test[i]}.png")

@@ -74,10 +74,6 @@ class WorkerPool:
         """Whether a task can be submitted now."""
         return any(len(w.tasks) < IN_FLIGHT for w in self._workers)
 
-    @property
-    def busy(self) -> bool:
-        return any(w.tasks for w in self._workers)
-
     def submit(self, key: Hashable, task: Any) -> None:
         """Send a task to the least loaded worker (check `room` first)."""
         worker = min(self._workers, key=lambda w: len(w.tasks))

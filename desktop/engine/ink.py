@@ -59,9 +59,10 @@ def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:
     return resize(levels, h, w)
 
 
-def find_ink(image: np.ndarray) -> np.ndarray:
-    """Ink map in [0, 1] (ink = 1) from any picture of a digit: either polarity, any paper."""
-    grey = to_gray(reduce_to(to_float(image), WORK_SIZE))
+def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
+    """Ink map in [0, 1] (ink = 1) from any picture of a digit: either polarity, any paper;
+    found on a copy reduced to at most work_size."""
+    grey = to_gray(reduce_to(to_float(image), work_size))
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     light_paper = np.median(border) >= 0.5
     background = _background(grey, light_paper)

@@ -20,9 +20,8 @@ import numpy as np
 
 from desktop.engine.frame import INPUT_SIZE, dilate, normalize
 from desktop.engine.framed import framed_inputs, is_candidate
-from desktop.engine.ink import find_ink, to_float
+from desktop.engine.ink import find_ink
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
-from desktop.engine.resample import reduce_to
 from desktop.engine.segment import INK_THRESHOLD, keep_significant, split_digits
 
 DIGIT_WORK_SIZE = 128      # one digit: 6x the 20-px box, plenty for its strokes to survive
@@ -46,7 +45,7 @@ def near_strokes(ink: np.ndarray) -> np.ndarray:
 def picture_ink(image: np.ndarray, work_size: int) -> np.ndarray:
     """The digits' ink in a picture (any size, polarity, channels), on a copy reduced to at
     most work_size, without specks and far haze."""
-    return near_strokes(keep_significant(find_ink(reduce_to(to_float(image), work_size))))
+    return near_strokes(keep_significant(find_ink(image, work_size)))
 
 
 def digit_input(image: np.ndarray) -> np.ndarray:
@@ -63,14 +62,21 @@ def _framed_each(crops: list[np.ndarray]) -> np.ndarray:
     return np.stack(inputs) if inputs else no_inputs()
 
 
+def _several_digits(image: np.ndarray) -> np.ndarray | None:
+    """The inputs of the digits of a number, left to right; None unless there are several."""
+    crops = split_digits(picture_ink(image, NUMBER_WORK_SIZE))
+    return _framed_each(crops) if len(crops) > 1 else None
+
+
+def _one(model_input: np.ndarray) -> np.ndarray:
+    return model_input[None] if model_input.any() else no_inputs()
+
+
 def number_inputs(image: np.ndarray) -> np.ndarray:
     """A picture of a number → (k, 28, 28) inputs of its digits, left to right (k = 0 when
     there is no ink). One digit found: `digit_input`'s answer."""
-    crops = split_digits(picture_ink(image, NUMBER_WORK_SIZE))
-    if len(crops) > 1:
-        return _framed_each(crops)
-    single = digit_input(image)
-    return single[None] if single.any() else no_inputs()
+    several = _several_digits(image)
+    return several if several is not None else _one(digit_input(image))
 
 
 def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = None,
@@ -83,12 +89,10 @@ def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = N
     from desktop.engine.imagefile import load_image
 
     if number:
-        crops = split_digits(picture_ink(load_image(source, formats, NUMBER_WORK_SIZE, grey=True),
-                                         NUMBER_WORK_SIZE))
-        if len(crops) > 1:
-            return _framed_each(crops)
-    single = digit_input(load_image(source, formats, DIGIT_WORK_SIZE, grey=True))
-    return single[None] if single.any() else no_inputs()
+        several = _several_digits(load_image(source, formats, NUMBER_WORK_SIZE, grey=True))
+        if several is not None:
+            return several
+    return _one(digit_input(load_image(source, formats, DIGIT_WORK_SIZE, grey=True)))
 
 
 def canvas_ink(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
