@@ -1,19 +1,27 @@
 """`python -m desktop classify PATH...`: read the digit in each image file, write CSV or JSON.
 
 Exit status: 0 when every image was classified, 1 when some could not be, 2 for a usage error
-(bad flag, missing path, unwritable or existing output, unusable model, worker processes that
-cannot start), 130 when interrupted.
+(bad flag, missing path, unwritable, existing or input output, unusable model, worker processes
+that cannot start, a full disk), 130 when interrupted (Ctrl-C), 143 and 129 when stopped by
+SIGTERM and SIGHUP, 141 when the reader of standard output went away (`| head`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 
 from desktop import PROG, __version__
+from desktop.batch.names import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
+JOBS_PER_CORE = 4          # --jobs beyond this many per core only costs memory
 
 EXAMPLES = f"""examples:
   {PROG} classify scans/ --out results.csv
@@ -74,57 +82,140 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stopped as Ctrl-C stops a run, with the exit status of the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def exit_status(stop: KeyboardInterrupt) -> int:
+    return 128 + stop.signum if isinstance(stop, Stopped) else EXIT_INTERRUPTED
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP raise once (the run stops, cleans up and reports); any that
+    follow while it does so are ignored, so the clean-up itself is never cut short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread (tests call main() from others)
+        return
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame) -> None:
+        if stopping.is_set():
+            return
+        stopping.set()
+        raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt()
+
+    before = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def say(text: str) -> None:
+    """A line on stderr; a closed or full stderr loses the line, never the run."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
+
+
 def _usage_error(message: str) -> int:
-    print(f"{PROG} classify: error: {message}", file=sys.stderr)
+    say(f"{PROG} classify: error: {message}")
     return EXIT_USAGE
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device once its reader is gone or it is full, so
+    nothing fails again when Python flushes it at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def bounded_jobs(jobs: int | None) -> int | None:
+    """--jobs, at most JOBS_PER_CORE per core (one line says so when asked for more)."""
+    most = JOBS_PER_CORE * (os.cpu_count() or 1)
+    if jobs is not None and jobs > most:
+        say(f"warning: --jobs {jobs} is more than {JOBS_PER_CORE} per core; using {most}")
+        return most
+    return jobs
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if sys.stderr is None:  # started with stderr closed: print() would fall back to stdout
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
-    from desktop.batch.files import missing_paths
+    with stop_on_signals():
+        return _checked_run(args)
+
+
+def _checked_run(args: argparse.Namespace) -> int:
+    """Check every path and the model before reading a file, then run."""
+    from desktop.batch.files import holds_input, missing_paths
     from desktop.batch.job import WorkersFailed
-    from desktop.batch.output import OutputError, ResultWriter
+    from desktop.batch.output import OutputClosed, OutputError, ResultWriter
     from desktop.batch.sort_into import Sorter
     from desktop.batch.work import batch_classifier
     from desktop.engine.classifier import ModelError
 
     missing = missing_paths(args.paths)
     if missing:
-        return _usage_error(f"no such file or folder: {', '.join(missing)}")
+        return _usage_error(f"no such file or folder: {', '.join(map(printable, missing))}")
+    args.jobs = bounded_jobs(args.jobs)
     writer = ResultWriter(args.out, args.format, args.probabilities, args.multi_digit, args.force)
     sorter = Sorter(args.sort_into) if args.sort_into else None
+    reading = False
     try:
-        writer.check()
+        writer.check(args.paths, args.recursive)
         if sorter:
-            sorter.prepare()
+            if holds_input(args.sort_into, args.paths):
+                raise OutputError(f"--sort-into {printable(args.sort_into)}: holds files being "
+                                  "classified; sort into another folder")
+            _prepare(sorter)
         classifier = batch_classifier(args.model)  # before the output file: it takes a moment
         writer.open()
-    except (OutputError, ModelError) as err:
-        return _usage_error(str(err))
-    except OSError as err:
-        return _usage_error(f"--sort-into {args.sort_into}: {err.strerror or err}")
-    except KeyboardInterrupt:
-        writer.discard()
-        print("Interrupted before any file was read; nothing written.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    try:
+        reading = True
         return _run(args, writer, sorter, classifier)
-    except (OutputError, WorkersFailed) as err:
+    except KeyboardInterrupt as stop:  # outside the loop over files, which reports what it did
+        say("Interrupted; nothing written." if reading
+            else "Interrupted before any file was read; nothing written.")
+        return exit_status(stop)
+    except (OutputError, ModelError, WorkersFailed) as err:
+        if writer.to_stdout:
+            silence_stdout()
         return _usage_error(str(err))
-    except KeyboardInterrupt:  # outside the loop over files, which reports what it did
-        print("Interrupted; nothing written.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except OutputClosed:  # `classify ... | head`: stop quietly, as Unix tools do
+        silence_stdout()
+        return EXIT_PIPE
     finally:
         writer.discard()  # a no-op after commit(); else no temporary file is left behind
 
 
+def _prepare(sorter) -> None:
+    from desktop.batch.output import OutputError
+
+    try:
+        sorter.prepare()
+    except OSError as err:
+        raise OutputError(f"--sort-into {printable(str(sorter.root))}: "
+                          f"{err.strerror or err}") from None
+
+
 def _run(args: argparse.Namespace, writer, sorter, classifier) -> int:
     from desktop.batch.job import BatchJob
-    from desktop.batch.output import OutputError
     from desktop.batch.progress import Progress, summary
 
     job = BatchJob(args.paths, classifier, recursive=args.recursive,
@@ -135,24 +226,21 @@ def _run(args: argparse.Namespace, writer, sorter, classifier) -> int:
     if progress.enabled:
         threading.Thread(target=lambda: setattr(progress, "total", job.count()),
                          daemon=True).start()
-    interrupted = _classify(job, writer, sorter, progress)
+    stop = _classify(job, writer, sorter, progress)
     progress.clear()
-    if not interrupted:
-        try:
-            writer.commit()
-        except OSError as err:
-            raise OutputError(f"{args.out}: cannot write ({err.strerror or err})") from None
+    if stop is None:
+        writer.commit()
     if not args.quiet:
-        print(summary(job.tally, progress.elapsed(), interrupted), file=sys.stderr)
-        if interrupted and not writer.to_stdout:
-            print(f"Nothing written to {args.out}: the run did not finish.", file=sys.stderr)
-    if interrupted:
-        return EXIT_INTERRUPTED
+        say(summary(job.tally, progress.elapsed(), stop is not None))
+        if stop is not None and not writer.to_stdout:
+            say(f"Nothing written to {printable(args.out)}: the run did not finish.")
+    if stop is not None:
+        return exit_status(stop)
     return EXIT_FAILED if job.tally.failed else EXIT_OK
 
 
-def _classify(job, writer, sorter, progress) -> bool:
-    """Write (and sort) each row as it comes; True when stopped by Ctrl-C."""
+def _classify(job, writer, sorter, progress) -> KeyboardInterrupt | None:
+    """Write (and sort) each row as it comes; the interruption that stopped it, if any."""
     rows = job.rows()
     try:
         for row in rows:
@@ -162,12 +250,12 @@ def _classify(job, writer, sorter, progress) -> bool:
                     sorter.copy(row)
                 except OSError as err:
                     progress.clear()
-                    print(f"warning: cannot copy {row.path} into {sorter.root}: "
-                          f"{err.strerror or err}", file=sys.stderr)
+                    say(f"warning: cannot copy {printable(row.path)} into "
+                        f"{printable(str(sorter.root))}: {err.strerror or err}")
             progress.update(job.tally.done)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         job.cancel()
-        return True
+        return stop
     finally:
         rows.close()  # stops the decoding threads, also when interrupted mid-row
-    return False
+    return None

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from desktop.batch import small_png
-from desktop.batch.files import IMAGE_SUFFIXES, Source
+from desktop.batch.files import Source, claims_image
 from desktop.engine.framed import is_candidate
 from desktop.engine.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
 from desktop.engine.recipes import DIGIT_WORK_SIZE, digit_input, file_inputs
@@ -31,7 +31,7 @@ class Decoded(NamedTuple):
 
 
 def _claims_image(source: Source) -> bool:
-    return source.named or os.path.splitext(source.path)[1].lower() in IMAGE_SUFFIXES
+    return source.named or claims_image(source.path)
 
 
 def _start_of(path: str) -> tuple[bytes, bool]:
@@ -71,8 +71,6 @@ def decode(source: Source, multi_digit: bool = False) -> Decoded:
     """Read one file into what the batch step needs; never raises for a bad file."""
     if source.error:
         return Decoded(source, error=source.error)
-    if source.named and os.path.exists(source.path) and not os.path.isfile(source.path):
-        return Decoded(source, error="not a regular file")
     try:
         decoded = _inputs(source, multi_digit)
     except ImageError as err:

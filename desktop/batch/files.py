@@ -34,15 +34,58 @@ def _hidden(entry: os.DirEntry) -> bool:
     return bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)
 
 
-def _walk(folder: str, shown: str, recursive: bool, tally: Tally, excluded: set[str],
-          visited: set[tuple[int, int]]) -> Iterator[Source]:
+def claims_image(name: str) -> bool:
+    """Whether a file's name says it is an image (then it gets a row even when it is not)."""
+    return os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
+
+
+def not_a_file(path: str) -> str:
+    """Why something that is neither a folder nor a regular file cannot be read."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as err:
+        if not os.path.lexists(path):
+            return "file not found"
+        if os.path.islink(path):
+            return f"broken link ({err.strerror or err})"
+        return f"cannot read: {err.strerror or err}"
+    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    kind = next((name for test, name in kinds if test(mode)), "not a file")
+    return f"not a regular file ({kind})"
+
+
+def _listing(folder: str) -> list[os.DirEntry] | str:
+    """A folder's entries sorted by name, or why it cannot be listed."""
     try:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
+            return sorted(listing, key=lambda e: e.name)
     except OSError as err:
-        yield Source(folder, shown or ".", error=f"cannot list folder: {err.strerror or err}")
-        return
-    for entry in entries:
+        return f"cannot list folder: {err.strerror or err}"
+
+
+def _walk(top: str, top_shown: str, recursive: bool, tally: Tally, excluded: set[str],
+          visited: set[tuple[int, int]]) -> Iterator[Source]:
+    """Depth first in name order, as a recursive walk would be, but on a stack of its own:
+    a tree thousands of folders deep is no trouble."""
+    stack: list[tuple[str, Iterator[os.DirEntry]]] = []
+
+    def enter(folder: str, shown: str) -> Source | None:
+        entries = _listing(folder)
+        if isinstance(entries, str):
+            return Source(folder, shown or ".", error=entries)
+        stack.append((shown, iter(entries)))
+        return None
+
+    failed = enter(top, top_shown)
+    if failed:
+        yield failed
+    while stack:
+        shown, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         if _hidden(entry):
             tally.hidden += 1
             continue
@@ -60,10 +103,15 @@ def _walk(folder: str, shown: str, recursive: bool, tally: Tally, excluded: set[
             if real in excluded or (info.st_dev, info.st_ino) in visited:
                 continue  # the --sort-into folder, or a link back up the tree
             visited.add((info.st_dev, info.st_ino))
-            yield from _walk(entry.path, name, recursive, tally, excluded, visited)
+            failed = enter(entry.path, name)
+            if failed:
+                yield failed
         elif is_file:
             tally.found += 1
             yield Source(entry.path, name)
+        elif claims_image(entry.name):  # a pipe, a link loop named as an image: an error row
+            tally.found += 1
+            yield Source(entry.path, name, error=not_a_file(entry.path))
         else:  # a broken link, a pipe, a device: nothing to read
             tally.not_images += 1
 
@@ -84,7 +132,8 @@ def discover(paths: Sequence[str], recursive: bool = False, tally: Tally | None 
                              {(info.st_dev, info.st_ino)})
         else:
             tally.found += 1
-            yield Source(path, path, named=True)
+            error = "" if os.path.isfile(path) else not_a_file(path)
+            yield Source(path, path, named=True, error=error)
 
 
 def count_files(paths: Sequence[str], recursive: bool = False, exclude: Iterable[str] = ()) -> int:
@@ -94,3 +143,42 @@ def count_files(paths: Sequence[str], recursive: bool = False, exclude: Iterable
 
 def missing_paths(paths: Sequence[str]) -> list[str]:
     return [path for path in paths if not os.path.exists(path)]
+
+
+def _inside(path: str, folder: str, recursive: bool) -> bool:
+    parent = os.path.dirname(path)
+    return parent == folder or (recursive and parent.startswith(folder.rstrip(os.sep) + os.sep))
+
+
+def is_input(path: str, inputs: Sequence[str], recursive: bool = False) -> bool:
+    """Whether the file at path would be read as one of the images of `inputs`: named itself,
+    or in a folder given (below it with recursive), not hidden, and an image by name or
+    content."""
+    if not os.path.isfile(path):
+        return False
+    real = os.path.realpath(path)
+    for given in inputs:
+        if os.path.isfile(given) and os.path.realpath(given) == real:
+            return True
+    if os.path.basename(real).startswith("."):
+        return False
+    if not any(os.path.isdir(g) and _inside(real, os.path.realpath(g), recursive)
+               for g in inputs):
+        return False
+    return claims_image(real) or _sniffs_as_image(real)
+
+
+def _sniffs_as_image(path: str) -> bool:
+    from desktop.engine.imagefile import SNIFF_BYTES, sniff
+
+    try:
+        with open(path, "rb") as f:
+            return sniff(f.read(SNIFF_BYTES)) is not None
+    except OSError:
+        return False
+
+
+def holds_input(folder: str, inputs: Sequence[str]) -> bool:
+    """Whether folder is one of `inputs` or holds one of them (at any depth)."""
+    real = os.path.realpath(folder).rstrip(os.sep) + os.sep
+    return any((os.path.realpath(g).rstrip(os.sep) + os.sep).startswith(real) for g in inputs)

@@ -2,12 +2,14 @@
 the main process's GIL (decoding and NumPy's many small steps hold it; onnxruntime does not).
 
 Each worker loads the model once (`setup`), then runs `work(state, task)` for each task sent
-to it and sends back the result. At most IN_FLIGHT tasks wait at each worker, so memory stays
-flat. A worker that dies (a crash in a native decoder, killed by the system) is replaced; the
-tasks it held, like a task whose `work` raised, come back with the result None, for the caller
-to retry or report. Workers ignore Ctrl-C:
-the main process decides, and `terminate()` stops them at once. They use the spawn start method
-everywhere (safe beside the app's threads, and what the frozen executable supports).
+to it and sends back the result. Workers start as tasks come, up to `size`: never more than
+there are tasks. At most IN_FLIGHT tasks wait at each worker, so memory stays flat. A worker
+that dies (a crash in a native decoder, killed by the system) is replaced; the tasks it held,
+like a task whose `work` raised, come back with the result None, for the caller to retry or
+report. Workers ignore Ctrl-C, SIGTERM and SIGHUP (a terminal sends them to the whole process
+group): the main process decides, and `terminate()` stops them at once; a worker whose main
+process is gone ends quietly. They use the spawn start method everywhere (safe beside the
+app's threads, and what the frozen executable supports).
 """
 
 from __future__ import annotations
@@ -27,8 +29,13 @@ IN_FLIGHT = 2              # tasks queued at each worker: one running, one ready
 def _serve(connection: Connection, setup: Callable[[], Any],
            work: Callable[[Any, Any], Any]) -> None:
     """A worker's life: set up once, then answer tasks until told to stop or orphaned."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    state = setup()
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    try:
+        state = setup()
+    except Exception:  # the main process checked the model: counted as a failed start
+        return
     while True:
         try:
             message = connection.recv()
@@ -42,7 +49,10 @@ def _serve(connection: Connection, setup: Callable[[], Any],
         except Exception:  # a bug on some input: the caller retries the files one by one
             traceback.print_exc()
             result = None
-        connection.send((key, result))
+        try:
+            connection.send((key, result))
+        except OSError:  # the main process is gone (stopped, killed): nobody to answer
+            return
 
 
 class Worker:
@@ -63,7 +73,8 @@ class WorkerPool:
     def __init__(self, size: int, setup: Callable[[], Any], work: Callable[[Any, Any], Any]):
         self._context = multiprocessing.get_context("spawn")
         self._setup, self._work = setup, work
-        self._workers = [self._start() for _ in range(size)]
+        self._size = size
+        self._workers: list[Worker] = []  # started by submit, as tasks come
         self.failed_starts = 0            # workers that died before their first answer
 
     def _start(self) -> Worker:
@@ -72,11 +83,17 @@ class WorkerPool:
     @property
     def room(self) -> bool:
         """Whether a task can be submitted now."""
-        return any(len(w.tasks) < IN_FLIGHT for w in self._workers)
+        return (len(self._workers) < self._size
+                or any(len(w.tasks) < IN_FLIGHT for w in self._workers))
 
     def submit(self, key: Hashable, task: Any) -> None:
-        """Send a task to the least loaded worker (check `room` first)."""
-        worker = min(self._workers, key=lambda w: len(w.tasks))
+        """Send a task to an idle worker, a new one while fewer than `size` run, else the least
+        loaded (check `room` first)."""
+        worker = min(self._workers, key=lambda w: len(w.tasks), default=None)
+        if (worker is None or worker.tasks) and len(self._workers) < self._size:
+            worker = self._start()
+            self._workers.append(worker)
+        assert worker is not None
         worker.tasks.append((key, task))
         with contextlib.suppress(OSError):  # it died: `collect` sees to its tasks
             worker.connection.send((key, task))

@@ -17,6 +17,8 @@ import numpy as np
 MODEL_NAME = "digits.onnx"
 CARD_SUFFIX = ".card.json"
 BATCH = 64  # onnxruntime is several times faster on batches of 64 than on one huge batch
+PROBE = 2   # images in the test inference at load: more than one, as every batch has
+FLOAT_TYPES = ("tensor(float)", "tensor(double)", "tensor(float16)")
 
 
 class ModelError(Exception):
@@ -56,7 +58,31 @@ def read_card(model_path: Path) -> dict:
         raise ModelError(f"{path}: unreadable model card ({err})") from None
     if not isinstance(card, dict):
         raise ModelError(f"{path}: model card is not a JSON object")
+    check_card(card, path)
     return card
+
+
+# The card's fields that the app reads, and the JSON types they must have.
+CARD_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "created": (str,), "sha256": (str,), "input": (dict,), "output": (dict,),
+    "test_accuracy": (int, float), "test_errors": (int,), "quantized": (dict,),
+    "versions": (dict,)}
+CARD_IO_TYPES: dict[str, tuple[type, ...]] = {"name": (str,)}
+
+
+def check_card(card: dict, path: Path) -> None:
+    """A field the app reads, of the wrong type, makes the card unusable (ModelError)."""
+    def check(fields: dict, types: dict[str, tuple[type, ...]], prefix: str) -> None:
+        for key, allowed in types.items():
+            value = fields.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, allowed)):
+                raise ModelError(f"{path}: model card field {prefix}{key!r} is "
+                                 f"{type(value).__name__}, not {allowed[0].__name__}")
+
+    check(card, CARD_TYPES, "")
+    for part in ("input", "output"):
+        if isinstance(card.get(part), dict):
+            check(card[part], CARD_IO_TYPES, f"{part}.")
 
 
 @dataclass(frozen=True)
@@ -86,6 +112,7 @@ class Classifier:
                                  f"({self.card['sha256'][:12]}…): file changed or corrupt")
         self.session = self._load()
         self.input_name, self.layout = self._check_signature()
+        self._probe()
         self.metadata = self.session.get_modelmeta().custom_metadata_map
 
     def _load(self):
@@ -115,6 +142,11 @@ class Classifier:
             layout = "NHW"
         else:
             raise ModelError(f"{self.path}: input shape {inputs[0].shape} is not a 28x28 image")
+        if shape[0] is not None:
+            raise ModelError(f"{self.path}: input takes a fixed batch of {shape[0]} images; "
+                             "export it with a variable batch size")
+        if outputs[0].type not in FLOAT_TYPES:
+            raise ModelError(f"{self.path}: output is {outputs[0].type}, not probabilities")
         out_shape = outputs[0].shape
         if len(out_shape) != 2 or out_shape[1] != 10:
             raise ModelError(f"{self.path}: output shape {out_shape} is not 10 probabilities")
@@ -122,7 +154,22 @@ class Classifier:
         if expected and expected != inputs[0].name:
             raise ModelError(f"{self.path}: input is named {inputs[0].name!r}, "
                              f"its card says {expected!r}")
+        self._outputs = [outputs[0].name]
         return inputs[0].name, layout
+
+    def _probe(self) -> None:
+        """One inference at load, on two blank images: a model that fails it, or answers
+        anything but ten probabilities each, is refused now rather than at the first file."""
+        try:
+            found = self.predict(np.zeros((PROBE, 28, 28), np.float32))
+        except ModelError as err:
+            raise ModelError(f"{self.path}: fails a test inference ({err})") from None
+        if found.shape != (PROBE, 10):
+            raise ModelError(f"{self.path}: answers shape {found.shape} for {PROBE} images, "
+                             "not ten probabilities each")
+        if not np.isfinite(found).all() or found.min() < 0 or found.max() > 1 + 1e-3:
+            raise ModelError(f"{self.path}: answers values that are not probabilities "
+                             f"({found.min():.3g} to {found.max():.3g})")
 
     def _feed(self, images: np.ndarray) -> np.ndarray:
         if self.layout == "NHWC":
@@ -135,7 +182,8 @@ class Classifier:
         if len(images) == 0:
             return np.zeros((0, 10), np.float32)
         try:
-            parts = [self.session.run(None, {self.input_name: self._feed(images[i:i + BATCH])})[0]
+            parts = [self.session.run(self._outputs, {self.input_name:
+                                                      self._feed(images[i:i + BATCH])})[0]
                      for i in range(0, len(images), BATCH)]
         except Exception as err:
             raise ModelError(f"inference failed: {str(err).splitlines()[0][:200]}") from None

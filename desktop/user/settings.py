@@ -1,51 +1,91 @@
-"""A small JSON settings file (the model the user chose); a broken file is ignored, not fatal."""
+"""A small JSON settings file (the model the user chose). A broken file, or a setting of the
+wrong type, is ignored with one line on stderr, never fatal; writing it never leaves half a
+file."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from desktop.user.dirs import user_config_dir
 
 SETTINGS_NAME = "settings.json"
+# The settings the app reads, and the JSON type each must have; others are kept as they are.
+SETTING_TYPES: dict[str, type] = {"model": str}
+JSON_NAMES = {str: "text", bool: "true or false", int: "a number", dict: "an object"}
 
 
 def settings_path() -> Path:
     return user_config_dir() / SETTINGS_NAME
 
 
+def warn(message: str) -> None:
+    """One line on stderr, where there is one (the windowed executable may have none)."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
 def load_settings(path: Path | None = None) -> dict:
+    """The settings, less anything unreadable or of the wrong type (each said in one line)."""
     path = path or settings_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError) as err:
+        warn(f"settings file {path} ignored: {getattr(err, 'strerror', None) or err}")
+        return {}
+    if not isinstance(data, dict):
+        warn(f"settings file {path} ignored: not a JSON object")
+        return {}
+    for key, kind in SETTING_TYPES.items():
+        if key in data and (isinstance(data[key], bool) is not (kind is bool)
+                            or not isinstance(data[key], kind)):
+            warn(f"settings file {path}: {key!r} ignored: {JSON_NAMES[kind]} expected, "
+                 f"found {json.dumps(data[key])[:40]}")
+            del data[key]
+    return data
 
 
 def save_settings(settings: dict, path: Path | None = None) -> None:
-    """Write atomically, so a crash never leaves a half-written settings file."""
+    """Write atomically, so a crash or a full disk never leaves a half-written settings file
+    (OSError when it cannot be written)."""
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(settings, f, indent=2)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(settings, f, indent=2)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def chosen_model(path: Path | None = None) -> Path | None:
     """The model the user picked with Model > Open model..., if it still exists."""
     model = load_settings(path).get("model")
-    return Path(model) if model and Path(model).is_file() else None
+    try:
+        return Path(model) if model and Path(model).is_file() else None
+    except (OSError, ValueError):  # a name the system cannot take (a NUL byte, too long)
+        return None
 
 
 def remember_model(model: Path | None, path: Path | None = None) -> None:
-    """Remember a model (None = back to the bundled one)."""
+    """Remember a model (None = back to the bundled one); a settings file that cannot be
+    written costs the memory of the choice, said in one line, nothing else."""
     settings = load_settings(path)
     if model is None:
         settings.pop("model", None)
     else:
         settings["model"] = str(Path(model).resolve())
-    save_settings(settings, path)
+    try:
+        save_settings(settings, path)
+    except OSError as err:
+        warn(f"cannot save settings to {path or settings_path()}: {err.strerror or err}")

@@ -10,6 +10,7 @@ The format is a public interface (automated UI tests outside the project read it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -60,12 +61,23 @@ class EventLog:
         return cls(open(path, "w", encoding="utf-8"), owned=True)
 
     def write(self, event: dict) -> None:
+        """One line, flushed; a log that cannot be written (a full disk, a closed pipe) is
+        given up with one line on stderr: the app goes on."""
         if self._stream is None:
             return
-        self._stream.write(json.dumps(event) + "\n")
-        self._stream.flush()
+        try:
+            self._stream.write(json.dumps(event) + "\n")
+            self._stream.flush()
+        except (OSError, ValueError) as err:
+            self.close()
+            reason = getattr(err, "strerror", None) or err
+            if sys.stderr is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    print(f"warning: --log-events: cannot write ({reason}); no more events are "
+                          "logged", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self._owned and self._stream is not None:
-            self._stream.close()
+            with contextlib.suppress(OSError, ValueError):  # flushing into a full disk
+                self._stream.close()
         self._stream = None
