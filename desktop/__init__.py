@@ -6,8 +6,35 @@ the classifier; NumPy, onnxruntime, Pillow for decoding), `batch` (classifying m
 Tk app). `model/` holds the bundled model.
 """
 
+import signal
 import sys
 
 __version__ = "1.1.0"
 FROZEN = bool(getattr(sys, "frozen", False))  # running as the PyInstaller executable
 PROG = "DigitRecognizer" if FROZEN else "python -m desktop"  # how users start it
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+_held: list[int] = []   # signals that came while held, oldest first
+
+
+def hold_signals() -> None:
+    """Note Ctrl-C, SIGTERM and SIGHUP instead of acting on them, while the program imports
+    its modules: a KeyboardInterrupt inside the import of a compiled module (NumPy,
+    onnxruntime) surfaces as an ImportError with a traceback. `held_signal()` says which came."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda signum, _frame: _held.append(signum))
+
+
+def held_signal() -> int | None:
+    """The first signal that came while held, if any."""
+    return _held[0] if _held else None
+
+
+def release_signals() -> int | None:
+    """Back to the default handling (Ctrl-C raises KeyboardInterrupt); the exit status the
+    program owes a signal that came while held, if any."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT
+                      else signal.SIG_DFL)
+    return 128 + _held[0] if _held else None

@@ -4,7 +4,10 @@ import sys
 
 
 def main() -> int:
-    try:  # Ctrl-C before the program has set up its own handling (imports take a moment)
+    try:  # Ctrl-C in the moment before signals are held
+        from desktop import hold_signals
+
+        hold_signals()  # until the imports are done: a signal must not cut one in half
         import multiprocessing
 
         from desktop.cli import main as run

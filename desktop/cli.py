@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop import FROZEN, PROG, __version__
+from desktop import FROZEN, PROG, __version__, release_signals
 
 
 def attach_parent_console(argv: list[str]) -> None:
@@ -56,4 +56,5 @@ def main(argv: list[str] | None = None) -> int:
     args = app_parser().parse_args(argv)
     from desktop.window.app import run
 
-    return run(args)
+    stopped = release_signals()
+    return stopped if stopped is not None else run(args)

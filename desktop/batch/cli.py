@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
-from desktop import PROG, __version__
+from desktop import PROG, STOP_SIGNALS, __version__, held_signal
 from desktop.batch.names import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -90,12 +90,13 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+def interrupt(signum: int) -> None:
+    """Raise what a signal means to a run: KeyboardInterrupt, or Stopped for the others."""
+    raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt()
+
+
 def exit_status(stop: KeyboardInterrupt) -> int:
     return 128 + stop.signum if isinstance(stop, Stopped) else EXIT_INTERRUPTED
-
-
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
-                     if hasattr(signal, name))
 
 
 @contextlib.contextmanager
@@ -108,10 +109,9 @@ def stop_on_signals() -> Iterator[None]:
     stopping = threading.Event()
 
     def stop(signum: int, _frame) -> None:
-        if stopping.is_set():
-            return
-        stopping.set()
-        raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt()
+        if not stopping.is_set():
+            stopping.set()
+            interrupt(signum)
 
     before = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     try:
@@ -158,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    import desktop.batch.job
+    import desktop.batch.output  # noqa: F401  # imported while signals are held (see cli)
+    from desktop.engine.classifier import runtime
+
+    runtime()
     with stop_on_signals():
         return _checked_run(args)
 
@@ -179,6 +184,9 @@ def _checked_run(args: argparse.Namespace) -> int:
     sorter = Sorter(args.sort_into) if args.sort_into else None
     reading = False
     try:
+        held = held_signal()
+        if held is not None:  # it came while the modules were imported
+            interrupt(held)
         writer.check(args.paths, args.recursive)
         if sorter:
             if holds_input(args.sort_into, args.paths):

@@ -35,6 +35,13 @@ def bundled_model_path() -> Path:
     return resource_dir() / MODEL_NAME
 
 
+def runtime():
+    """onnxruntime, imported on first use (it takes a moment)."""
+    import onnxruntime
+
+    return onnxruntime
+
+
 def card_path(model_path: Path) -> Path:
     return model_path.with_name(model_path.stem + CARD_SUFFIX)
 
@@ -116,8 +123,7 @@ class Classifier:
         self.metadata = self.session.get_modelmeta().custom_metadata_map
 
     def _load(self):
-        import onnxruntime as ort
-
+        ort = runtime()
         options = ort.SessionOptions()
         options.log_severity_level = 3
         options.intra_op_num_threads = self.threads
@@ -143,7 +149,7 @@ class Classifier:
         else:
             raise ModelError(f"{self.path}: input shape {inputs[0].shape} is not a 28x28 image")
         if shape[0] is not None:
-            raise ModelError(f"{self.path}: input takes a fixed batch of {shape[0]} images; "
+            raise ModelError(f"{self.path}: input takes a fixed batch size of {shape[0]}; "
                              "export it with a variable batch size")
         if outputs[0].type not in FLOAT_TYPES:
             raise ModelError(f"{self.path}: output is {outputs[0].type}, not probabilities")
