@@ -177,6 +177,18 @@ class AppProcess:
             self.process.communicate(timeout=10)
 
 
+def wait_for_window(name: str, timeout: float = 20.0) -> str:
+    """The id of the first window whose name matches (a dialog, say), once it is there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = subprocess.run(["xdotool", "search", "--name", name], capture_output=True,
+                               text=True, timeout=10).stdout.split()
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no window named {name!r}")
+
+
 class _ClientMessage(ctypes.Structure):
     _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
                 ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),

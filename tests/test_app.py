@@ -10,13 +10,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 import tkinter as tk
 from pathlib import Path
 
 import numpy as np
 import pytest
-from app_driver import AppProcess
+from app_driver import AppProcess, wait_for_window
 from app_window import Window, pump
 from handwriting import HAND, densify, fit_strokes, number_strokes, place, random_placements
 
@@ -339,17 +338,6 @@ def test_a_bad_model_gets_a_dialog_one_line_and_exit_code_2(xvfb_display, tmp_pa
     assert code == 2
     assert len(stderr.splitlines()) == 1 and stderr.startswith("error: ")
     assert "Traceback" not in stderr
-
-
-def wait_for_window(name: str, timeout: float = 20.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = subprocess.run(["xdotool", "search", "--name", name], capture_output=True,
-                               text=True, timeout=10).stdout.split()
-        if found:
-            return found[0]
-        time.sleep(0.05)
-    raise AssertionError(f"no window named {name!r}")
 
 
 LIGHTNESS_SCRIPT = """

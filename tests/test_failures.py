@@ -145,7 +145,7 @@ def test_with_force_an_output_that_appears_during_the_run_is_replaced(many, tmp_
 def test_an_unusable_model_is_refused_before_any_file_is_read(many, tmp_path, kind):
     model = unusable_model(tmp_path / "models", kind)
     out = tmp_path / "r.csv"
-    code, stderr, stdout = finished(classify(many, "--model", model, "--out", out))
+    code, stderr, _ = finished(classify(many, "--model", model, "--out", out))
     assert code == 2
     assert str(model.parent) in one_error_line(stderr)
     assert not out.exists() and leftovers(tmp_path) == []

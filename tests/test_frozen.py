@@ -5,15 +5,19 @@ exits with 0 when closed, leaving nothing unpacked behind."""
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from app_driver import AppProcess
 from handwriting import HAND, fit_strokes
 from PIL import Image
+from processes import batch_workers, children, gone
 
 from desktop import __version__
 
@@ -110,3 +114,69 @@ def test_window_reads_a_drawn_digit_and_closes_cleanly(frozen, xvfb_display, tmp
         app.kill()
     assert code == 0, stderr
     assert not list(unpack.glob("_MEI*")), "the unpacked files are removed on exit"
+
+
+@pytest.fixture
+def hundreds(image_folder, tmp_path) -> Path:
+    """300 images (hard links of the twelve), enough for worker processes."""
+    folder = tmp_path / "hundreds"
+    folder.mkdir()
+    for path in sorted(image_folder.glob("*-*.*")):
+        for copy in range(25):
+            os.link(path, folder / f"{copy:02d}-{path.name}")
+    return folder
+
+
+def executable_workers(pid: int) -> set[int]:
+    """The batch workers of a run of the executable: children of the bootloader's child."""
+    return {worker for child in children(pid) for worker in batch_workers(child)}
+
+
+def test_sigterm_stops_a_run_cleanly_in_the_executable_too(frozen, hundreds, tmp_path):
+    out = tmp_path / "r.csv"
+    process = subprocess.Popen([str(frozen), "classify", hundreds, "--jobs", "2", "--out",
+                                str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    while not executable_workers(process.pid):
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+    workers = executable_workers(process.pid)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert "Traceback" not in stderr and stderr.startswith("Interrupted")
+    assert gone(workers)
+    assert not out.exists() and not list(tmp_path.glob(".r.csv.*"))
+
+
+def test_absurd_jobs_are_bounded_in_the_executable_too(frozen, hundreds):
+    process = subprocess.Popen([str(frozen), "classify", hundreds, "--jobs", "10000", "-q"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    most = 0
+    while process.poll() is None:
+        most = max(most, len(executable_workers(process.pid)))
+        time.sleep(0.01)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert stderr.startswith("warning: --jobs 10000 is more than 4 per core")
+    assert 1 <= most <= 5 and len(stdout.splitlines()) == 301
+
+
+@pytest.mark.gui
+def test_settings_of_the_wrong_type_are_ignored_by_the_executable(frozen, xvfb_display,
+                                                                  tmp_path):
+    config = tmp_path / "config" / "digit-recognizer"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text(json.dumps({"model": 5}))
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    app = AppProcess(tmp_path / "events.jsonl", env=env, command=[str(frozen)])
+    try:
+        app.wait_ready()
+        app.close_window()
+        code, stderr = app.finish(timeout=30)
+    finally:
+        app.kill()
+    assert code == 0
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: settings file "), stderr
