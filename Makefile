@@ -31,7 +31,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# The tests find MNIST as training does: $DIGITS_DATA, the shared copy, the Keras cache/download.
+# The tests find MNIST in $DIGITS_DATA, else the shared copy, else the Keras cache/download.
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

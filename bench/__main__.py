@@ -1,4 +1,5 @@
-"""`python -m bench [NAME ...]`: run the benchmarks (all by default) and print their figures."""
+"""`python -m bench [NAME ...]`: run the benchmarks (all by default) and print their figures;
+`python -m bench NAME OPTION...`: run one, with its own options (`python -m bench NAME --help`)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,25 @@ import sys
 BENCHMARKS = ("accuracy", "generalize", "latency", "throughput", "startup")
 
 
+def planned(args: list[str]) -> list[tuple[str, list[str]]]:
+    """(benchmark, its options) to run: options after a first name all belong to it."""
+    if len(args) > 1 and args[1].startswith("-"):
+        return [(args[0], args[1:])]
+    return [(name, []) for name in args or BENCHMARKS]
+
+
 def main(argv: list[str] | None = None) -> int:
-    names = (sys.argv[1:] if argv is None else argv) or list(BENCHMARKS)
-    unknown = [n for n in names if n not in BENCHMARKS]
+    plan = planned(sys.argv[1:] if argv is None else argv)
+    unknown = [name for name, _ in plan if name not in BENCHMARKS]
     if unknown:
-        print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
+        print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}; options go after "
+              "a single name", file=sys.stderr)
         return 2
     status = 0
-    for name in names:
+    for name, options in plan:
         print(f"== bench/{name}.py", flush=True)
         module = importlib.import_module(f"bench.{name}")
-        status = max(status, module.main([]) or 0)
+        status = max(status, module.main(options) or 0)
     return status
 
 

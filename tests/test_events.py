@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from app_window import Window, pump
+from handwriting import HAND, fit_strokes, number_strokes
+from PIL import Image
 
 from desktop.engine.classifier import Prediction
 from desktop.window.events import (
@@ -11,35 +18,82 @@ from desktop.window.events import (
     cleared_event,
     prediction_event,
     ready_event,
-    sample_event,
 )
 
 SEVEN = Prediction(7, 0.9, (0.0, 0.01, 0.02, 0.0, 0.0, 0.0, 0.0, 0.9, 0.07, 0.0))
-ONE = Prediction(1, 0.75, (0.0, 0.75, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0))
+
+# The fields of each event, as the format is documented (events.py, the README).
+FIELDS = {
+    "ready": {"event", "canvas"},
+    "prediction": {"event", "source", "digits", "confidence", "probabilities"},
+    "cleared": {"event"},
+    "sample": {"event", "digit", "path"},
+}
 
 
-def test_ready_names_the_canvas_area():
-    assert ready_event(10, 40, 300, 280) == {
-        "event": "ready", "canvas": {"x": 10, "y": 40, "width": 300, "height": 280}}
+# ---------------------------------------------------------------- events the app writes
+
+@pytest.fixture(scope="module")
+def logged(xvfb_display, tmp_path_factory, mnist):
+    """The events of a short session in the real window: a number drawn, cleared, a 7 drawn
+    and saved as a sample, an image file of a 7 opened. (events, samples folder)"""
+    folder = tmp_path_factory.mktemp("events")
+    seven = folder / "seven.png"
+    Image.fromarray(255 - mnist.x_test[0]).resize((112, 112)).save(seven)  # test digit 0: a 7
+    assert mnist.y_test[0] == 7
+    w = Window(samples_dir=folder / "samples", settings_file=folder / "settings.json")
+    try:
+        w.draw(number_strokes("2026", w.area()))
+        w.app.tools.clear_button.invoke()
+        w.draw(fit_strokes(HAND["7"], w.area()))
+        w.app.teach.digit_buttons[7].invoke()
+        w.app.open_image(seven)
+        pump(w.root, lambda: w.predictions() and w.predictions()[-1]["source"] == "file")
+        return w.events(), folder / "samples"
+    finally:
+        w.close()
 
 
-def test_prediction_lists_every_digit_in_reading_order():
-    event = prediction_event("canvas", [SEVEN, ONE])
-    assert event["event"] == "prediction" and event["source"] == "canvas"
-    assert event["digits"] == [7, 1]
-    assert event["confidence"] == [0.9, 0.75]
-    assert [len(p) for p in event["probabilities"]] == [10, 10]
-    assert event["probabilities"][1][7] == 0.25
+def of_kind(events: list[dict], kind: str) -> list[dict]:
+    return [e for e in events if e["event"] == kind]
 
 
-def test_cleared():
-    assert cleared_event() == {"event": "cleared"}
+@pytest.mark.gui
+def test_every_event_written_has_the_documented_fields(logged):
+    events, _ = logged
+    assert {e["event"] for e in events} == set(FIELDS)
+    for event in events:
+        assert set(event) == FIELDS[event["event"]], event
+    (ready,) = of_kind(events, "ready")
+    assert set(ready["canvas"]) == {"x", "y", "width", "height"}
+    assert all(isinstance(v, int) for v in ready["canvas"].values())
 
 
-def test_sample_names_the_digit_and_the_file(tmp_path):
-    png = tmp_path / "7" / "20260101-120000-000001.png"
-    assert sample_event(7, png) == {"event": "sample", "digit": 7, "path": str(png)}
+@pytest.mark.gui
+def test_predictions_list_the_digits_in_reading_order_each_with_all_ten(logged):
+    events, _ = logged
+    predictions = of_kind(events, "prediction")
+    assert [(p["source"], p["digits"]) for p in predictions] == [
+        ("canvas", [2, 0, 2, 6]), ("canvas", [7]), ("file", [7])]
+    for p in predictions:
+        rows = np.array(p["probabilities"])
+        assert rows.shape == (len(p["digits"]), 10)
+        np.testing.assert_allclose(rows.sum(axis=1), 1.0, atol=1e-4)
+        assert p["digits"] == rows.argmax(axis=1).tolist()
+        assert p["confidence"] == rows.max(axis=1).tolist()
 
+
+@pytest.mark.gui
+def test_a_sample_names_its_digit_and_the_file_written_then_clears(logged):
+    events, samples = logged
+    (sample,) = of_kind(events, "sample")
+    path = Path(sample["path"])
+    assert sample["digit"] == 7 and path.parent == samples / "7" and path.is_file()
+    assert events[events.index(sample) + 1] == {"event": "cleared"}
+    assert events.count({"event": "cleared"}) == 2  # the Clear button, then the saved drawing
+
+
+# ---------------------------------------------------------------- the log itself
 
 def test_events_are_written_one_json_object_per_line():
     stream = io.StringIO()

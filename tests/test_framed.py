@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from desktop.engine.framed import framed_inputs, is_candidate
+from desktop.engine.ink import find_ink
 
 
 def test_all_mnist_test_digits_are_framed_and_kept_exactly(mnist):
@@ -43,3 +44,22 @@ def test_only_28x28_grey_bytes_are_candidates():
     assert not is_candidate(np.zeros((28, 28, 3), np.uint8))
     assert not is_candidate(np.zeros((28, 28), np.uint16))
     assert not is_candidate(np.zeros((56, 56), np.uint8))
+
+
+def strokes_off_the_edge() -> np.ndarray:
+    """Grey paper (200) with thick dark strokes (0) along the top and down most of the left
+    edge: 52 of the 108 edge pixels are ink, so the edge's mean (104) is below half the range
+    although most of the edge is paper."""
+    image = np.full((28, 28), 200, np.uint8)
+    image[0:3, :] = 0
+    image[:25, 0:3] = 0
+    return image
+
+
+def test_paper_under_strokes_running_off_the_edge_is_light_in_both_recipes():
+    image = strokes_off_the_edge()
+    inputs, _ = framed_inputs(image[None])
+    assert inputs[0][20, 20] == pytest.approx(55 / 255)  # paper, inverted: little ink
+    assert inputs[0][1, 10] == 1.0
+    ink = find_ink(image)
+    assert ink[20, 20] == 0.0 and ink[1, 10] == 1.0

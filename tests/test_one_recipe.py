@@ -14,7 +14,7 @@ from PIL import Image
 
 from desktop.batch.decode import decode
 from desktop.batch.files import Source
-from desktop.batch.work import chunk_inputs
+from desktop.batch.work import Settings, chunk_inputs, classify_chunk
 from desktop.engine.reading import read_image_file
 from train.extra import load_extra
 
@@ -48,3 +48,16 @@ def test_app_batch_and_training_read_every_file_alike(labelled, classifier):
         assert np.array_equal(app[0], trained), path
         assert np.array_equal(batched[0], trained), path
     assert labels.tolist() == [int(p.parent.name) for p in files]
+
+
+@pytest.mark.parametrize("multi_digit", [False, True], ids=["digit", "number"])
+def test_a_blank_file_is_refused_in_the_same_words_by_batch_and_training(tmp_path, classifier,
+                                                                          multi_digit):
+    blank = tmp_path / "3" / "blank.png"
+    blank.parent.mkdir()
+    Image.new("L", (64, 64), 240).save(blank)  # paper, no ink
+    _, _, skipped = load_extra(tmp_path)
+    (row,) = classify_chunk(Settings(multi_digit=multi_digit), classifier,
+                            [Source(str(blank), blank.name)])
+    assert row is not None and row.error == "no ink found: blank image"
+    assert skipped == [f"{blank}: no ink found: blank image"]

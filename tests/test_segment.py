@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from handwriting import HAND
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -121,11 +121,24 @@ def test_specks_are_not_digits():
     assert keep_significant(ink)[2, -2] == 0.0
 
 
-@given(st.tuples(*[st.integers(0, 50)] * 4), st.tuples(*[st.integers(0, 50)] * 4))
-def test_overlap_is_symmetric(a, b):
-    first = Region(min(a[0], a[1]), max(a[0], a[1]) + 1, min(a[2], a[3]), max(a[2], a[3]) + 1, 1)
-    second = Region(min(b[0], b[1]), max(b[0], b[1]) + 1, min(b[2], b[3]), max(b[2], b[3]) + 1, 1)
-    assert first.overlaps(second) == second.overlaps(first)
+@st.composite
+def regions(draw) -> Region:
+    top, left = draw(st.integers(0, 50)), draw(st.integers(0, 50))
+    return Region(top, top + draw(st.integers(1, 50)), left, left + draw(st.integers(1, 50)), 1)
+
+
+@given(regions(), regions())
+def test_pieces_in_columns_apart_are_separate_digits(a, b):
+    assume(a.right <= b.left or b.right <= a.left)
+    assert not a.overlaps(b) and not b.overlaps(a)
+
+
+@given(regions(), st.integers(0, 49), st.integers(1, 50), st.integers(0, 50))
+def test_a_piece_within_the_columns_of_another_is_part_of_it(outer, start, width, top):
+    """Whatever their heights and rows: the dot of an i, the bar of a 7, a 5's flag."""
+    left = outer.left + min(start, outer.right - outer.left - 1)
+    inner = Region(top, top + width, left, min(left + width, outer.right), 1)
+    assert outer.overlaps(inner) and inner.overlaps(outer)
 
 
 def test_group_digits_orders_left_to_right():

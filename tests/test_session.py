@@ -4,6 +4,7 @@ passed by a plain loop instead of Tk's `after`."""
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -95,24 +96,42 @@ def test_the_model_loads_then_a_request_is_read_and_shown(ready):
     assert reading.digits == [7] and session.pending is None
 
 
+def held(task: Callable) -> tuple[Callable, threading.Event, threading.Event]:
+    """task, held on the worker thread until released: (task, started, release)."""
+    started, release = threading.Event(), threading.Event()
+
+    def run(classifier):
+        started.set()
+        assert release.wait(10)
+        return task(classifier)
+
+    return run, started, release
+
+
 def test_only_the_newest_request_is_shown(ready):
     session, view, clock = ready
-    session.submit(reads("1"), "canvas")
+    first, started, release = held(reads("1"))
+    session.submit(first, "canvas")
+    assert started.wait(10)  # the first is running: its result will come, and must be dropped
     session.submit(reads("3"), "canvas")
-    clock.run_until(lambda: session.pending is None)
-    time.sleep(0.2)  # the first request's result, if it ran, has arrived by now
-    clock.run_until(lambda: not clock.due, timeout=5)
+    release.set()
+    clock.run_until(lambda: session.pending is None)  # results arrive in order: 1, then 3
     shown = [value.digits for kind, value in view.calls if kind == "reading"]
     assert shown == [[3]]
 
 
 def test_a_forgotten_request_is_never_shown(ready):
-    session, view, clock = ready
-    session.submit(reads("1"), "file")
-    assert session.reading_file
+    session, view, _clock = ready
+    task, started, release = held(reads("1"))
+    session.submit(task, "file")
+    assert session.reading_file and started.wait(10)
     session.forget_pending()
-    time.sleep(0.3)
-    clock.run_until(lambda: not clock.due, timeout=5)
+    release.set()
+    finished = threading.Event()
+    session.worker.submit(0, lambda _classifier: finished.set())  # runs after the forgotten one
+    assert finished.wait(10)
+    session.poll()  # its result has arrived: the session takes it, and drops it
+    assert session.worker.poll() == []
     assert "reading" not in view.kinds() and not session.reading_file
 
 

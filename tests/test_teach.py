@@ -95,7 +95,18 @@ class TestTheItsARow:
             assert image.size == (28, 28)
         assert window.events()[-1] == {"event": "cleared"}
         assert window.app.board.drawing.is_empty and window.app.canvas.find_all() == ()
-        assert "Saved as a 7" in window.app.status.cget("text")
+        assert window.app.status.cget("text") == (
+            "Saved a sample of 7 — you have 1 of that digit. Draw the next one.")
+
+    def test_the_saved_note_counts_that_digit_and_goes_with_the_next_drawing(self, window):
+        window.draw(fit_strokes(HAND["9"], window.area()))
+        window.app.teach.digit_buttons[9].invoke()
+        window.draw(fit_strokes(HAND["9"], window.area()))
+        window.app.teach.digit_buttons[9].invoke()
+        assert window.app.status.cget("text") == (
+            "Saved a sample of 9 — you have 2 of that digit. Draw the next one.")
+        window.draw(fit_strokes(HAND["4"], window.area()))
+        assert window.app.status.cget("text").startswith("Model: bundled")
 
     def test_the_counts_follow_the_samples(self, window, tmp_path):
         assert counts_shown(window) == [0] * 10

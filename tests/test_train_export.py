@@ -77,21 +77,83 @@ def test_exported_model_has_dynamic_batch(exported, mnist_test_inputs):
         np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-5)
 
 
-def test_fine_tune_from_model_with_extra_images(smoke_run, tmp_path, mnist_dir, mnist):
-    from PIL import Image
+LIMIT, REPEAT = 500, 3
 
-    from train.cli import main
+
+@pytest.fixture
+def extra_folder(tmp_path, mnist):
+    """DIR/<digit>/sample.png: one real MNIST test digit of each, dark on light paper."""
+    from PIL import Image
 
     extra = tmp_path / "extra"
     for digit in range(10):
         (extra / str(digit)).mkdir(parents=True)
         index = int(np.flatnonzero(mnist.y_test == digit)[0])
         Image.fromarray(255 - mnist.x_test[index]).save(extra / str(digit) / "sample.png")
+    return extra
+
+
+class Fed:
+    """train.cli.make_datasets, writing down the training set it is given; `then` runs after
+    (the real make_datasets, or a stop)."""
+
+    def __init__(self, then):
+        self.then = then
+        self.train: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __call__(self, train, val, cfg):
+        self.train = train
+        return self.then(train, val, cfg)
+
+
+def assert_trained_on(train_set, extra_folder) -> None:
+    """The training set: LIMIT MNIST digits, then each extra image REPEAT times, read from its
+    file as the app reads it."""
+    from desktop.engine.recipes import file_inputs
+
+    x, y = train_set
+    assert len(x) == len(y) == LIMIT + 10 * REPEAT
+    assert np.bincount(y[LIMIT:], minlength=10).tolist() == [REPEAT] * 10
+    for digit in range(10):
+        (wanted,) = file_inputs(extra_folder / str(digit) / "sample.png")
+        copies = [i for i in range(LIMIT, len(x)) if np.array_equal(x[i], wanted)]
+        assert len(copies) == REPEAT and all(y[i] == digit for i in copies)
+
+
+class Stop(Exception):
+    pass
+
+
+def stop(*_args):
+    raise Stop
+
+
+def test_extra_images_are_mixed_into_training(tmp_path, mnist_dir, extra_folder, monkeypatch):
+    """--extra reaches the training set (stopped before any training)."""
+    import train.cli
+
+    fed = Fed(stop)
+    monkeypatch.setattr(train.cli, "make_datasets", fed)
+    with pytest.raises(Stop):
+        train.cli.main(["--data", str(mnist_dir), "--out", str(tmp_path / "runs"),
+                        "--limit", str(LIMIT), "--extra", str(extra_folder),
+                        "--extra-repeat", str(REPEAT), "--styles", "0", "--styled-val", "0"])
+    assert_trained_on(fed.train, extra_folder)
+
+
+def test_fine_tune_from_model_with_extra_images(smoke_run, tmp_path, mnist_dir, extra_folder,
+                                                monkeypatch):
+    import train.cli
+
+    fed = Fed(train.cli.make_datasets)
+    monkeypatch.setattr(train.cli, "make_datasets", fed)
     runs = tmp_path / "runs"
-    code = main(["--data", str(mnist_dir), "--out", str(runs), "--limit", "500", "--epochs", "1",
-                 "--init-from", str(smoke_run / "model.keras"), "--extra", str(extra),
-                 "--extra-repeat", "3", "--styles", "0", "--styled-val", "0"])
+    code = train.cli.main(["--data", str(mnist_dir), "--out", str(runs), "--limit", str(LIMIT),
+                           "--epochs", "1", "--init-from", str(smoke_run / "model.keras"),
+                           "--extra", str(extra_folder), "--extra-repeat", str(REPEAT),
+                           "--styles", "0", "--styled-val", "0"])
     assert code == 0
+    assert_trained_on(fed.train, extra_folder)
     (run_dir,) = runs.iterdir()
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["test_accuracy"] > 0.8  # started from the smoke model, not from scratch

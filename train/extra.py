@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.engine.imagefile import ImageError
-from desktop.engine.recipes import file_inputs
+from desktop.engine.recipes import BLANK, file_inputs
 
 
 def load_extra(folder: str | Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -28,7 +28,7 @@ def load_extra(folder: str | Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
                 skipped.append(f"{path}: {err}")
                 continue
             if not len(inputs):
-                skipped.append(f"{path}: no ink found: blank image")
+                skipped.append(f"{path}: {BLANK}")
                 continue
             images.append(inputs[0])
             labels.append(digit)

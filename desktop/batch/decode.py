@@ -16,7 +16,7 @@ from desktop.batch import small_png
 from desktop.batch.files import Source, claims_image
 from desktop.engine.framed import is_candidate
 from desktop.engine.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
-from desktop.engine.recipes import DIGIT_WORK_SIZE, digit_input, file_inputs
+from desktop.engine.recipes import BLANK, DIGIT_WORK_SIZE, digit_input, file_inputs
 
 SMALL_FILE = 1 << 16       # files up to this size are read in one go
 
@@ -86,5 +86,5 @@ def decode(source: Source, multi_digit: bool = False) -> Decoded:
     except (ValueError, MemoryError) as err:
         return Decoded(source, error=f"cannot preprocess: {err}")
     if decoded.inputs is not None and not decoded.inputs.any():
-        return Decoded(source, error="no ink found: blank image")
+        return Decoded(source, error=BLANK)
     return decoded

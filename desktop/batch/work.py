@@ -16,9 +16,7 @@ from desktop.batch.files import Source
 from desktop.batch.rows import UNCERTAIN, Row
 from desktop.engine.classifier import Classifier
 from desktop.engine.framed import framed_inputs
-from desktop.engine.recipes import digit_input, no_inputs
-
-BLANK = "no ink found: blank image"
+from desktop.engine.recipes import BLANK, digit_input, no_inputs
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from desktop.engine.frame import BOX, CENTRE, FAINT, INPUT_SIZE
+from desktop.engine.ink import paper_is_light
 
 CENTRE_TOLERANCE = 0.6     # MNIST's own centres of mass lie within 0.5 px of (14, 14)
 
@@ -30,7 +31,7 @@ def framed_inputs(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     border = np.concatenate([images[:, 0], images[:, -1], images[:, 1:-1, 0],
                              images[:, 1:-1, -1]], axis=1)
-    light_paper = border.mean(axis=1) >= 127.5
+    light_paper = paper_is_light(border, 255)
     ink = images
     if light_paper.any():
         ink = images.copy()

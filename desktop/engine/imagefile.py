@@ -3,11 +3,13 @@
 Pillow is imported only here and only when a file is decoded. The type is decided by content,
 not by extension; large photos are decoded reduced (JPEG draft, `Image.reduce`), so the cost does
 not grow needlessly with their pixel count; EXIF orientation is applied; only the first frame of
-an animation is read.
+an animation is read. An image of more than MAX_PIXELS is refused from its header, before any
+pixel is decoded, and Pillow's own process-wide pixel limit is left as it is.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -41,9 +43,6 @@ def _pil():
         from PIL import Image, ImageOps, UnidentifiedImageError
     except ImportError:  # pragma: no cover - the app's own installs always include Pillow
         raise ImageError("reading image files needs Pillow: pip install pillow") from None
-    # _open refuses images over MAX_PIXELS itself: Pillow's own check only warns below twice
-    # its limit, through the process-wide warnings machinery.
-    Image.MAX_IMAGE_PIXELS = None
     return Image, ImageOps, UnidentifiedImageError
 
 
@@ -59,25 +58,63 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def _stream(source: Any) -> Any:
+    """A path as it is; bytes as a binary stream; an open binary file from its start."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return io.BytesIO(bytes(source))
+    if hasattr(source, "read"):
+        source.seek(0)
+        return source
+    return os.fspath(source)
+
+
+def _known_format(stream: Any, formats: list[str] | None) -> str | None:
+    """The format given, or the one the first bytes name."""
+    if formats:
+        return formats[0] if len(formats) == 1 else None
+    if isinstance(stream, str):
+        with open(stream, "rb") as file:
+            return sniff(file.read(SNIFF_BYTES))
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    return sniff(head)
+
+
+def _header_only(Image: Any, stream: Any, formats: list[str] | None) -> Any:
+    """The image with its header read and no pixel decoded. A known format is opened by
+    Pillow's plugin for it, without Pillow's own pixel limit: that limit is process-wide state
+    (Image.MAX_IMAGE_PIXELS, and a warning below twice it), so this module neither changes it
+    nor depends on it; `_open` checks the size itself."""
+    known = _known_format(stream, formats)
+    Image.preinit()
+    if known is not None and known not in Image.OPEN:
+        Image.init()
+    if known not in Image.OPEN:  # a format not sniffed: Pillow tries them all
+        return Image.open(stream, formats=formats)
+    factory, _accept = Image.OPEN[known]
+    return factory(stream, "")  # a path is opened, and closed with the image
+
+
+def _bomb(size: str) -> ImageError:
+    return ImageError(f"too many pixels ({size}over {MAX_PIXELS:,}): refused as a possible "
+                      "decompression bomb")
+
+
 def _open(source: Any, formats: list[str] | None = None):
     Image, _, Unidentified = _pil()
+    if isinstance(source, Image.Image):
+        return source
     try:
-        if isinstance(source, Image.Image):
-            return source
-        if isinstance(source, (bytes, bytearray, memoryview)):
-            import io
-            image = Image.open(io.BytesIO(bytes(source)), formats=formats)
-        elif hasattr(source, "read"):  # an open binary file
-            image = Image.open(source, formats=formats)
-        else:
-            image = Image.open(os.fspath(source), formats=formats)
+        image = _header_only(Image, _stream(source), formats)
     except FileNotFoundError:
         raise ImageError("file not found") from None
     except IsADirectoryError:
         raise ImageError("is a folder, not an image") from None
     except PermissionError:
         raise ImageError("permission denied") from None
-    except Unidentified:
+    except Image.DecompressionBombError:  # Pillow's own limit, on a format not sniffed
+        raise _bomb("") from None
+    except (Unidentified, SyntaxError):
         if formats:  # its first bytes said this format, the rest did not follow
             raise ImageError(f"damaged {formats[0]} file: its header cannot be read") from None
         raise ImageError("not an image (unknown or unsupported format)") from None
@@ -85,8 +122,7 @@ def _open(source: Any, formats: list[str] | None = None):
         raise ImageError(f"cannot read: {err}") from None
     if image.size[0] * image.size[1] > MAX_PIXELS:
         image.close()
-        raise ImageError(f"too many pixels ({image.size[0]}x{image.size[1]}, over "
-                         f"{MAX_PIXELS:,}): refused as a possible decompression bomb")
+        raise _bomb(f"{image.size[0]}x{image.size[1]}, ")
     return image
 
 
@@ -168,6 +204,8 @@ def load_image(source: str | os.PathLike | bytes | Any, formats: list[str] | Non
         array = _as_array(_reduced(image, max_side, grey))
     except ImageError:
         raise
+    except _pil()[0].DecompressionBombError:  # Pillow's limit on a frame or tile
+        raise _bomb("") from None
     except (OSError, ValueError, SyntaxError, EOFError) as err:
         raise ImageError(f"damaged or truncated image: {err}") from None
     except MemoryError:

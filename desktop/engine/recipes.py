@@ -26,6 +26,7 @@ from desktop.engine.segment import INK_THRESHOLD, keep_significant, split_digits
 
 DIGIT_WORK_SIZE = 128      # one digit: 6x the 20-px box, plenty for its strokes to survive
 NUMBER_WORK_SIZE = 512     # several digits side by side share the width
+BLANK = "no ink found: blank image"  # a picture without a digit: in batch rows and training
 HALO = 2                   # pixels around strokes whose faint ink still belongs to them
 ROW_RESOLUTION = 112       # pixels across the height of the writing when it is rasterized
 MAX_RESOLUTION = 560       # a long number is rendered no wider than this

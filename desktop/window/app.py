@@ -39,6 +39,10 @@ IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"),
                ("All files", "*")]
 
 
+def saved_note(digit: int, count: int) -> str:
+    return f"Saved a sample of {digit} — you have {count} of that digit. Draw the next one."
+
+
 class App:
     """The main window: canvas, answer panel, menus and keys; the session's View."""
 
@@ -54,6 +58,7 @@ class App:
                                lambda path: remember_model(path, settings_file))
         self.reading: Reading | None = None
         self.selected: int | None = None
+        self.saved_note = False           # the status line speaks of the last sample saved
         self.scale = controls.ui_scale(root)
         self._build()
 
@@ -131,6 +136,9 @@ class App:
     # ------------------------------------------------------------ drawing
 
     def _pen_down(self) -> None:
+        if self.saved_note and self.classifier is not None:  # a new drawing: not the one saved
+            self.saved_note = False
+            self.models.ready(self.classifier)
         if self.board.picture is not None:
             self.clear()
         elif self.session.reading_file:
@@ -203,8 +211,8 @@ class App:
         self.log.write(sample_event(digit, path))
         self.clear()
         counts = self.teach.show_counts()
-        self.status.configure(text=f"Saved as a {digit}: {counts[digit]} of {digit} so far. "
-                                   "Draw the next one.")
+        self.status.configure(text=saved_note(digit, counts[digit]))
+        self.saved_note = True
 
     def close(self) -> None:
         """Window closed: stop the workers and leave the main loop."""
