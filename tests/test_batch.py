@@ -197,7 +197,7 @@ def test_a_file_that_crashes_its_worker_is_an_error_row_and_the_run_goes_on(tmp_
                                                                              classifier):
     from processes import crash_on_marked
 
-    from desktop.batch.job import CRASH
+    from desktop.batch.ordering import CRASH
 
     for i in range(600):
         Image.fromarray(mnist.x_test[i]).save(tmp_path / f"{i:04d}_{mnist.y_test[i]}.png")

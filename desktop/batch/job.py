@@ -16,12 +16,12 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 
 from desktop.batch.files import Source, count_files, discover
+from desktop.batch.ordering import ChunkKey, ChunkRows, CrashBisector, InOrder
 from desktop.batch.pool import WorkerPool
 from desktop.batch.rows import Row, Tally
 from desktop.batch.work import Settings, batch_classifier, classify_chunk
@@ -31,7 +31,6 @@ CHUNK = BATCH              # files per chunk: decoded, then classified in one on
 POOL_MIN_FILES = 256       # from this many files on, worker processes pay for their start
 WINDOW = 3                 # chunks in flight or waiting to be handed on, per worker
 POLL_S = 0.05              # how often a waiting run looks at its cancel flag
-CRASH = "the program reading this file crashed (a bug in a decoder?)"
 MAX_FAILED_STARTS = 8      # workers that die before their first answer: give up
 
 
@@ -44,34 +43,6 @@ def default_workers() -> int:
 
 
 ChunkWork = Callable[[Settings, Classifier, list[Source]], list[Row | None]]
-
-
-@dataclass
-class _Chunks:
-    """Chunks in flight in worker processes, reassembled in order (a crashed chunk's files
-    come back one by one)."""
-    sources: dict[int, list[Source]] = field(default_factory=dict)
-    done: dict[int, list[Row | None]] = field(default_factory=dict)
-    parts: dict[int, dict[int, Row | None]] = field(default_factory=dict)
-    retry: deque[tuple[tuple[int, int], list[Source]]] = field(default_factory=deque)
-
-    def finished(self, key: tuple[int, int], rows: list[Row | None] | None) -> None:
-        index, single = key
-        files = self.sources[index]
-        if rows is None and single < 0 and len(files) > 1:  # find the file that crashes it
-            self.parts[index] = {}
-            self.retry.extend(((index, j), [source]) for j, source in enumerate(files))
-            return
-        if rows is None:
-            source = files[max(single, 0)]
-            rows = [Row(source.shown, source.path, error=CRASH)]
-        if single < 0:
-            self.done[index] = rows
-            return
-        self.parts[index][single] = rows[0]
-        if len(self.parts[index]) == len(files):
-            part = self.parts.pop(index)
-            self.done[index] = [part[j] for j in range(len(files))]
 
 
 class BatchJob:
@@ -143,33 +114,31 @@ class BatchJob:
                 for future in window:
                     future.cancel()
 
-    def _in_processes(self, chunks: Iterator[list[Source]]) -> Generator[list[Row | None]]:
+    def _in_processes(self, chunks: Iterator[list[Source]]) -> Generator[ChunkRows]:
         """Chunks in worker processes, each with its own classifier, handed on in order."""
-        pool = WorkerPool(self.workers, partial(batch_classifier, self.settings.model),
-                          partial(self.work, self.settings))
-        state, next_out, started, exhausted = _Chunks(), 0, 0, False
-        completed = False
+        pool = WorkerPool[ChunkKey](self.workers, partial(batch_classifier, self.settings.model),
+                                    partial(self.work, self.settings))
+        bisector, in_order = CrashBisector(), InOrder[ChunkRows]()
+        started, exhausted, completed = 0, False, False
         try:
             while not self.cancelled:
-                while pool.room and state.retry:
-                    pool.submit(*state.retry.popleft())
-                while pool.room and not exhausted and started - next_out < WINDOW * self.workers:
+                while pool.room and bisector.retry:
+                    pool.submit(*bisector.retry.popleft())
+                in_flight = started - in_order.next
+                while pool.room and not exhausted and in_flight < WINDOW * self.workers:
                     chunk = next(chunks, None)
-                    if chunk is None:
-                        exhausted = True
-                        break
-                    state.sources[started] = chunk
-                    pool.submit((started, -1), chunk)
-                    started += 1
-                while next_out in state.done:
-                    del state.sources[next_out]
-                    yield state.done.pop(next_out)
-                    next_out += 1
-                if exhausted and next_out == started:
+                    exhausted = chunk is None
+                    if chunk is not None:
+                        pool.submit(bisector.started(started, chunk), chunk)
+                        started, in_flight = started + 1, in_flight + 1
+                yield from in_order.ready()
+                if exhausted and in_order.next == started:
                     completed = True
                     return
                 for key, rows in pool.collect(POLL_S):
-                    state.finished(key, rows)  # type: ignore[arg-type]  # keys are ours
+                    chunk_rows = bisector.finished(key, rows)
+                    if chunk_rows is not None:
+                        in_order.put(key.chunk, chunk_rows)
                 if pool.failed_starts > MAX_FAILED_STARTS:
                     raise WorkersFailed("the batch worker processes keep stopping before they "
                                         "start; try --jobs 1")

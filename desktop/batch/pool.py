@@ -21,8 +21,9 @@ import traceback
 from collections.abc import Callable, Hashable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+K = TypeVar("K", bound=Hashable)  # how the caller names its tasks
 IN_FLIGHT = 2              # tasks queued at each worker: one running, one ready to start
 
 
@@ -62,11 +63,11 @@ class Worker:
                                                     name="digit-recognizer-batch", daemon=True)
         self.process.start()
         child.close()
-        self.tasks: list[tuple[Hashable, Any]] = []  # sent, not answered yet, oldest first
+        self.tasks: list[tuple[Any, Any]] = []  # sent, not answered yet, oldest first
         self.answered = False
 
 
-class WorkerPool:
+class WorkerPool(Generic[K]):
     """`size` worker processes; `submit` tasks, `collect` (key, result) pairs (result None: the
     task crashed its worker or raised)."""
 
@@ -86,7 +87,7 @@ class WorkerPool:
         return (len(self._workers) < self._size
                 or any(len(w.tasks) < IN_FLIGHT for w in self._workers))
 
-    def submit(self, key: Hashable, task: Any) -> None:
+    def submit(self, key: K, task: Any) -> None:
         """Send a task to an idle worker, a new one while fewer than `size` run, else the least
         loaded (check `room` first)."""
         worker = min(self._workers, key=lambda w: len(w.tasks), default=None)
@@ -98,12 +99,12 @@ class WorkerPool:
         with contextlib.suppress(OSError):  # it died: `collect` sees to its tasks
             worker.connection.send((key, task))
 
-    def collect(self, timeout: float) -> list[tuple[Hashable, Any]]:
+    def collect(self, timeout: float) -> list[tuple[K, Any]]:
         """Results that arrive within timeout. When a worker dies, the task it was running comes
         back with None; those still waiting for it go to its replacement."""
         ready = wait([w.connection for w in self._workers]
                      + [w.process.sentinel for w in self._workers], timeout)
-        results: list[tuple[Hashable, Any]] = []
+        results: list[tuple[K, Any]] = []
         for i, worker in enumerate(self._workers):
             if worker.connection in ready:
                 results += self._answers(worker)
@@ -119,7 +120,7 @@ class WorkerPool:
         return results
 
     @staticmethod
-    def _answers(worker: Worker) -> list[tuple[Hashable, Any]]:
+    def _answers(worker: Worker) -> list[tuple[Any, Any]]:
         answers = []
         try:
             while worker.connection.poll():

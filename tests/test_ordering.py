@@ -1,0 +1,82 @@
+"""Putting a large run back together: results in any order come out in the files' order, and a
+chunk that crashed its worker is read file by file, only the crashing file failing."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from desktop.batch.files import Source
+from desktop.batch.ordering import CRASH, ChunkKey, CrashBisector, InOrder
+from desktop.batch.rows import Row
+
+
+def files(chunk: int, n: int) -> list[Source]:
+    return [Source(f"/in/{chunk}-{i}.png", f"{chunk}-{i}.png") for i in range(n)]
+
+
+def read(sources: list[Source]) -> list[Row | None]:
+    """What a worker answers: a row per file, the digit taken from the name's last number."""
+    return [Row(s.shown, s.path, digit=s.shown.split("-")[1][0]) for s in sources]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_items_put_in_any_order_come_out_in_index_order_once(seed):
+    order = list(range(20))
+    random.Random(seed).shuffle(order)
+    in_order, out = InOrder[str](), []
+    for index in order:
+        in_order.put(index, f"item {index}")
+        out += list(in_order.ready())
+    assert out == [f"item {i}" for i in range(20)]
+    assert list(in_order.ready()) == [] and in_order.next == 20
+
+
+def test_nothing_comes_out_while_the_next_index_is_missing():
+    in_order = InOrder[int]()
+    in_order.put(1, 10)
+    in_order.put(2, 20)
+    assert list(in_order.ready()) == []
+    in_order.put(0, 0)
+    assert list(in_order.ready()) == [0, 10, 20]
+
+
+def test_a_chunk_that_comes_back_whole_is_done_at_once():
+    bisector = CrashBisector()
+    key = bisector.started(0, files(0, 3))
+    assert key == ChunkKey(0) and key.file is None
+    assert bisector.finished(key, read(files(0, 3))) == read(files(0, 3))
+    assert bisector.sources == {} and not bisector.retry
+
+
+def test_a_crashed_chunk_is_retried_file_by_file_and_only_the_crashing_file_fails():
+    bisector = CrashBisector()
+    chunk = files(7, 4)
+    assert bisector.finished(bisector.started(7, chunk), None) is None
+    retries = list(bisector.retry)
+    assert [key for key, _ in retries] == [ChunkKey(7, i) for i in range(4)]
+    assert [task for _, task in retries] == [[s] for s in chunk]
+    # the files come back in any order; the third crashes its worker again
+    answers = {2: None, 0: read([chunk[0]]), 3: read([chunk[3]]), 1: read([chunk[1]])}
+    results = [bisector.finished(ChunkKey(7, i), answers[i]) for i in (2, 0, 3, 1)]
+    assert results[:3] == [None, None, None]
+    expected = read(chunk)
+    expected[2] = Row("7-2.png", "/in/7-2.png", error=CRASH)
+    assert results[3] == expected
+    assert bisector.sources == {}
+
+
+def test_a_one_file_chunk_that_crashes_fails_without_a_retry():
+    bisector = CrashBisector()
+    chunk = files(3, 1)
+    rows = bisector.finished(bisector.started(3, chunk), None)
+    assert rows == [Row("3-0.png", "/in/3-0.png", error=CRASH)] and not bisector.retry
+
+
+def test_skipped_files_stay_skipped_after_a_retry():
+    bisector = CrashBisector()
+    chunk = files(1, 2)
+    bisector.finished(bisector.started(1, chunk), None)
+    assert bisector.finished(ChunkKey(1, 0), [None]) is None
+    assert bisector.finished(ChunkKey(1, 1), read([chunk[1]])) == [None, *read([chunk[1]])]
