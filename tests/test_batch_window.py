@@ -147,3 +147,23 @@ def test_sort_rows_keeps_empty_values_last():
     assert [r.path for r in sort_rows(rows, "digit")] == ["c", "b", "a"]
     assert [r.path for r in sort_rows(rows, "digit", descending=True)] == ["b", "c", "a"]
     assert [r.path for r in sort_rows(rows, "error")] == ["a", "b", "c"]
+
+
+def test_rows_come_while_the_tree_is_still_being_counted(root, folder, classifier,
+                                                         monkeypatch):
+    """Counting a large tree takes as long as listing it: the first rows must not wait for it
+    (the count is held back here until the whole table is shown)."""
+    import threading
+
+    from desktop.batch.job import BatchJob
+
+    counted = threading.Event()
+    count = BatchJob.count
+    monkeypatch.setattr(BatchJob, "count", lambda job: counted.wait(60) and count(job))
+    window = BatchWindow(root, classifier, folder)
+    try:
+        pump(root, lambda: window.finished, timeout=60.0)
+        assert len(window.rows) == 6 and window._total is None
+    finally:
+        counted.set()
+        window.close()

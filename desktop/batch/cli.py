@@ -232,8 +232,7 @@ def _run(args: argparse.Namespace, writer, sorter, classifier) -> int:
     progress = Progress(enabled=not args.quiet and sys.stderr.isatty()
                         and not (writer.to_stdout and sys.stdout.isatty()))
     if progress.enabled:
-        threading.Thread(target=lambda: setattr(progress, "total", job.count()),
-                         daemon=True).start()
+        job.count_in_background(lambda total: setattr(progress, "total", total))
     stop = _classify(job, writer, sorter, progress)
     progress.clear()
     if stop is None:

@@ -75,6 +75,12 @@ class BatchJob:
     def count(self) -> int:
         return count_files(self.paths, self.recursive, self.exclude)
 
+    def count_in_background(self, found: Callable[[int], None]) -> None:
+        """Count the files on a thread of its own and hand the number to `found`: the rows
+        start at once, whatever the size of the tree (the count only feeds the progress)."""
+        threading.Thread(target=lambda: found(self.count()), name="batch-count",
+                         daemon=True).start()
+
     def rows(self) -> Iterator[Row]:
         """Rows in the order the files are found; stops early (cleanly) when cancelled."""
         sources = discover(self.paths, self.recursive, self.tally, self.exclude)

@@ -134,7 +134,7 @@ class BatchWindow:
 
     def _work(self) -> None:
         try:
-            self._queue.put(("total", self.job.count()))
+            self.job.count_in_background(lambda total: self._queue.put(("total", total)))
             for row in self.job.rows():
                 self._queue.put(("row", row))
             self._queue.put(("done", None))
