@@ -1,5 +1,6 @@
-"""Other hands made from MNIST digits (train/styles.py): every style gives a real digit in the
-model's input format, the shapes are the ones named, and the restyled set is reproducible."""
+"""Other hands made from MNIST digits (train/hands.py, train/styles.py): every style gives a
+real digit in the model's input format, the shapes are the ones named, and the restyled set is
+reproducible."""
 
 from __future__ import annotations
 
@@ -8,14 +9,8 @@ import pytest
 
 from desktop.engine.frame import ink_box, stroke_width
 from desktop.engine.recipes import digit_input
-from train.styles import (
-    STYLES,
-    continental_one,
-    crossed_seven,
-    restyle_many,
-    style_set,
-    styled_set,
-)
+from train.hands import continental_one, crossed_seven
+from train.styles import STYLES, restyle_many, style_set, styled_set
 
 RNG_SEED = 3
 

@@ -93,9 +93,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import keras
 
-    from train.cli import validation_parts
     from train.config import TrainConfig
     from train.data import load_mnist
+    from train.splits import validation_parts
 
     run_dir = Path((sys.argv[1:] if argv is None else argv)[0])
     settings = json.loads((run_dir / "config.json").read_text())

@@ -13,16 +13,7 @@ import numpy as np
 
 from train.config import TrainConfig
 from train.data import DatasetError, Mnist, load_mnist
-
-
-def split(x: np.ndarray, y: np.ndarray, cfg: TrainConfig):
-    """Seeded train/validation split of the MNIST training set; --limit trims the training part."""
-    order = np.random.default_rng(cfg.seed).permutation(len(x))
-    val, train = order[: cfg.val_split], order[cfg.val_split:]
-    if cfg.limit:
-        train = train[: cfg.limit]
-        val = val[: max(cfg.limit // 5, 100)]
-    return (x[train], y[train]), (x[val], y[val])
+from train.splits import split, styled, validation_parts
 
 
 def cosine_schedule(cfg: TrainConfig, peak: float):
@@ -74,16 +65,6 @@ def add_extra(train, extra: tuple[np.ndarray, np.ndarray], repeat: int):
     x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
     x = np.concatenate([x, np.repeat(x_extra, repeat, 0)])
     return x, np.concatenate([y, np.repeat(y_extra, repeat, 0)])
-
-
-def styled(data: tuple[np.ndarray, np.ndarray], count: int, cfg: TrainConfig, seed: int):
-    """`count` digits of data written again in other hands (cached under runs/cache)."""
-    from train.styles import styled_set
-
-    started = time.perf_counter()
-    result = styled_set(*data, min(count, len(data[0])), seed, Path(cfg.cache))
-    print(f"styles: {len(result[0])} digits restyled in {time.perf_counter() - started:.0f} s")
-    return result
 
 
 def build_or_load(cfg: TrainConfig):
@@ -155,15 +136,6 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     report.plot_mistakes(x_test, data.y_test, probabilities, run_dir / "misclassified.png")
     report.plot_styles(val_set[0], val_set[1], run_dir / "styles.png")
     return results
-
-
-def validation_parts(data: Mnist, cfg: TrainConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The validation digits: MNIST's own, and (cfg.styled_val of them) in other styles."""
-    _, (x, y) = split(data.x_train, data.y_train, cfg)
-    parts = {"mnist": (x.astype(np.float32) / 255.0, y)}
-    if cfg.styled_val:
-        parts["styled"] = styled((x, y), cfg.styled_val, cfg, cfg.seed + 1)
-    return parts
 
 
 def calibrate(model, data: Mnist, cfg: TrainConfig) -> dict:
