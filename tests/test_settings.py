@@ -25,3 +25,29 @@ def test_vanished_model_and_corrupt_file_fall_back(tmp_path):
     assert chosen_model(settings) is None
     settings.write_text("{not json")
     assert load_settings(settings) == {} and chosen_model(settings) is None
+
+
+def test_a_full_disk_leaves_no_temporary_file_and_the_old_settings(tmp_path, monkeypatch):
+    import json
+
+    import pytest
+
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"model": "/old.onnx"}')
+
+    def full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(json, "dump", full)
+    with pytest.raises(OSError):
+        remember_model(None, settings)
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+    assert settings.read_text() == '{"model": "/old.onnx"}'
+
+
+def test_settings_of_the_wrong_type_are_dropped_with_one_line(tmp_path, capsys):
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"model": 5, "kept": [1]}')
+    assert load_settings(settings) == {"kept": [1]} and chosen_model(settings) is None
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and all("'model' ignored: text expected, found 5" in ln for ln in lines)

@@ -78,14 +78,11 @@ def chosen_model(path: Path | None = None) -> Path | None:
 
 
 def remember_model(model: Path | None, path: Path | None = None) -> None:
-    """Remember a model (None = back to the bundled one); a settings file that cannot be
-    written costs the memory of the choice, said in one line, nothing else."""
+    """Remember a model (None = back to the bundled one); OSError when the settings cannot be
+    written (the window says so)."""
     settings = load_settings(path)
     if model is None:
         settings.pop("model", None)
     else:
         settings["model"] = str(Path(model).resolve())
-    try:
-        save_settings(settings, path)
-    except OSError as err:
-        warn(f"cannot save settings to {path or settings_path()}: {err.strerror or err}")
+    save_settings(settings, path)
