@@ -1,7 +1,8 @@
 """The drawing as data: a list of strokes with undo, independent of any widget.
 
-The canvas only mirrors this list. Every change bumps `version`, so a recognition result can be
-matched to the drawing it was computed from and dropped when the drawing has moved on.
+The canvas only mirrors this list. Every change bumps `version`, so that a live preview is
+asked for only when the drawing changed since the last request. (Results that arrive after the
+drawing moved on are dropped in one place only: the session's request tags.)
 """
 
 from __future__ import annotations
