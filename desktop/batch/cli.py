@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from collections.abc import Callable
 
 from desktop import PROG, __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+Personalize = Callable[..., None]
 
 EXAMPLES = f"""examples:
   {PROG} classify scans/ --out results.csv
@@ -69,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes, each decoding and classifying 64 files at a "
                              "time (default: one per core); 1: none, all in this process "
                              "(small runs are read that way anyway)")
+    parser.add_argument("--personal", action="store_true",
+                        help="read with the adaptation to your handwriting learned from your "
+                             "samples (off by default, so results are reproducible)")
+    parser.add_argument("--samples-dir", metavar="DIR",
+                        help="the samples --personal learns from (default: the app's)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress and no summary on stderr")
     return parser
@@ -79,7 +86,9 @@ def _usage_error(message: str) -> int:
     return EXIT_USAGE
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, personalize: Personalize | None = None) -> int:
+    """personalize(classifier, samples_dir, quiet): what --personal does (`desktop.user`
+    reads the samples; the batch layer below it only receives the adaptation)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = build_parser().parse_args(argv)
@@ -102,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         if sorter:
             sorter.prepare()
         classifier = batch_classifier(args.model)  # before the output file: it takes a moment
+        if args.personal:
+            if personalize is None:
+                return _usage_error("--personal: not available here")
+            personalize(classifier, args.samples_dir, args.quiet)
         writer.open()
     except (OutputError, ModelError) as err:
         return _usage_error(str(err))

@@ -145,7 +145,9 @@ class BatchJob:
 
     def _in_processes(self, chunks: Iterator[list[Source]]) -> Generator[list[Row | None]]:
         """Chunks in worker processes, each with its own classifier, handed on in order."""
-        pool = WorkerPool(self.workers, partial(batch_classifier, self.settings.model),
+        adaptation = self.classifier.adaptation  # --personal: its small arrays, once a worker
+        pool = WorkerPool(self.workers, partial(batch_classifier, self.settings.model,
+                                                adaptation.params() if adaptation else None),
                           partial(self.work, self.settings))
         state, next_out, started, exhausted = _Chunks(), 0, 0, False
         completed = False

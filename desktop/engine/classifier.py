@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from desktop.engine.adapt import Adaptation
+
 MODEL_NAME = "digits.onnx"
 CARD_SUFFIX = ".card.json"
 BATCH = 64  # onnxruntime is several times faster on batches of 64 than on one huge batch
@@ -90,6 +92,7 @@ class Classifier:
         self.input_name, self.layout = self._check_signature()
         self.metadata = self.session.get_modelmeta().custom_metadata_map
         self.features = self._features_output()
+        self.adaptation: Adaptation | None = None  # set: predict() reads with it (batch)
 
     def _load(self):
         import onnxruntime as ort
@@ -134,6 +137,8 @@ class Classifier:
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """Probabilities (N, 10) for images (N, 28, 28); run in batches of 64."""
+        if self.adaptation is not None:
+            return self.adaptation.predict_proba(*self.predict_with_features(images))
         images = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28)
         if len(images) == 0:
             return np.zeros((0, 10), np.float32)
