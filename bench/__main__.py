@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("accuracy", "generalize", "latency", "throughput", "startup")
+BENCHMARKS = ("accuracy", "generalize", "adapt", "latency", "throughput", "startup")
 
 
 def main(argv: list[str] | None = None) -> int:
