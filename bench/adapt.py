@@ -8,6 +8,8 @@ their own digits, and what they cost everyone else's.
 - Styles made from MNIST digits (train/styles.py): a writer of continental 1s, one of crossed 7s
   (their other digits plain MNIST training digits), a thick marker (every digit). 5 samples a
   digit made from training digits; the style's test digits read with and without.
+- Made-up styles nobody writes (struck through, upside down): learned, and at what cost to
+  MNIST, with the gate on the model's confidence and without it.
 - Everyone else, with each of those profiles active: the 10,000 MNIST test digits, 1,000
   photo-like pictures of MNIST test digits (tests/photos.py, JPEG, in memory) and the 630 digits
   in handwriting fonts; the worst change over all profiles is what counts.
@@ -34,6 +36,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the photo maker and the hand-drawn digits
+
+from made_up import struck_through  # noqa: E402
 
 from bench.folders import build  # noqa: E402
 from bench.generalize import FONTS, on_paper, optdigit_ink  # noqa: E402
@@ -178,6 +182,36 @@ def style_rows(reader: Reader, mnist) -> tuple[list[str], list]:
     return rows, profiles
 
 
+MADE_UP = {"struck through (tests/made_up.py), 5 a digit": (5, lambda x: struck_through(x)),
+           "upside down, 10 a digit": (10, lambda x: x[:, ::-1, :] / 255.0)}
+
+
+def made_up_rows(reader: Reader, mnist) -> list[str]:
+    """Styles nobody writes: how much they are learned, and what they cost MNIST; with the
+    gate on the model's confidence and without it (SURE = 1)."""
+    from unittest import mock
+
+    from desktop.engine import adapt
+
+    rows = ["| made-up style | its test digits without → with | MNIST test change | "
+            "MNIST change without the confidence gate |", "| --- | --- | --- | --- |"]
+    plain = reader.read(mnist.x_test / 255.0)
+    base = Reader.errors(plain, mnist.y_test)
+    for title, (k, write) in MADE_UP.items():
+        index = np.concatenate([np.flatnonzero(mnist.y_train == d)[:k] for d in range(10)])
+        adaptation = fitted(reader, write(mnist.x_train[index]), mnist.y_train[index])
+        test = reader.read(write(mnist.x_test[:2000]))
+        before = 1 - Reader.errors(test, mnist.y_test[:2000]) / 2000
+        after = 1 - Reader.errors(test, mnist.y_test[:2000], adaptation) / 2000
+        change = (base - Reader.errors(plain, mnist.y_test, adaptation)) / 100
+        with mock.patch.object(adapt, "SURE", 1.01):
+            ungated = (base - Reader.errors(plain, mnist.y_test, adaptation)) / 100
+        rows.append(f"| {title} (2,000) | {before:.2%} → **{after:.2%}** | {change:+.2f} points "
+                    f"| {ungated:+.2f} points |")
+        print(rows[-1], flush=True)
+    return rows
+
+
 def canvas_cost(reader: Reader, mnist, repeats: int = 30) -> list[str]:
     """Stroke end → prediction of a drawn digit, without and with 1,000 samples."""
     from handwriting import HAND
@@ -243,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     reader = Reader()
     lines, writer_profiles = writer_rows(reader, args.draws)
     styles, style_profiles = style_rows(reader, mnist)
-    lines += ["", *styles, "", "| everyone else, worst over all profiles | change |",
+    lines += ["", *styles, "", *made_up_rows(reader, mnist), "",
+              "| everyone else, worst over all profiles | change |",
               "| --- | --- |"]
     others = everyone_else(reader, mnist)
     for name, change in worst_changes(others, writer_profiles + style_profiles).items():
