@@ -79,13 +79,14 @@ class Adaptation:
         vote for another digit than the model's and the model is not sure; elsewhere exactly
         the model's."""
         probabilities = np.asarray(probabilities, np.float32)
-        voted = self.votes(features)
-        unsure = probabilities.max(axis=1) < SURE
-        rows = np.flatnonzero((voted >= 0) & (voted != probabilities.argmax(axis=1)) & unsure)
+        unsure = np.flatnonzero(probabilities.max(axis=1) < SURE)  # few: the vote costs little
+        voted = self.votes(np.asarray(features, np.float32)[unsure])
+        keep = (voted >= 0) & (voted != probabilities[unsure].argmax(axis=1))
+        rows, voted = unsure[keep], voted[keep]
         if not len(rows):
             return probabilities
         logits = np.log(np.clip(probabilities[rows].astype(np.float64), 1e-30, 1.0))
-        cols = voted[rows]
+        cols = voted
         logits[np.arange(len(rows)), cols] += logits.max(axis=1) - logits[np.arange(len(rows)),
                                                                           cols] + LEAD
         logits -= logits.max(axis=1, keepdims=True)
