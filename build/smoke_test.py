@@ -1,6 +1,7 @@
 """Smoke test of a built executable, for the release workflow: `--version`, then `classify` on
 PNGs of hand-drawn digits (tests/data/hand_digits.json rendered with Pillow), each read right:
-a few (read on threads), then copies enough for a run in worker processes.
+a few (read on threads), then copies enough for a run in worker processes; then `teach` from
+them and `classify --personal` with those samples, read right too.
 
     python build/smoke_test.py dist/DigitRecognizer            # or any command, e.g.
     python build/smoke_test.py .venv/bin/python -m desktop
@@ -58,8 +59,21 @@ def main(command: list[str]) -> int:
             for copy in range(1, COPIES):
                 shutil.copyfile(Path(folder) / f"{digit}.png", Path(folder) / f"{digit}-{copy}.png")
         rows = check(run([*command, "classify", "--quiet", folder]), COPIES)
+        personal(command, Path(folder))
     print(f"{version}: --version and classify of {len(DIGITS)} and {rows} PNGs ok")
     return 0
+
+
+def personal(command: list[str], folder: Path) -> None:
+    """`teach` FOLDER/<digit>/ (one drawing of each digit), then `classify --personal` of
+    the folder, in worker processes."""
+    taught, samples = folder / "teach", folder / "samples"
+    for digit in DIGITS:
+        (taught / digit).mkdir(parents=True)
+        shutil.copyfile(folder / f"{digit}.png", taught / digit / f"{digit}.png")
+    run([*command, "teach", "--quiet", str(taught), "--samples-dir", str(samples)])
+    check(run([*command, "classify", "--quiet", "--personal", "--samples-dir", str(samples),
+               str(folder)]), COPIES)
 
 
 def check(output: str, copies: int) -> int:

@@ -1,5 +1,6 @@
 """Entry point: `python -m desktop [--model PATH] [--log-events PATH|-] [--samples-dir DIR]`
-starts the app; `python -m desktop classify PATH...` classifies image files. Answers --version
+starts the app; `python -m desktop classify PATH...` classifies image files, `python -m desktop
+teach FOLDER...` adds labelled samples from image files. Answers --version
 and --help before importing anything heavy."""
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Draw a digit and see it recognized. "
-                    f"Run '{PROG} classify --help' for batch classification.")
+                    f"Run '{PROG} classify --help' for batch classification, "
+                    f"'{PROG} teach --help' to add samples of your handwriting from files.")
     parser.add_argument("--version", action="version", version=f"Digit Recognizer {__version__}")
     parser.add_argument("--model", help="an exported .onnx model to use instead of the bundled one")
     parser.add_argument("--log-events", metavar="PATH",
@@ -46,13 +48,24 @@ def app_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def personalize(classifier, samples_dir: str | None, quiet: bool) -> None:
+    """classify --personal: the user layer reads the samples into the batch's classifier."""
+    from desktop.user.personal import personalize as adapt
+
+    adapt(classifier, samples_dir, quiet)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     attach_parent_console(argv)
     if argv[:1] == ["classify"]:
         from desktop.batch.cli import main as classify_main
 
-        return classify_main(argv[1:])
+        return classify_main(argv[1:], personalize)
+    if argv[:1] == ["teach"]:
+        from desktop.user.teach_cli import main as teach_main
+
+        return teach_main(argv[1:])
     args = app_parser().parse_args(argv)
     from desktop.window.app import run
 

@@ -54,6 +54,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
 
     from export import card as cards
     from export.convert import find_keras_model, keras_to_onnx
+    from export.features import described
     from export.verify import check_onnx, parity, time_model
 
     keras_path = find_keras_model(str(source))
@@ -71,7 +72,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
         measured["parity_with_keras"] = {"max_abs_diff": agreement.max_abs_diff,
                                          "images": agreement.images}
         measured["images_per_second"] = round(time_model(staged, x_test[:4096, ..., None]))
-        extra = {"source_model": str(keras_path)}
+        extra = {"source_model": str(keras_path), **described(proto)}
         if quantize:
             extra["quantized"] = quantized_report(staged, measured, data, x_test, Path(tmp))
         card = cards.write_model(proto, cards.build_card(measured, keras_path.parent, command,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import onnx
 
+from export.features import add_features_output
+
 INPUT_NAME = "image"
 OUTPUT_NAME = "probabilities"
 OPSET = 17
@@ -33,6 +35,7 @@ def keras_to_onnx(model) -> onnx.ModelProto:
 
     proto, _ = tf2onnx.convert.from_function(serve, input_signature=signature, opset=OPSET)
     _rename_io(proto)
+    add_features_output(proto)  # for adapting to a user's handwriting, in the app
     return proto
 
 

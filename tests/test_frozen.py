@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from app_driver import AppProcess
 from handwriting import HAND, fit_strokes
+from made_up import pick, struck_through, write_folder
 from PIL import Image
 from processes import batch_workers, children, gone
 
@@ -87,6 +88,28 @@ def test_a_large_run_uses_worker_processes_in_the_executable_too(frozen, image_f
     source_run = run(sys.executable, "-m", "desktop", "classify", "--quiet", tmp_path)
     assert frozen_run.returncode == 0, frozen_run.stderr
     assert frozen_run.stdout == source_run.stdout and len(frozen_run.stdout.splitlines()) == 301
+
+
+def test_teach_then_classify_personal_as_the_source_does(frozen, mnist, tmp_path):
+    """`teach` saves the samples the source saves, and `classify --personal` (300 files: in
+    worker processes, copies of the executable) reads with them exactly as the source does."""
+    index = pick(mnist.y_train, 5)
+    write_folder(tmp_path / "teach", struck_through(mnist.x_train[index]),
+                 mnist.y_train[index], by_digit=True)
+    write_folder(tmp_path / "read", struck_through(mnist.x_test[:300]), mnist.y_test[:300])
+    runs = {}
+    for name, command in (("frozen", [frozen]), ("source", [sys.executable, "-m", "desktop"])):
+        samples = tmp_path / f"samples-{name}"
+        taught = run(*command, "teach", tmp_path / "teach", "--samples-dir", samples)
+        assert taught.returncode == 0, taught.stderr
+        assert taught.stderr.strip().startswith(f"added 50 samples to {samples}")
+        runs[name] = [run(*command, "classify", "--quiet", tmp_path / "read", *flags,
+                          "--samples-dir", samples)
+                      for flags in ([], ["--personal"])]
+    assert all(r.returncode == 0 for r in runs["frozen"]), runs["frozen"][1].stderr
+    assert [r.stdout for r in runs["frozen"]] == [r.stdout for r in runs["source"]]
+    plain, personal = (r.stdout.splitlines()[1:] for r in runs["frozen"])
+    assert len(personal) == 300 and personal != plain
 
 
 def test_version_and_help_name_the_executable(frozen):

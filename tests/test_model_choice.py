@@ -99,10 +99,12 @@ def model_menu(window: Window):
 
 @pytest.mark.gui
 class TestSwitchingModels:
-    def test_the_model_menu_offers_open_and_bundled(self, window):
+    def test_the_model_menu_offers_open_bundled_and_adaptation(self, window):
         menu = model_menu(window)
-        labels = [menu.entrycget(i, "label") for i in range(menu.index("end") + 1)]
-        assert labels == ["Open model…", "Use bundled model"]
+        labels = [menu.entrycget(i, "label") for i in range(menu.index("end") + 1)
+                  if menu.type(i) != "separator"]
+        assert labels == ["Open model…", "Use bundled model",
+                          "Adapt to my handwriting (0 samples)", "Open samples folder"]
 
     def test_an_opened_model_takes_over_reads_again_and_is_remembered(self, window, tmp_path,
                                                                       settings):

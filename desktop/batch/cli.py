@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from desktop import PROG, STOP_SIGNALS, __version__, held_signal
 from desktop.batch.names import printable
@@ -22,6 +22,7 @@ from desktop.batch.names import printable
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
 JOBS_PER_CORE = 4          # --jobs beyond this many per core only costs memory
+Personalize = Callable[..., None]
 
 EXAMPLES = f"""examples:
   {PROG} classify scans/ --out results.csv
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes, each decoding and classifying 64 files at a "
                              "time (default: one per core); 1: none, all in this process "
                              "(small runs are read that way anyway)")
+    parser.add_argument("--personal", action="store_true",
+                        help="read with the adaptation to your handwriting learned from your "
+                             "samples (off by default, so results are reproducible)")
+    parser.add_argument("--samples-dir", metavar="DIR",
+                        help="the samples --personal learns from (default: the app's)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress and no summary on stderr")
     return parser
@@ -150,7 +156,9 @@ def bounded_jobs(jobs: int | None) -> int | None:
     return jobs
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, personalize: Personalize | None = None) -> int:
+    """personalize(classifier, samples_dir, quiet): what --personal does (`desktop.user`
+    reads the samples; the batch layer below it only receives the adaptation)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if sys.stderr is None:  # started with stderr closed: print() would fall back to stdout
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115
@@ -164,10 +172,10 @@ def main(argv: list[str] | None = None) -> int:
 
     runtime()
     with stop_on_signals():
-        return _checked_run(args)
+        return _checked_run(args, personalize)
 
 
-def _checked_run(args: argparse.Namespace) -> int:
+def _checked_run(args: argparse.Namespace, personalize: Personalize | None) -> int:
     """Check every path and the model before reading a file, then run."""
     from desktop.batch.files import holds_input, missing_paths
     from desktop.batch.job import WorkersFailed
@@ -194,6 +202,10 @@ def _checked_run(args: argparse.Namespace) -> int:
                                   "classified; sort into another folder")
             _prepare(sorter)
         classifier = batch_classifier(args.model)  # before the output file: it takes a moment
+        if args.personal:
+            if personalize is None:
+                return _usage_error("--personal: not available here")
+            personalize(classifier, args.samples_dir, args.quiet)
         writer.open()
         reading = True
         return _run(args, writer, sorter, classifier)

@@ -122,8 +122,10 @@ class BatchJob:
 
     def _in_processes(self, chunks: Iterator[list[Source]]) -> Generator[ChunkRows]:
         """Chunks in worker processes, each with its own classifier, handed on in order."""
-        pool = WorkerPool[ChunkKey](self.workers, partial(batch_classifier, self.settings.model),
-                                    partial(self.work, self.settings))
+        adaptation = self.classifier.adaptation  # --personal: its small arrays, once a worker
+        pool = WorkerPool[ChunkKey](self.workers, partial(
+            batch_classifier, self.settings.model, adaptation.params() if adaptation else None),
+            partial(self.work, self.settings))
         bisector, in_order = CrashBisector(), InOrder[ChunkRows]()
         started, exhausted, completed = 0, False, False
         try:

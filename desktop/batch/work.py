@@ -14,6 +14,7 @@ import numpy as np
 from desktop.batch.decode import Decoded, decode
 from desktop.batch.files import Source
 from desktop.batch.rows import UNCERTAIN, Row
+from desktop.engine.adapt import Adaptation
 from desktop.engine.classifier import Classifier
 from desktop.engine.framed import framed_inputs
 from desktop.engine.recipes import BLANK, digit_input, no_inputs
@@ -27,10 +28,15 @@ class Settings:
     min_confidence: float = 0.0
 
 
-def batch_classifier(model_path: str | Path | None = None) -> Classifier:
+def batch_classifier(model_path: str | Path | None = None,
+                     adaptation: tuple[np.ndarray, np.ndarray] | None = None) -> Classifier:
     """A Classifier for batch work: one thread per onnxruntime call, as the chunks run side by
-    side (a call spread over all cores waits on the slowest, and loses them to decoding)."""
-    return Classifier(model_path, threads=1)
+    side (a call spread over all cores waits on the slowest, and loses them to decoding).
+    adaptation: a fitted Adaptation's params (--personal), for the worker processes."""
+    classifier = Classifier(model_path, threads=1)
+    if adaptation is not None:
+        classifier.adaptation = Adaptation.from_params(adaptation)
+    return classifier
 
 
 def classify_chunk(settings: Settings, classifier: Classifier,

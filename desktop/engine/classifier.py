@@ -14,11 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
+from desktop.engine.adapt import Adaptation
+
 MODEL_NAME = "digits.onnx"
 CARD_SUFFIX = ".card.json"
 BATCH = 64  # onnxruntime is several times faster on batches of 64 than on one huge batch
 PROBE = 2   # images in the test inference at load: more than one, as every batch has
 FLOAT_TYPES = ("tensor(float)", "tensor(double)", "tensor(float16)")
+FEATURES = "features"  # the optional second output: what the last dense layer reads
+NO_FEATURES = "this model has no features output (python -m export.features MODEL adds it)"
 
 
 class ModelError(Exception):
@@ -117,10 +121,12 @@ class Classifier:
             if actual != self.card["sha256"]:
                 raise ModelError(f"{self.path}: SHA-256 {actual[:12]}… does not match its card "
                                  f"({self.card['sha256'][:12]}…): file changed or corrupt")
+        self.adaptation: Adaptation | None = None  # set: predict() reads with it (batch)
         self.session = self._load()
         self.input_name, self.layout = self._check_signature()
         self._probe()
         self.metadata = self.session.get_modelmeta().custom_metadata_map
+        self.features = self._features_output()
 
     def _load(self):
         ort = runtime()
@@ -136,8 +142,8 @@ class Classifier:
 
     def _check_signature(self) -> tuple[str, str]:
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
-        if len(inputs) != 1 or len(outputs) != 1:
-            raise ModelError(f"{self.path}: expected one input and one output, found "
+        if len(inputs) != 1 or len(outputs) not in (1, 2):
+            raise ModelError(f"{self.path}: expected one input and one or two outputs, found "
                              f"{len(inputs)} and {len(outputs)}")
         shape = [d if isinstance(d, int) else None for d in inputs[0].shape]
         if shape[1:] == [28, 28, 1]:
@@ -184,6 +190,8 @@ class Classifier:
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """Probabilities (N, 10) for images (N, 28, 28); run in batches of 64."""
+        if self.adaptation is not None:
+            return self.adaptation.predict_proba(*self.predict_with_features(images))
         images = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28)
         if len(images) == 0:
             return np.zeros((0, 10), np.float32)
@@ -203,3 +211,28 @@ class Classifier:
     @property
     def accuracy(self) -> float | None:
         return self.card.get("test_accuracy")
+
+    def _features_output(self) -> int:
+        """Width of the `features` output (0: none, and the model is read without adaptation)."""
+        outputs = self.session.get_outputs()
+        shape = outputs[-1].shape
+        if len(outputs) == 2 and outputs[1].name == FEATURES and len(shape) == 2 \
+                and isinstance(shape[1], int):
+            return shape[1]
+        return 0
+
+    def predict_with_features(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities (N, 10) and features (N, width) in the same runs; needs `features`."""
+        images = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28)
+        if not self.features:
+            raise ModelError(NO_FEATURES)
+        names = [self.session.get_outputs()[0].name, FEATURES]
+        try:
+            parts = [self.session.run(names, {self.input_name: self._feed(images[i:i + BATCH])})
+                     for i in range(0, len(images), BATCH)]
+        except Exception as err:
+            raise ModelError(f"inference failed: {str(err).splitlines()[0][:200]}") from None
+        if not parts:
+            return np.zeros((0, 10), np.float32), np.zeros((0, self.features), np.float32)
+        return (np.concatenate([p[0] for p in parts]).astype(np.float32),
+                np.concatenate([p[1] for p in parts]).astype(np.float32))

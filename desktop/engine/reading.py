@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.engine.adapt import Adaptation
 from desktop.engine.classifier import Classifier, Prediction
 from desktop.engine.raster import Stroke
 from desktop.engine.recipes import canvas_inputs, file_inputs, number_inputs
@@ -20,6 +21,7 @@ class Reading:
     inputs: np.ndarray                       # (N, 28, 28) float32
     predictions: tuple[Prediction, ...]
     picture: np.ndarray | None = None        # the decoded image, for files
+    adapted: bool = False                    # the person's samples changed a digit
 
     @property
     def digits(self) -> list[int]:
@@ -30,10 +32,25 @@ class Reading:
         return [p.confidence for p in self.predictions]
 
 
-def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classifier) -> Reading:
+def predictions(inputs: np.ndarray, classifier: Classifier,
+                adaptation: Adaptation | None = None) -> tuple[tuple[Prediction, ...], bool]:
+    """The prediction of each input, adapted to the person's samples when given; and whether
+    the adaptation changed any digit."""
+    if adaptation is None or not classifier.features or not len(inputs):
+        return tuple(classifier.classify(inputs)), False
+    base, features = classifier.predict_with_features(inputs)
+    adapted = adaptation.predict_proba(base, features)
+    found = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(float(v) for v in p))
+                  for p in adapted)
+    return found, bool((adapted.argmax(axis=1) != base.argmax(axis=1)).any())
+
+
+def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classifier,
+                 adaptation: Adaptation | None = None) -> Reading:
     """The digits drawn on the canvas (none for an empty drawing)."""
     inputs = canvas_inputs(strokes, thickness)
-    return Reading("canvas", inputs, tuple(classifier.classify(inputs)))
+    found, adapted = predictions(inputs, classifier, adaptation)
+    return Reading("canvas", inputs, found, adapted=adapted)
 
 
 def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
@@ -42,10 +59,12 @@ def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
     return Reading("file", inputs, tuple(classifier.classify(inputs)), picture=image)
 
 
-def read_image_file(path: str, classifier: Classifier) -> Reading:
+def read_image_file(path: str, classifier: Classifier,
+                    adaptation: Adaptation | None = None) -> Reading:
     """Read the number in an image file as batch classification reads it (`file_inputs`);
     the reading keeps the picture in colour, for showing. Raises ImageError."""
     from desktop.engine.imagefile import load_image
 
     inputs = file_inputs(path, number=True)
-    return Reading("file", inputs, tuple(classifier.classify(inputs)), picture=load_image(path))
+    found, adapted = predictions(inputs, classifier, adaptation)
+    return Reading("file", inputs, found, picture=load_image(path), adapted=adapted)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,8 +29,10 @@ def _unique_stem(folder: Path) -> str:
 
 
 def save_sample(samples_dir: Path, digit: int, model_input: np.ndarray,
-                strokes: Sequence[Sequence[tuple[float, float]]], thickness: float) -> Path:
-    """Write one labelled sample; returns the PNG's path. Never overwrites an existing sample."""
+                strokes: Sequence[Sequence[tuple[float, float]]], thickness: float,
+                source: str | None = None) -> Path:
+    """Write one labelled sample; returns the PNG's path. Never overwrites an existing sample.
+    source: the image file it was read from (`teach`), instead of strokes."""
     from PIL import Image
 
     if not 0 <= digit <= 9:
@@ -42,7 +45,7 @@ def save_sample(samples_dir: Path, digit: int, model_input: np.ndarray,
     Image.fromarray(pixels.reshape(28, 28), mode="L").save(png)
     points = [[[round(float(x), 2), round(float(y), 2)] for x, y in s] for s in strokes]
     record = {"digit": digit, "thickness": thickness, "app_version": __version__,
-              "strokes": points}
+              "strokes": points, **({"source": source} if source else {})}
     (folder / f"{stem}.json").write_text(json.dumps(record) + "\n", encoding="utf-8")
     return png
 
@@ -52,3 +55,50 @@ def count_samples(samples_dir: Path) -> dict[int, int]:
     root = Path(samples_dir)
     return {d: sum(1 for p in (root / str(d)).glob(f"*{SAMPLE_SUFFIX}")
                    if not p.name.startswith(".")) for d in range(10)}
+
+
+def sample_files(samples_dir: Path) -> list[tuple[Path, int]]:
+    """Every sample image with its digit, oldest first within a digit (names are times)."""
+    root = Path(samples_dir)
+    return [(p, d) for d in range(10) for p in sorted((root / str(d)).glob(f"*{SAMPLE_SUFFIX}"))
+            if not p.name.startswith(".")]
+
+
+@dataclass
+class Samples:
+    """The samples read back: model inputs, digits, files, and a line per unreadable file."""
+    inputs: np.ndarray
+    labels: np.ndarray
+    paths: list[Path]
+    unreadable: list[str] = field(default_factory=list)
+
+
+def read_sample(path: Path) -> np.ndarray:
+    """A sample's 28x28 model input in [0, 1]; ValueError or OSError when it is not one."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        if image.size != (28, 28):
+            raise ValueError(f"{image.size[0]}x{image.size[1]}, not a 28x28 sample")
+        return np.asarray(image.convert("L"), np.float32) / 255.0
+
+
+def load_samples(samples_dir: Path, files: list[tuple[Path, int]] | None = None) -> Samples:
+    """Read the samples folder (or these of its files); bad files are listed, not fatal."""
+    inputs, labels, paths, unreadable = [], [], [], []
+    for path, digit in sample_files(samples_dir) if files is None else files:
+        try:
+            inputs.append(read_sample(path))
+        except (OSError, ValueError, SyntaxError) as err:  # Pillow raises these for bad files
+            unreadable.append(f"{path}: {str(err).splitlines()[0] if str(err) else 'unreadable'}")
+            continue
+        labels.append(digit)
+        paths.append(path)
+    stacked = np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32)
+    return Samples(stacked, np.array(labels, np.int8), paths, unreadable)
+
+
+def delete_sample(png: Path) -> None:
+    """Remove a sample: its image and the strokes beside it (taking back a wrong label)."""
+    Path(png).unlink()
+    Path(png).with_suffix(".json").unlink(missing_ok=True)

@@ -86,3 +86,14 @@ def remember_model(model: Path | None, path: Path | None = None) -> None:
     else:
         settings["model"] = str(Path(model).resolve())
     save_settings(settings, path)
+
+
+def adapting(path: Path | None = None) -> bool:
+    """Whether the app adapts to the user's samples (Model > Adapt...; on unless switched off)."""
+    return load_settings(path).get("adapt") is not False
+
+
+def remember_adapting(on: bool, path: Path | None = None) -> None:
+    settings = load_settings(path)
+    settings["adapt"] = bool(on)
+    save_settings(settings, path)

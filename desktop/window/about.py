@@ -48,13 +48,14 @@ def model_card_lines(card: dict, model_path: Path) -> list[str]:
     return lines
 
 
-def about_text(card: dict, model_path: Path, versions: dict[str, str]) -> str:
-    """The whole About text: app, model card, runtime versions and the model's build versions."""
+def about_text(card: dict, model_path: Path, versions: dict[str, str], extra: str = "") -> str:
+    """The whole About text: app, model card (and `extra`, the adaptation's state), runtime
+    versions and the model's build versions."""
     runtime = ", ".join(f"{name} {versions[name]}"
                         for name in ("python", "numpy", "onnxruntime") if name in versions)
     lines = [f"Digit Recognizer {versions.get('app', __version__)}",
              "Draw a digit and see it recognized.", "",
-             *model_card_lines(card, model_path), "",
+             *model_card_lines(card, model_path), *([extra] if extra else []), "",
              f"Running on: {runtime}"]
     built = card.get("versions")
     if isinstance(built, dict) and built:

@@ -12,23 +12,28 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
+from desktop.engine.adapt import Adaptation
 from desktop.engine.classifier import Classifier
 from desktop.engine.reading import Reading, read_image_file, read_strokes
 from desktop.user import model_choice, teach
 from desktop.user.dirs import default_samples_dir
+from desktop.user.personal import Personal
 from desktop.user.settings import chosen_model, remember_model
 from desktop.window import controls, view_model
+from desktop.window.adapt_menu import AdaptMenu
 from desktop.window.answer_panel import AnswerPanel
 from desktop.window.canvas import DrawingCanvas
 from desktop.window.drawing import default_brush
 from desktop.window.events import (
     EventLog,
+    adaptation_event,
     cleared_event,
     prediction_event,
     ready_event,
     sample_event,
 )
 from desktop.window.model_menu import TITLE, ModelMenu
+from desktop.window.samples_undo import SampleUndo
 from desktop.window.session import Session
 from desktop.window.teach_row import TeachRow
 
@@ -52,6 +57,8 @@ class App:
         self.log = log or EventLog(None)
         self.exit_code = 0
         self.samples_dir = Path(samples_dir or default_samples_dir()).expanduser().absolute()
+        self.settings_file = settings_file
+        self.personal = Personal(self.samples_dir)
         choice = model_choice.startup_model(model_path, chosen_model(settings_file))
         # The model loads on the worker thread while Tk builds the window.
         self.session = Session(self, root.after, choice,
@@ -102,20 +109,25 @@ class App:
         panel.columnconfigure(0, minsize=width)
         self.answer = AnswerPanel(panel, width, self._px, fonts, self._select)
         self.teach = TeachRow(panel, 6, width, self._px, fonts, self.samples_dir,
-                              self.save_sample)
+                              self.save_sample, self.undo_sample)
         self.teach.enable(False)
         # width=1: a long message is cut at the window's edge instead of widening the window
         self.status = ttk.Label(main, text="Loading the model…", font=fonts["small"],
                                 foreground="#555555", width=1)
         self.status.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(self._px(6), 0))
-        self.models = ModelMenu(root, self.session, self.status, self._px(12))
-        controls.menu_bar(root, {
+        self.models = ModelMenu(root, self.session, self.status, self._px(12),
+                                lambda: self.adapt.about_line())
+        menus = controls.menu_bar(root, {
             "File": [("Open image…", "Ctrl+O", self.ask_image),
                      ("Classify folder…", "", self.models.classify_folder), None,
                      ("Quit", "Ctrl+Q", self.close)],
             "Model": [("Open model…", "", self.models.ask_model),
                       ("Use bundled model", "", lambda: self.models.open_model(None))],
             "Help": [("About Digit Recognizer", "", self.models.show_about)]})
+        self.adapt = AdaptMenu(menus["Model"], self.samples_dir, self.settings_file,
+                               self._adapt_toggled, self._notify)
+        self.samples = SampleUndo(self)
+        self.adapt.show(sum(self.teach.show_counts().values()))
         self._bind()
         self._show(view_model.empty_answer())
         root.update_idletasks()
@@ -139,6 +151,7 @@ class App:
         if self.saved_note and self.classifier is not None:  # a new drawing: not the one saved
             self.saved_note = False
             self.models.ready(self.classifier)
+        self.samples.drawing_started()
         if self.board.picture is not None:
             self.clear()
         elif self.session.reading_file:
@@ -162,8 +175,14 @@ class App:
             return
         strokes, thickness = self.board.drawing.snapshot(), self.tools.brush
         self.board.submitted_version = self.board.drawing.version
-        self.session.submit(lambda classifier: read_strokes(strokes, thickness, classifier),
-                            "canvas")
+        adapt = self.adaptation()
+        self.session.submit(lambda classifier: read_strokes(strokes, thickness, classifier,
+                                                            adapt(classifier)), "canvas")
+
+    def adaptation(self) -> Callable[[Classifier], Adaptation | None]:
+        """What the recognition thread calls for the adaptation to use (None: none)."""
+        personal = self.personal if self.adapt.on else None
+        return lambda classifier: personal.adaptation(classifier) if personal else None
 
     def clear(self) -> None:
         self.board.clear()
@@ -174,7 +193,9 @@ class App:
         self.log.write(cleared_event())
 
     def undo(self) -> None:
+        """Ctrl+Z: the last stroke; on the empty canvas right after saving, that sample."""
         if not self.board.undo():
+            self.samples.undo_after_save()
             return
         if self.board.drawing.is_empty:
             self.clear()
@@ -189,9 +210,10 @@ class App:
 
     def open_image(self, path: str | Path) -> None:
         """Decode and read an image file on the worker thread, then show it with the result."""
-        path = str(path)
+        path, adapt = str(path), self.adaptation()
         self.status.configure(text=f"Reading {Path(path).name}…")
-        self.session.submit(lambda classifier: read_image_file(path, classifier), "file",
+        self.session.submit(lambda classifier: read_image_file(path, classifier,
+                                                               adapt(classifier)), "file",
                             failure_title=f"Cannot open {Path(path).name}")
 
     def save_sample(self, digit: int) -> None:
@@ -210,9 +232,20 @@ class App:
             return
         self.log.write(sample_event(digit, path))
         self.clear()
+        self.samples.saved(path, digit)
         counts = self.teach.show_counts()
         self.status.configure(text=saved_note(digit, counts[digit]))
         self.saved_note = True
+
+    def undo_sample(self) -> None:
+        self.samples.undo()
+
+    def _adapt_toggled(self, on: bool) -> None:
+        self.log.write(adaptation_event(on, self.adapt.count))
+        self.read_again()
+
+    def _notify(self, message: str) -> None:
+        self.status.configure(text=message)
 
     def close(self) -> None:
         """Window closed: stop the workers and leave the main loop."""
@@ -236,8 +269,8 @@ class App:
             self._show(view_model.empty_answer(
                 "No digit found" if reading.source == "file" else "Draw a digit"))
             return
-        self._show(view_model.answer(reading.predictions, self.selected))
-        self.log.write(prediction_event(reading.source, reading.predictions))
+        self._show(view_model.answer(reading.predictions, self.selected, reading.adapted))
+        self.log.write(prediction_event(reading.source, reading.predictions, reading.adapted))
 
     def show_failure(self, title: str, message: str) -> None:
         self.status.configure(text=message)
@@ -245,6 +278,8 @@ class App:
 
     def model_ready(self, classifier: Classifier, notice: str) -> None:
         self.models.ready(classifier, notice)
+        self.adapt.show(self.adapt.count, classifier)
+        self.samples.prepare(classifier)
 
     def model_unusable(self, message: str) -> None:
         """A missing, corrupt or wrong-shaped model: one line on stderr, a dialog, exit 2."""
@@ -271,7 +306,8 @@ class App:
     def _select(self, index: int) -> None:
         if self.reading is not None and self.reading.predictions:
             self.selected = index
-            self._show(view_model.answer(self.reading.predictions, index))
+            self._show(view_model.answer(self.reading.predictions, index,
+                                         self.reading.adapted))
 
     # ------------------------------------------------------------ start
 

@@ -42,8 +42,10 @@ def fonts(root: tk.Tk) -> dict[str, tkfont.Font]:
             "small": tkfont.Font(root, family=family, size=9)}
 
 
-def menu_bar(root: tk.Tk, menus: dict[str, list[MenuEntry]]) -> None:
+def menu_bar(root: tk.Tk, menus: dict[str, list[MenuEntry]]) -> dict[str, tk.Menu]:
+    """The menus by name, for entries of other kinds to be added."""
     bar = tk.Menu(root)
+    made = {}
     for name, entries in menus.items():
         menu = tk.Menu(bar, tearoff=False)
         for entry in entries:
@@ -52,7 +54,9 @@ def menu_bar(root: tk.Tk, menus: dict[str, list[MenuEntry]]) -> None:
             else:
                 menu.add_command(label=entry[0], accelerator=entry[1], command=entry[2])
         bar.add_cascade(label=name, menu=menu)
+        made[name] = menu
     root.config(menu=bar)
+    return made
 
 
 def bind_keys(root: tk.Tk, keys: dict[Sequence[str], Command],

@@ -26,17 +26,29 @@ def ready_event(x: int, y: int, width: int, height: int) -> dict:
                                          "width": int(width), "height": int(height)}}
 
 
-def prediction_event(source: str, predictions: Sequence) -> dict:
-    """One prediction shown: its digits in reading order, each with confidence and all ten."""
-    return {"event": "prediction", "source": source,
-            "digits": [int(p.digit) for p in predictions],
-            "confidence": [round(float(p.confidence), DECIMALS) for p in predictions],
-            "probabilities": [[round(float(v), DECIMALS) for v in p.probabilities]
-                              for p in predictions]}
+def prediction_event(source: str, predictions: Sequence, adapted: bool = False) -> dict:
+    """One prediction shown: its digits in reading order, each with confidence and all ten;
+    `"adapted": true` when the person's samples changed a digit."""
+    event = {"event": "prediction", "source": source,
+             "digits": [int(p.digit) for p in predictions],
+             "confidence": [round(float(p.confidence), DECIMALS) for p in predictions],
+             "probabilities": [[round(float(v), DECIMALS) for v in p.probabilities]
+                               for p in predictions]}
+    return event | ({"adapted": True} if adapted else {})
 
 
 def cleared_event() -> dict:
     return {"event": "cleared"}
+
+
+def sample_removed_event(digit: int, path: str | Path) -> dict:
+    """The last saved sample taken back (Undo sample)."""
+    return {"event": "sample_removed", "digit": int(digit), "path": str(path)}
+
+
+def adaptation_event(on: bool, samples: int) -> dict:
+    """Model > Adapt to my handwriting switched on or off."""
+    return {"event": "adaptation", "on": bool(on), "samples": int(samples)}
 
 
 def sample_event(digit: int, path: str | Path) -> dict:

@@ -4,6 +4,7 @@ File > Classify folder..., Help > About, and how the title and status line name 
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
@@ -19,8 +20,11 @@ MODEL_TYPES = [("ONNX models", "*.onnx"), ("All files", "*")]
 
 
 class ModelMenu:
-    def __init__(self, root: tk.Tk, session: Session, status: ttk.Label, padding: int):
+    def __init__(self, root: tk.Tk, session: Session, status: ttk.Label, padding: int,
+                 about_extra: Callable[[], str] = str):
+        """about_extra(): one more line for Help > About (the adaptation's state)."""
         self.root, self.session, self.status, self.padding = root, session, status, padding
+        self.about_extra = about_extra
         self.about_window: tk.Toplevel | None = None
 
     def _loaded(self) -> Classifier | None:
@@ -56,7 +60,8 @@ class ModelMenu:
     def show_about(self) -> None:
         classifier = self._loaded()
         if classifier is not None:
-            text = about_text(classifier.card, classifier.path, runtime_versions())
+            text = about_text(classifier.card, classifier.path, runtime_versions(),
+                              self.about_extra())
             self.about_window = AboutDialog(self.root, TITLE, text, self.padding).window
 
     def ready(self, classifier: Classifier, notice: str = "") -> None:

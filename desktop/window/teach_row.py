@@ -1,5 +1,5 @@
 """The "It's a..." row: ten digit buttons that save the drawing as a labelled sample, each with
-its count of samples, and the folder they go to."""
+its count of samples, the folder they go to, and Undo sample."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ MUTED = "#555555"
 
 
 class TeachRow:
-    """`on_digit(d)` when the button of digit d is pressed."""
+    """`on_digit(d)` when the button of digit d is pressed; `on_undo()` for Undo sample, which
+    takes back the last sample saved."""
 
     def __init__(self, parent: ttk.Frame, row: int, width: int, px: Callable[[float], int],
                  fonts: dict[str, tkfont.Font], samples_dir: Path,
-                 on_digit: Callable[[int], None]):
+                 on_digit: Callable[[int], None], on_undo: Callable[[], None] = lambda: None):
         self.samples_dir = samples_dir
         ttk.Label(parent, text="It's a…", font=fonts["heading"]).grid(
             row=row, column=0, sticky="w", pady=(px(8), 0))
@@ -41,6 +42,9 @@ class TeachRow:
         self.samples_label = ttk.Label(parent, text="", font=fonts["small"], foreground=MUTED,
                                        wraplength=width)
         self.samples_label.grid(row=row + 2, column=0, sticky="w", pady=(px(2), 0))
+        self.undo_button = ttk.Button(parent, text="Undo sample", command=on_undo)
+        self.undo_button.grid(row=row + 3, column=0, sticky="w", pady=(px(4), 0))
+        self.undo_button.state(["disabled"])  # until a sample is saved
         self.show_counts()
 
     def show_counts(self) -> dict[int, int]:

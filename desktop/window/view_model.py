@@ -12,6 +12,7 @@ from dataclasses import dataclass
 SURE_CONFIDENCE = 0.6   # below this the top probability is not trusted
 SURE_MARGIN = 0.3       # nor when the runner-up is closer than this
 UNSURE_MARK = "?"
+ADAPTED_NOTE = "adapted to your handwriting"
 
 
 def runner_up(probabilities: Sequence[float]) -> int:
@@ -69,8 +70,9 @@ def _detail(predictions: Sequence) -> str:
     return f"Not sure{where}: {guess}?{more}"
 
 
-def answer(predictions: Sequence, selected: int | None = None) -> Answer:
-    """The panel for the predictions of one reading, digits left to right."""
+def answer(predictions: Sequence, selected: int | None = None, adapted: bool = False) -> Answer:
+    """The panel for the predictions of one reading, digits left to right; `adapted`: the
+    person's samples changed the answer, which the detail line says, quietly."""
     if not predictions:
         return empty_answer()
     if selected is None or not 0 <= selected < len(predictions):
@@ -82,5 +84,6 @@ def answer(predictions: Sequence, selected: int | None = None) -> Answer:
     title = "Probabilities" if len(predictions) == 1 else \
         f"Probabilities of digit {selected + 1} of {len(predictions)}"
     labels = tuple(f"{p.digit} · {percent(p.confidence)}" for p in predictions)
-    return Answer(headline, _detail(predictions), all(sure_each), tuple(chosen.probabilities),
+    detail = _detail(predictions) + (f" · {ADAPTED_NOTE}" if adapted else "")
+    return Answer(headline, detail, all(sure_each), tuple(chosen.probabilities),
                   chosen.digit, title, labels, selected)

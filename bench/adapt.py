@@ -1,0 +1,302 @@
+"""Adapting to one person's handwriting (`desktop.engine.adapt`): what their samples gain on
+their own digits, and what they cost everyone else's.
+
+- Other writers: scikit-learn's `load_digits` rendered as scans (as bench/generalize.py renders
+  them), read by the app's recipe for image files. k = 1, 3, 5 and 10 samples a digit are drawn
+  from it (DRAWS draws each), the rest are read with and without adaptation: errors against
+  errors.
+- Styles made from MNIST digits (train/styles.py): a writer of continental 1s, one of crossed 7s
+  (their other digits plain MNIST training digits), a thick marker (every digit). 5 samples a
+  digit made from training digits; the style's test digits read with and without.
+- Made-up styles nobody writes (struck through, upside down): learned, and at what cost to
+  MNIST, with the gate on the model's confidence and without it.
+- Everyone else, with each of those profiles active: the 10,000 MNIST test digits, 1,000
+  photo-like pictures of MNIST test digits (tests/photos.py, JPEG, in memory) and the 630 digits
+  in handwriting fonts; the worst change over all profiles is what counts.
+- Cost: a digit drawn on the canvas, stroke end to prediction, with 1,000 samples and without;
+  `classify` of the 10,000 MNIST test PNGs with `--personal` (1,000 samples) and without.
+
+    python bench/adapt.py [--draws 5] [--record HEADING]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the photo maker and the hand-drawn digits
+
+from made_up import struck_through  # noqa: E402
+
+from bench.folders import build  # noqa: E402
+from bench.generalize import FONTS, on_paper, optdigit_ink  # noqa: E402
+from bench.record import append_section  # noqa: E402
+from bench.record import mnist as load_mnist  # noqa: E402
+
+PER_DIGIT = (1, 3, 5, 10)
+STYLES = {"continental 1": ("continental 1 (flag, base)", 1),
+          "crossed 7": ("7 with a bar or hooked foot", 7),
+          "thick marker": ("thick marker (a quarter of the height)", None)}
+STYLE_SAMPLES, STYLE_TEST = 5, 600
+PHOTOS = 1000
+
+
+class Reader:
+    """The bundled model's probabilities and features for inputs; accuracy with an adaptation."""
+
+    def __init__(self):
+        from desktop.engine.classifier import Classifier
+
+        self.classifier = Classifier()
+
+    def read(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.classifier.predict_with_features(inputs)
+
+    @staticmethod
+    def errors(read: tuple[np.ndarray, np.ndarray], labels: np.ndarray, adaptation=None) -> int:
+        probabilities = read[0] if adaptation is None else adaptation.predict_proba(*read)
+        return int((probabilities.argmax(axis=1) != labels).sum())
+
+
+def file_input(picture, fmt: str = "PNG", **options) -> np.ndarray:
+    """A picture as the app reads an image file of it (encoded, then `file_inputs`)."""
+    from desktop.engine.recipes import file_inputs
+
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt, **options)
+    inputs = file_inputs(buffer.getvalue())
+    return inputs[0] if len(inputs) else np.zeros((28, 28), np.float32)
+
+
+def optdigit_scans(seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """load_digits rendered as scans (bench/generalize.py's rendering), read as files."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    rng = np.random.default_rng(seed)
+    inputs = []
+    for cells in digits.images:
+        picture = on_paper(optdigit_ink(cells, int(rng.integers(40, 161)), rng, "scan"), rng)
+        jpeg = rng.random() < 0.5
+        inputs.append(file_input(picture, "JPEG" if jpeg else "PNG",
+                                 **({"quality": int(rng.integers(70, 96))} if jpeg else {})))
+    return np.stack(inputs), digits.target
+
+
+def everyone_else(reader: Reader, mnist) -> dict[str, tuple]:
+    """The sets no profile may spoil: MNIST test, photo-like pictures, font digits."""
+    from photos import photo
+    from PIL import Image
+
+    rng = np.random.default_rng(11)
+    photos = np.stack([file_input(photo(d, rng).convert("L"), "JPEG", quality=85)
+                       for d in mnist.x_test[:PHOTOS]])
+    fonts = sorted(FONTS.glob("*.png"))
+    font_inputs = np.stack([file_input(Image.open(p)) for p in fonts])
+    sets = {"MNIST test": (mnist.x_test / 255.0, mnist.y_test),
+            "photo-like": (photos, mnist.y_test[:PHOTOS]),
+            "fonts": (font_inputs, np.array([int(p.name[0]) for p in fonts]))}
+    return {name: (reader.read(x), y) for name, (x, y) in sets.items()}
+
+
+def fitted(reader: Reader, inputs: np.ndarray, labels: np.ndarray):
+    from desktop.engine.adapt import Adaptation
+
+    return Adaptation().fit(reader.read(inputs)[1], labels)
+
+
+def worst_changes(others: dict, adaptations: list) -> dict[str, float]:
+    """For each set, the largest loss in accuracy points over the profiles (negative: a loss)."""
+    worst = {}
+    for name, (read, labels) in others.items():
+        base = Reader.errors(read, labels)
+        worst[name] = min((base - Reader.errors(read, labels, a)) / len(labels) * 100
+                          for a in adaptations)
+    return worst
+
+
+def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list]:
+    x, y = optdigit_scans()
+    read_all = reader.read(x)
+    rows = ["| samples a digit | errors without → with (mean of draws) | errors left | draws |",
+            "| --- | --- | --- | --- |"]
+    profiles = []
+    for k in PER_DIGIT:
+        before, after = [], []
+        for draw in range(draws):
+            rng = np.random.default_rng(100 + draw)
+            chosen = np.concatenate([rng.choice(np.flatnonzero(y == d), k, replace=False)
+                                     for d in range(10)])
+            rest = np.setdiff1d(np.arange(len(y)), chosen)
+            adaptation = fitted(reader, x[chosen], y[chosen])
+            profiles.append(adaptation)
+            part = (read_all[0][rest], read_all[1][rest])
+            before.append(Reader.errors(part, y[rest]))
+            after.append(Reader.errors(part, y[rest], adaptation))
+        b, a = statistics.mean(before), statistics.mean(after)
+        rows.append(f"| {k} | {b:.1f} → **{a:.1f}** (of {len(y) - 10 * k}) | "
+                    f"{a / b:.0%} | {draws} |")
+        print(rows[-1], flush=True)
+    return rows, profiles
+
+
+def style_rows(reader: Reader, mnist) -> tuple[list[str], list]:
+    from train.styles import style_set
+
+    rows = ["| style (5 samples a digit) | its test digits without → with |",
+            "| --- | --- |"]
+    profiles = []
+    for title, (name, digit) in STYLES.items():
+        styled, styled_labels = style_set(name, mnist.x_train, mnist.y_train, seed=5,
+                                          count=STYLE_SAMPLES * (10 if digit is None else 1))
+        if digit is None:
+            chosen = np.concatenate([np.flatnonzero(styled_labels == d)[:STYLE_SAMPLES]
+                                     for d in range(10)])
+            samples, labels = styled[chosen], styled_labels[chosen]
+        else:  # the style's digit as that writer writes it, the other digits plain
+            plain = np.concatenate([np.flatnonzero(mnist.y_train == d)[:STYLE_SAMPLES]
+                                    for d in range(10) if d != digit])
+            samples = np.concatenate([styled, mnist.x_train[plain] / 255.0])
+            labels = np.concatenate([styled_labels, mnist.y_train[plain]])
+        adaptation = fitted(reader, samples, labels)
+        profiles.append(adaptation)
+        test, test_labels = style_set(name, mnist.x_test, mnist.y_test, seed=21,
+                                      count=STYLE_TEST)
+        read = reader.read(test)
+        n = len(test_labels)
+        before = 1 - Reader.errors(read, test_labels) / n
+        after = 1 - Reader.errors(read, test_labels, adaptation) / n
+        rows.append(f"| {title} ({n}) | {before:.2%} → **{after:.2%}** |")
+        print(rows[-1], flush=True)
+    return rows, profiles
+
+
+MADE_UP = {"struck through (tests/made_up.py), 5 a digit": (5, lambda x: struck_through(x)),
+           "upside down, 10 a digit": (10, lambda x: x[:, ::-1, :] / 255.0)}
+
+
+def made_up_rows(reader: Reader, mnist) -> list[str]:
+    """Styles nobody writes: how much they are learned, and what they cost MNIST; with the
+    gate on the model's confidence and without it (SURE = 1)."""
+    from unittest import mock
+
+    from desktop.engine import adapt
+
+    rows = ["| made-up style | its test digits without → with | MNIST test change | "
+            "MNIST change without the confidence gate |", "| --- | --- | --- | --- |"]
+    plain = reader.read(mnist.x_test / 255.0)
+    base = Reader.errors(plain, mnist.y_test)
+    for title, (k, write) in MADE_UP.items():
+        index = np.concatenate([np.flatnonzero(mnist.y_train == d)[:k] for d in range(10)])
+        adaptation = fitted(reader, write(mnist.x_train[index]), mnist.y_train[index])
+        test = reader.read(write(mnist.x_test[:2000]))
+        before = 1 - Reader.errors(test, mnist.y_test[:2000]) / 2000
+        after = 1 - Reader.errors(test, mnist.y_test[:2000], adaptation) / 2000
+        change = (base - Reader.errors(plain, mnist.y_test, adaptation)) / 100
+        with mock.patch.object(adapt, "SURE", 1.01):
+            ungated = (base - Reader.errors(plain, mnist.y_test, adaptation)) / 100
+        rows.append(f"| {title} (2,000) | {before:.2%} → **{after:.2%}** | {change:+.2f} points "
+                    f"| {ungated:+.2f} points |")
+        print(rows[-1], flush=True)
+    return rows
+
+
+def canvas_cost(reader: Reader, mnist, repeats: int = 30) -> list[str]:
+    """Stroke end → prediction of a drawn digit, without and with 1,000 samples."""
+    from handwriting import HAND
+
+    from bench.latency import CANVAS, pen_strokes
+    from desktop.engine.reading import read_strokes
+
+    adaptation = fitted(reader, mnist.x_train[:1000] / 255.0, mnist.y_train[:1000])
+    drawings = [pen_strokes(strokes, 0.6 * CANVAS) for strokes in HAND.values()]
+
+    def median_ms(with_adaptation) -> float:
+        times = []
+        for strokes in drawings * repeats:
+            start = time.perf_counter()
+            read_strokes(strokes, 16, reader.classifier, with_adaptation)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times) * 1000
+
+    median_ms(None)  # warm-up
+    return [f"| a drawn digit, stroke end → prediction | {median_ms(None):.2f} ms | "
+            f"{median_ms(adaptation):.2f} ms |"]
+
+
+def batch_cost(mnist) -> list[str]:
+    """`classify` of the 10,000 MNIST test PNGs, with --personal (1,000 samples) and without:
+    the run's own images/s (its summary line) and the whole process, best of three each."""
+    from PIL import Image
+
+    folder = build(mnist)["mnist-png"]
+    with tempfile.TemporaryDirectory() as samples:
+        for i in range(1000):
+            target = Path(samples) / str(mnist.y_train[i])
+            target.mkdir(exist_ok=True)
+            Image.fromarray(mnist.x_train[i]).save(target / f"{i:04d}.png")
+        runs: dict[str, list[tuple[float, float]]] = {"without": [], "--personal": []}
+        for _ in range(3):  # alternated, so a busy moment of the machine hits both
+            for name in runs:
+                flags = ["--personal", "--samples-dir", samples] if name != "without" else []
+                start = time.perf_counter()
+                done = subprocess.run([sys.executable, "-m", "desktop", "classify", str(folder),
+                                       "--out", "/dev/null", "--force", *flags], cwd=ROOT,
+                                      check=True, capture_output=True, text=True)
+                found = re.search(r"\(([\d,.]+) images/s\)", done.stderr)
+                rate = float(found.group(1).replace(",", "")) if found else 0.0
+                runs[name].append((rate, time.perf_counter() - start))
+    best = {name: (max(r for r, _ in found), min(t for _, t in found))
+            for name, found in runs.items()}
+    (rate, seconds), (personal, personal_s) = best["without"], best["--personal"]
+    return [f"| `classify` 10,000 MNIST PNGs: the run's images/s | {rate:.0f}/s | "
+            f"{personal:.0f}/s ({personal / rate:.0%}) |",
+            f"| the same, whole process (start-up, 1,000 samples read) | {seconds:.2f} s | "
+            f"{personal_s:.2f} s |"]
+
+
+def commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=5, help="draws of the samples for each k")
+    parser.add_argument("--record", metavar="HEADING")
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+    mnist = load_mnist()
+    reader = Reader()
+    lines, writer_profiles = writer_rows(reader, args.draws)
+    styles, style_profiles = style_rows(reader, mnist)
+    lines += ["", *styles, "", *made_up_rows(reader, mnist), "",
+              "| everyone else, worst over all profiles | change |",
+              "| --- | --- |"]
+    others = everyone_else(reader, mnist)
+    for name, change in worst_changes(others, writer_profiles + style_profiles).items():
+        lines.append(f"| {name} ({len(others[name][1])}) | {change:+.2f} points |")
+    lines += ["", "| cost | without | with adaptation |", "| --- | --- | --- |",
+              *canvas_cost(reader, mnist), *batch_cost(mnist)]
+    print("\n".join(lines))
+    if args.record:
+        append_section(args.record, "python bench/adapt.py " + shlex.join(argv), lines,
+                       note=f"; commit {commit()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

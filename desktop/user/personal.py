@@ -1,0 +1,91 @@
+"""The person's samples folder as an Adaptation of the model in use, kept in step with it.
+
+The folder stays the one record: this keeps only each sample's features for the model in use,
+computed once, and refits the Adaptation from them whenever a sample comes or goes (fitting is
+a normalization of at most a few thousand rows: about a millisecond). Safe to call from the
+recognition thread while the window saves or deletes samples.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from desktop.engine.adapt import Adaptation
+from desktop.engine.classifier import NO_FEATURES, Classifier, ModelError
+from desktop.user.dirs import default_samples_dir
+from desktop.user.samples import load_samples, sample_files
+
+
+class Personal:
+    """`adaptation(classifier)`: the samples' Adaptation for that model (None: no samples, or a
+    model without features); `changed()` after a sample is saved or deleted."""
+
+    def __init__(self, samples_dir: Path):
+        self.samples_dir = Path(samples_dir)
+        self.unreadable: list[str] = []      # one line per sample file that could not be read
+        self._lock = threading.Lock()
+        self._features: dict[Path, tuple[np.ndarray, int]] = {}
+        self._model: Classifier | None = None
+        self._stale = True
+        self._fitted: Adaptation | None = None
+
+    def changed(self) -> None:
+        """The folder changed: it is looked at again before the next reading."""
+        self._stale = True
+
+    def adaptation(self, classifier: Classifier) -> Adaptation | None:
+        if not classifier.features:
+            return None
+        with self._lock:
+            if classifier is not self._model:
+                self._model, self._features, self._stale = classifier, {}, True
+            if self._stale:
+                self._stale = False
+                self._sync(classifier)
+            return self._fitted
+
+    def _sync(self, classifier: Classifier) -> None:
+        """Features of the files new since the last look; files gone are dropped."""
+        files = sample_files(self.samples_dir)
+        present = {path for path, _ in files}
+        self._features = {p: v for p, v in self._features.items() if p in present}
+        new = [(path, digit) for path, digit in files if path not in self._features]
+        if new:
+            samples = load_samples(self.samples_dir, new)
+            self.unreadable = samples.unreadable
+            _, features = classifier.predict_with_features(samples.inputs)
+            for path, row, digit in zip(samples.paths, features, samples.labels, strict=True):
+                self._features[path] = (row, int(digit))
+        if not self._features:
+            self._fitted = None
+            return
+        rows = list(self._features.values())
+        self._fitted = Adaptation().fit(np.stack([r for r, _ in rows]),
+                                        np.array([d for _, d in rows]))
+
+
+def unavailable_reason(classifier: Classifier) -> str:
+    """Why this model cannot adapt ("" when it can)."""
+    return "" if classifier.features else NO_FEATURES
+
+
+def personalize(classifier: Classifier, samples_dir: str | None, quiet: bool = False) -> None:
+    """Give the classifier the samples' adaptation; one line on stderr says what it learned
+    from. Raises ModelError when the model cannot adapt (no features output)."""
+    reason = unavailable_reason(classifier)
+    if reason:
+        raise ModelError(f"--personal: {reason}")
+    folder = Path(samples_dir).expanduser() if samples_dir else default_samples_dir()
+    personal = Personal(folder)
+    classifier.adaptation = personal.adaptation(classifier)
+    if quiet:
+        return
+    for line in personal.unreadable:
+        print(f"warning: sample skipped: {line}", file=sys.stderr)
+    count = len(classifier.adaptation) if classifier.adaptation else 0
+    print(f"--personal: adapted to {count} samples in {folder}" if count else
+          f"--personal: no samples in {folder}; read as without --personal", file=sys.stderr)

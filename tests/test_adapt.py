@@ -1,0 +1,166 @@
+"""The adaptation to a person's handwriting (`engine.adapt`, `user.personal`): it learns a
+made-up style from a few samples, leaves everyone else's digits alone, keeps up with the
+samples folder, and stands aside for a model without the features output."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import onnx
+import pytest
+from made_up import pick, struck_through
+from PIL import Image
+
+from desktop.engine.adapt import SURE, Adaptation
+from desktop.engine.classifier import Classifier, ModelError, bundled_model_path
+from desktop.engine.reading import predictions
+from desktop.user.personal import Personal
+from desktop.user.samples import save_sample
+
+UPDATE_S = 0.1             # a new sample counts within this
+
+
+@pytest.fixture(scope="module")
+def style_samples(mnist, classifier):
+    """Five struck-through training digits of each digit, as the model sees them."""
+    index = pick(mnist.y_train, 5)
+    inputs = struck_through(mnist.x_train[index])
+    return inputs, mnist.y_train[index]
+
+
+def accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    return float((probabilities.argmax(axis=1) == labels).mean())
+
+
+def test_it_learns_a_made_up_style_and_leaves_mnist_alone(mnist, classifier, style_samples):
+    inputs, labels = style_samples
+    adaptation = Adaptation().fit(classifier.predict_with_features(inputs)[1], labels)
+    test = struck_through(mnist.x_test[:2000])
+    before, features = classifier.predict_with_features(test)
+    after = adaptation.predict_proba(before, features)
+    assert accuracy(after, mnist.y_test[:2000]) >= accuracy(before, mnist.y_test[:2000]) + 0.15
+    plain, plain_features = classifier.predict_with_features(mnist.x_test / 255.0)
+    kept = accuracy(adaptation.predict_proba(plain, plain_features), mnist.y_test)
+    assert kept >= accuracy(plain, mnist.y_test) - 0.001  # within 0.1 point
+
+
+def test_a_reading_the_model_is_sure_of_stands(mnist, classifier, style_samples):
+    inputs, labels = style_samples
+    adaptation = Adaptation().fit(classifier.predict_with_features(inputs)[1], labels)
+    before, features = classifier.predict_with_features(struck_through(mnist.x_test[:2000]))
+    after = adaptation.predict_proba(before, features)
+    sure = before.max(axis=1) >= SURE
+    assert sure.any() and np.array_equal(after[sure], before[sure])
+    changed = after.argmax(axis=1) != before.argmax(axis=1)
+    assert changed.any() and np.allclose(after[changed].sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_no_samples_or_one_digit_only_change_nothing(mnist, classifier):
+    before, features = classifier.predict_with_features(struck_through(mnist.x_test[:500]))
+    assert np.array_equal(Adaptation().predict_proba(before, features), before)
+    sevens = features[mnist.y_test[:500] == 7]
+    only_sevens = Adaptation().fit(sevens, np.full(len(sevens), 7))
+    assert np.array_equal(only_sevens.predict_proba(before, features), before)
+
+
+def test_the_workers_rebuild_the_same_adaptation_from_its_params(classifier, style_samples):
+    inputs, labels = style_samples
+    _, features = classifier.predict_with_features(inputs)
+    fitted = Adaptation().fit(features, labels)
+    copy = Adaptation.from_params(fitted.params())
+    probabilities = np.full((len(features), 10), 0.1, np.float32)
+    assert np.array_equal(copy.predict_proba(probabilities, features),
+                          fitted.predict_proba(probabilities, features))
+
+
+def test_a_reading_says_when_the_samples_changed_it(mnist, classifier, style_samples):
+    inputs, labels = style_samples
+    adaptation = Adaptation().fit(classifier.predict_with_features(inputs)[1], labels)
+    test = struck_through(mnist.x_test[:300])
+    base = classifier.predict(test).argmax(axis=1)
+    found = [predictions(test[i:i + 1], classifier, adaptation) for i in range(len(test))]
+    adapted = np.array([flag for _, flag in found])
+    digits = np.array([p[0].digit for p, _ in found])
+    assert adapted.any() and np.array_equal(adapted, digits != base)
+    assert predictions(test[:1], classifier, None)[1] is False
+
+
+# ---------------------------------------------------------------- the samples folder
+
+def write_samples(folder, inputs, labels) -> None:
+    for image, label in zip(inputs, labels, strict=True):
+        save_sample(folder, int(label), image, [], 0)
+
+
+def test_it_is_rebuilt_from_the_samples_folder_and_follows_it(tmp_path, classifier,
+                                                              style_samples):
+    inputs, labels = style_samples
+    personal = Personal(tmp_path)
+    assert personal.adaptation(classifier) is None  # an empty (missing) folder: nothing
+    write_samples(tmp_path, inputs[:-1], labels[:-1])
+    personal.changed()
+    assert len(personal.adaptation(classifier)) == len(labels) - 1
+    save_sample(tmp_path, int(labels[-1]), inputs[-1], [], 0)
+    personal.changed()
+    assert len(personal.adaptation(classifier)) == len(labels)
+    for png in sorted(tmp_path.glob("3/*.png")):
+        png.unlink()
+    personal.changed()
+    assert len(personal.adaptation(classifier)) == len(labels) - 5
+
+
+def test_a_huge_folder_loads_and_a_new_sample_counts_within_a_tenth_of_a_second(
+        tmp_path, mnist, classifier):
+    index = np.arange(5000)
+    for i in index:  # the images alone: what the adaptation reads (the strokes are not needed)
+        folder = tmp_path / str(mnist.y_train[i])
+        folder.mkdir(exist_ok=True)
+        Image.fromarray(mnist.x_train[i]).save(folder / f"{i:05d}.png", compress_level=1)
+    personal = Personal(tmp_path)
+    assert len(personal.adaptation(classifier)) == 5000
+    save_sample(tmp_path, 7, mnist.x_test[0] / 255.0, [], 0)
+    start = time.perf_counter()
+    personal.changed()
+    assert len(personal.adaptation(classifier)) == 5001
+    assert time.perf_counter() - start < UPDATE_S
+
+
+def test_unreadable_samples_are_listed_and_the_rest_used(tmp_path, classifier, style_samples):
+    inputs, labels = style_samples
+    write_samples(tmp_path, inputs, labels)
+    (tmp_path / "4" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    Image.new("L", (40, 40)).save(tmp_path / "5" / "big.png")
+    (tmp_path / "6" / "empty.png").write_bytes(b"")
+    personal = Personal(tmp_path)
+    assert len(personal.adaptation(classifier)) == len(labels)
+    assert sorted(line.split(":")[0].rsplit("/", 1)[1] for line in personal.unreadable) == [
+        "big.png", "broken.png", "empty.png"]
+    assert all("\n" not in line for line in personal.unreadable)
+
+
+# ---------------------------------------------------------------- a model without features
+
+@pytest.fixture(scope="module")
+def featureless(tmp_path_factory):
+    """The bundled model with its features output removed, as older exports were."""
+    proto = onnx.load(str(bundled_model_path()))
+    del proto.graph.output[1:]
+    path = tmp_path_factory.mktemp("old") / "digits.onnx"
+    onnx.save(proto, str(path))
+    return Classifier(path)
+
+
+def test_a_model_without_features_runs_and_cannot_adapt(featureless, classifier, mnist,
+                                                        style_samples, tmp_path):
+    images = mnist.x_test[:256] / 255.0
+    assert featureless.features == 0 and classifier.features == 128
+    assert np.array_equal(featureless.predict(images), classifier.predict(images))
+    with pytest.raises(ModelError, match="no features output"):
+        featureless.predict_with_features(images)
+    inputs, labels = style_samples
+    write_samples(tmp_path, inputs, labels)
+    assert Personal(tmp_path).adaptation(featureless) is None
+    adaptation = Adaptation().fit(classifier.predict_with_features(inputs)[1], labels)
+    found, adapted = predictions(struck_through(mnist.x_test[:50]), featureless, adaptation)
+    assert not adapted and len(found) == 50
