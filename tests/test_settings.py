@@ -47,7 +47,9 @@ def test_a_full_disk_leaves_no_temporary_file_and_the_old_settings(tmp_path, mon
 
 def test_settings_of_the_wrong_type_are_dropped_with_one_line(tmp_path, capsys):
     settings = tmp_path / "settings.json"
-    settings.write_text('{"model": 5, "kept": [1]}')
+    settings.write_text('{"model": 5, "adapt": "yes", "kept": [1]}')
     assert load_settings(settings) == {"kept": [1]} and chosen_model(settings) is None
-    lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 2 and all("'model' ignored: text expected, found 5" in ln for ln in lines)
+    lines = capsys.readouterr().err.splitlines()  # read twice, said once
+    assert len(lines) == 2
+    assert "'model' ignored: text expected, found 5" in lines[0]
+    assert "'adapt' ignored: true or false expected, found \"yes\"" in lines[1]

@@ -15,7 +15,7 @@ from desktop.user.dirs import user_config_dir
 
 SETTINGS_NAME = "settings.json"
 # The settings the app reads, and the JSON type each must have; others are kept as they are.
-SETTING_TYPES: dict[str, type] = {"model": str}
+SETTING_TYPES: dict[str, type] = {"model": str, "adapt": bool}
 JSON_NAMES = {str: "text", bool: "true or false", int: "a number", dict: "an object"}
 
 
@@ -23,8 +23,14 @@ def settings_path() -> Path:
     return user_config_dir() / SETTINGS_NAME
 
 
+_warned: set[str] = set()  # the file is read at every use: each problem is said once
+
+
 def warn(message: str) -> None:
-    """One line on stderr, where there is one (the windowed executable may have none)."""
+    """One line on stderr, once, where there is one (the windowed executable may have none)."""
+    if message in _warned:
+        return
+    _warned.add(message)
     if sys.stderr is not None:
         with contextlib.suppress(OSError, ValueError):
             print(f"warning: {message}", file=sys.stderr, flush=True)
