@@ -59,7 +59,7 @@ def stroke_latency(repeats: int) -> list[tuple[str, str]]:
     from desktop.engine.reading import read_strokes
     from desktop.engine.recipes import canvas_inputs
     from desktop.window.drawing import default_brush
-    from desktop.window.worker import Done, Worker
+    from desktop.window.model_thread import Done, ModelThread
 
     classifier = Classifier()
     brush = default_brush(CANVAS)
@@ -76,7 +76,7 @@ def stroke_latency(repeats: int) -> list[tuple[str, str]]:
     infer = time_calls(lambda: classifier.predict(batch), repeats * 10)
     several = time_calls(lambda: read_strokes(number, brush, classifier), repeats)
 
-    worker = Worker(lambda: classifier)
+    worker = ModelThread(lambda: classifier)
     handed = []
     for tag, strokes in enumerate(list(drawings.values()) * repeats, start=1):
         start = time.perf_counter()

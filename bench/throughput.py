@@ -124,7 +124,7 @@ def stage_table(folder: Path, engine_rate: float | None, count: int = 600) -> li
         t0 = time.perf_counter()
         data = path.read_bytes()
         kind = sniff(data[:16])
-        image = small_png.decode(data) if kind == "PNG" else None
+        image = small_png.pixels(data) if kind == "PNG" else None
         if image is None:
             image = load_image(data, [kind] if kind else None, DIGIT_WORK_SIZE, grey=True)
         t1 = time.perf_counter()
@@ -176,8 +176,8 @@ def special_paths(folder: Path, count: int = 2000) -> list[str]:
         return (time.perf_counter() - start) / len(data) * 1e6
 
     pillow = per_image(lambda: [load_image(d, ["PNG"], DIGIT_WORK_SIZE, grey=True) for d in data])
-    own = per_image(lambda: [small_png.decode(d) for d in data])
-    images = np.stack([small_png.decode(d) for d in data])
+    own = per_image(lambda: [small_png.pixels(d) for d in data])
+    images = np.stack([small_png.pixels(d) for d in data])
     framed = per_image(lambda: framed_inputs(images))
     general = per_image(lambda: [normalize(picture_ink(i, DIGIT_WORK_SIZE)) for i in images])
     return ["| MNIST's own 28x28 PNGs, one core | per image |", "| --- | --- |",

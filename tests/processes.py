@@ -54,7 +54,7 @@ def alive(pid: int) -> bool:
 def crash_on_marked(settings: Settings, classifier: Classifier,
                     sources: list[Source]) -> list[Row | None]:
     """The batch work, except that a chunk holding a file named *crash* kills its process."""
-    if any(CRASH_MARK in os.path.basename(s.path) for s in sources):
+    if any(CRASH_MARK in os.path.basename(s.file) for s in sources):
         os.abort()
     return classify_chunk(settings, classifier, sources)
 

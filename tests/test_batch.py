@@ -13,7 +13,7 @@ import pytest
 from image_cases import EXPECTED, SKIPPED, exif_stored_pixels, paper
 from PIL import Image
 
-from desktop.batch.decode import decode
+from desktop.batch.decode import read_source
 from desktop.batch.files import Source, count_files, discover
 from desktop.batch.job import BatchJob
 from desktop.batch.rows import Tally
@@ -73,7 +73,7 @@ def test_exif_files_are_unreadable_without_their_orientation(cases, case_run, cl
 
 
 def test_the_decompression_bomb_is_refused_before_decoding(cases):
-    decoded = decode(Source(str(cases / "bomb.png"), "bomb.png"))
+    decoded = read_source(Source(str(cases / "bomb.png"), "bomb.png"))
     assert decoded.error == ("too many pixels (100000x100000, over 64,000,000): refused as a "
                              "possible decompression bomb")
 
@@ -93,8 +93,8 @@ def test_recursive_finds_subfolders_and_plain_run_counts_them(tmp_path, digits):
                  tmp_path / ".cache" / "hidden.png"):
         paper(digits[2]).save(path)
     flat, deep = Tally(), Tally()
-    assert [s.shown for s in discover([str(tmp_path)], False, flat)] == ["top.png"]
-    assert [s.shown for s in discover([str(tmp_path)], True, deep)] == [
+    assert [s.path for s in discover([str(tmp_path)], False, flat)] == ["top.png"]
+    assert [s.path for s in discover([str(tmp_path)], True, deep)] == [
         os.path.join("a", "b", "low.png"), os.path.join("a", "mid.png"), "top.png"]
     assert (flat.folders_not_searched, flat.hidden, deep.hidden) == (1, 1, 1)
     assert count_files([str(tmp_path)], recursive=True) == 3
@@ -105,7 +105,7 @@ def test_several_paths_keep_rows_apart_by_their_folder(tmp_path, digits):
         (tmp_path / folder).mkdir()
         paper(digits[4]).save(tmp_path / folder / "same.png")
     paths = [str(tmp_path / "x"), str(tmp_path / "y")]
-    assert [s.shown for s in discover(paths)] == [os.path.join(p, "same.png") for p in paths]
+    assert [s.path for s in discover(paths)] == [os.path.join(p, "same.png") for p in paths]
 
 
 def test_the_sort_into_folder_is_not_searched(tmp_path, digits):
@@ -113,7 +113,7 @@ def test_the_sort_into_folder_is_not_searched(tmp_path, digits):
     paper(digits[4]).save(tmp_path / "sorted" / "4" / "copy.png")
     paper(digits[4]).save(tmp_path / "original.png")
     found = discover([str(tmp_path)], True, exclude=[str(tmp_path / "sorted")])
-    assert [s.shown for s in found] == ["original.png"]
+    assert [s.path for s in found] == ["original.png"]
 
 
 def test_files_stream_through_a_bounded_window(tmp_path, mnist, classifier):

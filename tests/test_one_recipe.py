@@ -12,7 +12,7 @@ from image_cases import paper
 from photos import write_photos
 from PIL import Image
 
-from desktop.batch.decode import decode
+from desktop.batch.decode import read_source
 from desktop.batch.files import Source
 from desktop.batch.work import Settings, chunk_inputs, classify_chunk
 from desktop.engine.reading import read_image_file
@@ -41,7 +41,7 @@ def test_app_batch_and_training_read_every_file_alike(labelled, classifier):
     extra, labels, skipped = load_extra(labelled)
     files = [p for d in range(10) for p in sorted((labelled / str(d)).iterdir())]
     assert not skipped and len(extra) == len(files) == 10 * 6
-    batch = chunk_inputs([decode(Source(str(p), p.name)) for p in files])
+    batch = chunk_inputs([read_source(Source(str(p), p.name)) for p in files])
     for path, trained, batched in zip(files, extra, batch, strict=True):
         app = read_image_file(str(path), classifier).inputs
         assert len(app) == 1, f"{path} read as {len(app)} digits"

@@ -18,7 +18,7 @@ def files(chunk: int, n: int) -> list[Source]:
 
 def read(sources: list[Source]) -> list[Row | None]:
     """What a worker answers: a row per file, the digit taken from the name's last number."""
-    return [Row(s.shown, s.path, digit=s.shown.split("-")[1][0]) for s in sources]
+    return [Row(s.path, s.file, digit=s.path.split("-")[1][0]) for s in sources]
 
 
 @pytest.mark.parametrize("seed", range(5))

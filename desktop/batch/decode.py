@@ -31,7 +31,7 @@ class Decoded(NamedTuple):
 
 
 def _claims_image(source: Source) -> bool:
-    return source.named or claims_image(source.path)
+    return source.named or claims_image(source.file)
 
 
 def _start_of(path: str) -> tuple[bytes, bool]:
@@ -49,17 +49,17 @@ def _inputs(source: Source, multi_digit: bool) -> Decoded:
     """Read, sniff and decode the file into inputs (the app's `file_inputs`, with shortcuts
     that give the very same pixels: small grey PNGs, MNIST-framed images left for the bulk
     check); OS and decoding failures as they come."""
-    start, whole = _start_of(source.path)
+    start, whole = _start_of(source.file)
     kind = sniff(start[:SNIFF_BYTES])
     if kind is None and not _claims_image(source):
         return Decoded(source, skipped=True)
     if not start:
         return Decoded(source, error="empty file (0 bytes)")
-    data = start if whole else source.path
+    data = start if whole else source.file
     formats = [kind] if kind else None
     if multi_digit:
         return Decoded(source, inputs=file_inputs(data, formats, number=True))
-    image = small_png.decode(start) if whole and kind == "PNG" else None
+    image = small_png.pixels(start) if whole and kind == "PNG" else None
     if image is None:
         image = load_image(data, formats, DIGIT_WORK_SIZE, grey=True)
     if is_candidate(image):
@@ -67,7 +67,7 @@ def _inputs(source: Source, multi_digit: bool) -> Decoded:
     return Decoded(source, inputs=digit_input(image)[None])
 
 
-def decode(source: Source, multi_digit: bool = False) -> Decoded:
+def read_source(source: Source, multi_digit: bool = False) -> Decoded:
     """Read one file into what the batch step needs; never raises for a bad file."""
     if source.error:
         return Decoded(source, error=source.error)

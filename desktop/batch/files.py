@@ -18,10 +18,11 @@ IMAGE_SUFFIXES = frozenset((
 
 
 class Source(NamedTuple):
-    """A file to classify: where it is, how its row names it, whether the user named it."""
+    """A file to classify. `file` is where it is; `path` how its row names it (the output's
+    `path` column: relative to the folder given), as `Row.file` and `Row.path` are."""
+    file: str
     path: str
-    shown: str
-    named: bool = False
+    named: bool = False    # named on the command line (not found in a folder)
     error: str = ""        # already known to fail (a folder that cannot be listed)
 
 
@@ -64,24 +65,24 @@ def _listing(folder: str) -> list[os.DirEntry] | str:
         return f"cannot list folder: {err.strerror or err}"
 
 
-def _walk(top: str, top_shown: str, recursive: bool, tally: Tally, excluded: set[str],
+def _walk(top: str, top_path: str, recursive: bool, tally: Tally, excluded: set[str],
           visited: set[tuple[int, int]]) -> Iterator[Source]:
     """Depth first in name order, as a recursive walk would be, but on a stack of its own:
     a tree thousands of folders deep is no trouble."""
     stack: list[tuple[str, Iterator[os.DirEntry]]] = []
 
-    def enter(folder: str, shown: str) -> Source | None:
+    def enter(folder: str, prefix: str) -> Source | None:
         entries = _listing(folder)
         if isinstance(entries, str):
-            return Source(folder, shown or ".", error=entries)
-        stack.append((shown, iter(entries)))
+            return Source(folder, prefix or ".", error=entries)
+        stack.append((prefix, iter(entries)))
         return None
 
-    failed = enter(top, top_shown)
+    failed = enter(top, top_path)
     if failed:
         yield failed
     while stack:
-        shown, entries = stack[-1]
+        prefix, entries = stack[-1]
         entry = next(entries, None)
         if entry is None:
             stack.pop()
@@ -89,7 +90,7 @@ def _walk(top: str, top_shown: str, recursive: bool, tally: Tally, excluded: set
         if _hidden(entry):
             tally.hidden += 1
             continue
-        name = os.path.join(shown, entry.name) if shown else entry.name
+        name = os.path.join(prefix, entry.name) if prefix else entry.name
         try:
             is_dir, is_file = entry.is_dir(), entry.is_file()
         except OSError:

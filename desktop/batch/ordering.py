@@ -79,4 +79,4 @@ class CrashBisector:
 
 
 def _crashed(source: Source) -> Row:
-    return Row(source.shown, source.path, error=CRASH)
+    return Row(source.path, source.file, error=CRASH)

@@ -1,4 +1,4 @@
-"""Worker processes for large runs: every core decodes, preprocesses and classifies, free of
+"""WorkerProcess processes for large runs: every core decodes, preprocesses and classifies, free of
 the main process's GIL (decoding and NumPy's many small steps hold it; onnxruntime does not).
 
 Each worker loads the model once (`setup`), then runs `work(state, task)` for each task sent
@@ -67,7 +67,7 @@ def _serve(connection: Connection, setup: Callable[[], Any],
             return
 
 
-class Worker:
+class WorkerProcess:
     def __init__(self, context: Any, setup: Callable[[], Any], work: Callable[[Any, Any], Any]):
         self.connection, child = context.Pipe()
         self.process: BaseProcess = context.Process(target=_serve, args=(child, setup, work),
@@ -87,11 +87,11 @@ class WorkerPool(Generic[K]):
         self._context = multiprocessing.get_context("spawn")
         self._setup, self._work = setup, work
         self._size = size
-        self._workers: list[Worker] = []  # started by submit, as tasks come
+        self._workers: list[WorkerProcess] = []  # started by submit, as tasks come
         self.failed_starts = 0            # workers that died before their first answer
 
-    def _start(self) -> Worker:
-        return Worker(self._context, self._setup, self._work)
+    def _start(self) -> WorkerProcess:
+        return WorkerProcess(self._context, self._setup, self._work)
 
     @property
     def room(self) -> bool:
@@ -132,7 +132,7 @@ class WorkerPool(Generic[K]):
         return results
 
     @staticmethod
-    def _answers(worker: Worker) -> list[tuple[Any, Any]]:
+    def _answers(worker: WorkerProcess) -> list[tuple[Any, Any]]:
         answers = []
         try:
             while worker.connection.poll():

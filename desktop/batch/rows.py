@@ -12,8 +12,8 @@ UNCERTAIN = "uncertain"
 class Row(NamedTuple):
     """One file's result. `digit` is "" on failure; a whole number with multi-digit reading.
     (A NamedTuple: tens of thousands are made a second.)"""
-    path: str
-    file: str
+    path: str              # how the output names the file (its `path` column)
+    file: str              # where the file is
     digit: str = ""
     confidence: float | None = None
     error: str = ""

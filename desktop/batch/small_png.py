@@ -18,7 +18,7 @@ MAX_SIDE = 64              # beyond this Pillow's fixed overhead no longer matte
 GREY, EIGHT_BITS = 0, 8
 
 
-def decode(data: bytes) -> np.ndarray | None:
+def pixels(data: bytes) -> np.ndarray | None:
     """(H, W) uint8 pixels of a small 8-bit grey non-interlaced PNG, or None."""
     if len(data) < 33 or not data.startswith(SIGNATURE) or data[12:16] != b"IHDR":
         return None

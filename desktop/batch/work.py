@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.batch.decode import Decoded, decode
+from desktop.batch.decode import Decoded, read_source
 from desktop.batch.files import Source
 from desktop.batch.rows import UNCERTAIN, Row
 from desktop.engine.adapt import Adaptation
@@ -42,7 +42,7 @@ def batch_classifier(model_path: str | Path | None = None,
 def classify_chunk(settings: Settings, classifier: Classifier,
                    sources: list[Source]) -> list[Row | None]:
     """One row per source, in order (None: not an image, skipped). Never raises for a file."""
-    decoded = [decode(source, settings.multi_digit) for source in sources]
+    decoded = [read_source(source, settings.multi_digit) for source in sources]
     inputs = chunk_inputs(decoded)
     sizes = [len(x) for x in inputs]
     probabilities = classifier.predict(np.concatenate(inputs)) if sum(sizes) \
@@ -55,7 +55,7 @@ def classify_chunk(settings: Settings, classifier: Classifier,
         if item.skipped:
             rows.append(None)
         elif item.error or size == 0:
-            rows.append(Row(item.source.shown, item.source.path, error=item.error or BLANK))
+            rows.append(Row(item.source.path, item.source.file, error=item.error or BLANK))
         else:
             rows.append(_row(item.source, found, settings.min_confidence))
     return rows
@@ -79,5 +79,5 @@ def _row(source: Source, probabilities: np.ndarray, min_confidence: float) -> Ro
     confidence = float(np.prod(probabilities.max(axis=1)))
     every = tuple(float(v) for v in probabilities[0]) if len(probabilities) == 1 else None
     if confidence < min_confidence:
-        return Row(source.shown, source.path, "", confidence, UNCERTAIN, every)
-    return Row(source.shown, source.path, digits, confidence, "", every)
+        return Row(source.path, source.file, "", confidence, UNCERTAIN, every)
+    return Row(source.path, source.file, digits, confidence, "", every)

@@ -19,7 +19,7 @@ from desktop.engine.classifier import Classifier, ModelError
 from desktop.engine.imagefile import ImageError
 from desktop.engine.reading import Reading
 from desktop.user.model_choice import FALLBACK_NOTICE, ModelChoice, is_bundled
-from desktop.window.worker import Done, Failed, Loaded, LoadFailed, Task, Worker
+from desktop.window.model_thread import Done, Failed, Loaded, LoadFailed, ModelThread, Task
 
 POLL_MS = 8                # how often to look for results while some are due
 
@@ -44,9 +44,9 @@ class Request:
     failure_title: str
 
 
-def start_worker(model_path: Path | None) -> Worker:
+def start_worker(model_path: Path | None) -> ModelThread:
     """The model loading and then running on a thread of its own."""
-    return Worker(lambda: Classifier(model_path), (ModelError, ImageError))
+    return ModelThread(lambda: Classifier(model_path), (ModelError, ImageError))
 
 
 class Session:
@@ -54,7 +54,7 @@ class Session:
 
     def __init__(self, view: View, schedule: Schedule, choice: ModelChoice,
                  remember: Callable[[Path | None], None],
-                 make_worker: Callable[[Path | None], Worker] = start_worker):
+                 make_worker: Callable[[Path | None], ModelThread] = start_worker):
         self.view = view
         self._schedule = schedule
         self._remember = remember
@@ -62,7 +62,7 @@ class Session:
         self._startup_source = choice.source
         self.worker = make_worker(choice.path)
         self.classifier: Classifier | None = None
-        self.next_worker: Worker | None = None   # a model being switched to
+        self.next_worker: ModelThread | None = None   # a model being switched to
         self._next_model: Path | None = None
         self._notice = ""
         self._tag = 0                            # id of the latest request

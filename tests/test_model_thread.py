@@ -10,10 +10,10 @@ from handwriting import HAND, moved
 from desktop.engine.classifier import Classifier, ModelError
 from desktop.engine.imagefile import ImageError
 from desktop.engine.reading import read_image_file, read_strokes
-from desktop.window.worker import Done, Failed, Loaded, LoadFailed, Worker
+from desktop.window.model_thread import Done, Failed, Loaded, LoadFailed, ModelThread
 
 
-def wait_for(worker: Worker, count: int, timeout: float = 30.0) -> list:
+def wait_for(worker: ModelThread, count: int, timeout: float = 30.0) -> list:
     outcomes: list = []
     deadline = time.monotonic() + timeout
     while len(outcomes) < count and time.monotonic() < deadline:
@@ -23,7 +23,7 @@ def wait_for(worker: Worker, count: int, timeout: float = 30.0) -> list:
 
 
 def test_the_worker_loads_the_model_then_reads():
-    worker = Worker(Classifier, (ModelError,))
+    worker = ModelThread(Classifier, (ModelError,))
     try:
         worker.submit(1, lambda c: read_strokes(moved(HAND["8"], 2.0, 40, 30), 20, c))
         loaded, done = wait_for(worker, 2)
@@ -41,7 +41,7 @@ def test_only_the_latest_waiting_request_runs(classifier):
         release.wait(10)
         return "first"
 
-    worker = Worker(lambda: classifier)
+    worker = ModelThread(lambda: classifier)
     try:
         worker.submit(1, slow)
         assert started.wait(10)
@@ -55,7 +55,7 @@ def test_only_the_latest_waiting_request_runs(classifier):
 
 
 def test_a_missing_model_is_reported_in_one_line(tmp_path):
-    worker = Worker(lambda: Classifier(tmp_path / "none.onnx"), (ModelError,))
+    worker = ModelThread(lambda: Classifier(tmp_path / "none.onnx"), (ModelError,))
     try:
         (failed,) = wait_for(worker, 1)
         assert isinstance(failed, LoadFailed)
@@ -65,7 +65,7 @@ def test_a_missing_model_is_reported_in_one_line(tmp_path):
 
 
 def test_an_expected_error_in_a_task_is_a_message_and_the_worker_goes_on(classifier, tmp_path):
-    worker = Worker(lambda: classifier, (ImageError,))
+    worker = ModelThread(lambda: classifier, (ImageError,))
     try:
         worker.submit(1, lambda c: read_image_file(str(tmp_path / "gone.png"), c))
         _loaded, failed = wait_for(worker, 2)

@@ -40,7 +40,7 @@ Task = Callable[[Classifier], Any]  # classifier → result (a Reading)
 Outcome = Loaded | LoadFailed | Done | Failed
 
 
-class Worker:
+class ModelThread:
     """Loads the model, then runs submitted tasks one at a time, newest only.
 
     The Tk thread submits and later collects outcomes with `poll()`; nothing here touches Tk.
