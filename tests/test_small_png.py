@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop.batch.small_png import pixels
+from desktop.batch import small_png
 
 
 def png(image: Image.Image, **options) -> bytes:
@@ -20,7 +20,7 @@ def png(image: Image.Image, **options) -> bytes:
 def test_same_pixels_as_pillow_for_mnist_digits(mnist):
     """Pillow picks a filter per row (none, sub, up, average, Paeth): all must come out right."""
     for digit in mnist.x_test[:300]:
-        assert np.array_equal(pixels(png(Image.fromarray(digit))), digit)
+        assert np.array_equal(small_png.pixels(png(Image.fromarray(digit))), digit)
 
 
 def test_several_idat_chunks_are_joined():
@@ -37,7 +37,7 @@ def test_several_idat_chunks_are_joined():
                 + zlib.crc32(b"IDAT" + part).to_bytes(4, "big"))
 
     split = head + chunk(payload[:50]) + chunk(payload[50:]) + data[chunk_end:]
-    assert np.array_equal(pixels(split), pixels)
+    assert np.array_equal(small_png.pixels(split), pixels)
 
 
 def interlaced(data: bytes) -> bytes:
@@ -55,4 +55,4 @@ def interlaced(data: bytes) -> bytes:
     lambda: b"",
 ])
 def test_anything_else_is_left_to_pillow(make):
-    assert pixels(make()) is None
+    assert small_png.pixels(make()) is None
