@@ -73,7 +73,7 @@ def test_the_switch_is_on_by_default_remembered_and_changes_answers(xvfb_display
     w = Window(samples_dir=samples, settings_file=settings)
     try:
         assert not w.app.adapt.var.get()
-        assert "off, 50 samples" in w.app.models.about_extra()
+        assert "off, 50 samples" in w.app.commands.about_extra()
     finally:
         w.close()
 
@@ -88,7 +88,7 @@ def test_a_model_without_features_greys_the_switch_and_says_why(xvfb_display, ta
         menu, index = w.app.adapt.menu, w.app.adapt.index
         assert menu.entrycget(index, "state") == "disabled"
         assert "unavailable" in menu.entrycget(index, "label")
-        line = w.app.models.about_extra()
+        line = w.app.commands.about_extra()
         assert "\n" not in line and "no features output" in line
         event = open_and_wait(w, taught[1][0][0])
         assert "adapted" not in event

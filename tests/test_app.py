@@ -177,7 +177,7 @@ def test_a_broken_image_gets_a_one_line_dialog(window, tmp_path):
 
 
 def test_about_shows_the_model_card_and_versions(window):
-    window.app.models.show_about()
+    window.app.commands.show_about()
     text = window.app.about_window.winfo_children()[0].winfo_children()[0].get("1.0", "end")
     card = window.app.classifier.card
     assert f"SHA-256: {card['sha256']}" in text

@@ -114,7 +114,7 @@ class TestSwitchingModels:
         switch(window, model)
         assert window.app.classifier.path == model
         assert window.root.title() == f"{TITLE} — finetuned-test/digits.onnx"
-        assert "finetuned-test/digits.onnx" in window.app.status.cget("text")
+        assert "finetuned-test/digits.onnx" in window.app.status.text
         assert chosen_model(settings) == model.resolve()
         pump(window.root, lambda: len(window.predictions()) > before)  # read by the new model
         assert window.predictions()[-1]["digits"] == [4]
@@ -162,7 +162,7 @@ def test_a_remembered_model_that_no_longer_loads_falls_back_to_the_bundled_one(
     w = Window(samples_dir=tmp_path / "samples", settings_file=settings)
     try:
         assert w.app.classifier.path == bundled_model_path()
-        assert w.app.status.cget("text") == FALLBACK_NOTICE
+        assert w.app.status.text == FALLBACK_NOTICE
         assert chosen_model(settings) is None  # not tried again at the next start
         assert w.draw(fit_strokes(HAND["9"], w.area()))["digits"] == [9]
     finally:

@@ -95,7 +95,7 @@ class TestTheItsARow:
             assert image.size == (28, 28)
         assert window.events()[-1] == {"event": "cleared"}
         assert window.app.board.drawing.is_empty and window.app.canvas.find_all() == ()
-        assert window.app.status.cget("text") == (
+        assert window.app.status.text == (
             "Saved a sample of 7 — you have 1 of that digit. Draw the next one.")
 
     def test_the_saved_note_counts_that_digit_and_goes_with_the_next_drawing(self, window):
@@ -103,10 +103,10 @@ class TestTheItsARow:
         window.app.teach.digit_buttons[9].invoke()
         window.draw(fit_strokes(HAND["9"], window.area()))
         window.app.teach.digit_buttons[9].invoke()
-        assert window.app.status.cget("text") == (
+        assert window.app.status.text == (
             "Saved a sample of 9 — you have 2 of that digit. Draw the next one.")
         window.draw(fit_strokes(HAND["4"], window.area()))
-        assert window.app.status.cget("text").startswith("Model: bundled")
+        assert window.app.status.text.startswith("Model: bundled")
 
     def test_the_counts_follow_the_samples(self, window, tmp_path):
         assert counts_shown(window) == [0] * 10
@@ -139,7 +139,7 @@ class TestTheItsARow:
         window.app.canvas.event_generate("<KeyPress>", keysym="5")
         window.root.update()
         assert saved(window) == [] and not (tmp_path / "samples").exists()
-        assert window.app.status.cget("text").startswith("Draw a digit first")
+        assert window.app.status.text.startswith("Draw a digit first")
         window.draw(fit_strokes(HAND["5"], window.area()))
         assert not any(button.instate(["disabled"]) for button in window.app.teach.digit_buttons)
         window.app.tools.clear_button.invoke()
@@ -149,7 +149,7 @@ class TestTheItsARow:
         window.draw(number_strokes("12", window.area()))
         window.app.teach.digit_buttons[1].invoke()
         assert saved(window) == [] and not (tmp_path / "samples").exists()
-        assert NOT_ONE_DIGIT in window.app.status.cget("text")
+        assert NOT_ONE_DIGIT in window.app.status.text
         assert len(window.app.board.drawing) > 0  # the drawing stays: undo a digit and try again
 
     def test_an_unwritable_folder_gets_a_one_line_dialog(self, xvfb_display, tmp_path):

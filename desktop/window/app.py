@@ -23,6 +23,7 @@ from desktop.window import controls, view_model
 from desktop.window.adapt_menu import AdaptMenu
 from desktop.window.answer_panel import AnswerPanel
 from desktop.window.canvas import DrawingCanvas
+from desktop.window.commands import TITLE, WindowCommands
 from desktop.window.drawing import default_brush
 from desktop.window.events import (
     EventLog,
@@ -32,9 +33,10 @@ from desktop.window.events import (
     ready_event,
     sample_event,
 )
-from desktop.window.model_menu import TITLE, ModelMenu
+from desktop.window.model_menu import ModelMenu
 from desktop.window.samples_undo import SampleUndo
 from desktop.window.session import Session
+from desktop.window.status_line import StatusLine
 from desktop.window.teach_row import TeachRow
 
 CANVAS_MIN = 280           # pixels at 96 dpi; more on HiDPI screens
@@ -42,10 +44,6 @@ CANVAS_START = (440, 360)  # wider than high: room for a number of several digit
 PANEL_WIDTH = 260
 IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"),
                ("All files", "*")]
-
-
-def saved_note(digit: int, count: int) -> str:
-    return f"Saved a sample of {digit} — you have {count} of that digit. Draw the next one."
 
 
 class App:
@@ -65,7 +63,6 @@ class App:
                                lambda path: remember_model(path, settings_file))
         self.reading: Reading | None = None
         self.selected: int | None = None
-        self.saved_note = False           # the status line speaks of the last sample saved
         self.scale = controls.ui_scale(root)
         self._build()
 
@@ -75,7 +72,7 @@ class App:
 
     @property
     def about_window(self) -> tk.Toplevel | None:
-        return self.models.about_window
+        return self.commands.about_window
 
     # ------------------------------------------------------------ layout
 
@@ -112,18 +109,20 @@ class App:
                               self.save_sample, self.undo_sample)
         self.teach.enable(False)
         # width=1: a long message is cut at the window's edge instead of widening the window
-        self.status = ttk.Label(main, text="Loading the model…", font=fonts["small"],
-                                foreground="#555555", width=1)
-        self.status.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(self._px(6), 0))
-        self.models = ModelMenu(root, self.session, self.status, self._px(12),
-                                lambda: self.adapt.about_line())
+        label = ttk.Label(main, text="Loading the model…", font=fonts["small"],
+                          foreground="#555555", width=1)
+        label.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(self._px(6), 0))
+        self.status = StatusLine(label)
+        self.models = ModelMenu(root, self.session, self.status)
+        self.commands = WindowCommands(root, self.session, self._px(12),
+                                       lambda: self.adapt.about_line())
         menus = controls.menu_bar(root, {
             "File": [("Open image…", "Ctrl+O", self.ask_image),
-                     ("Classify folder…", "", self.models.classify_folder), None,
+                     ("Classify folder…", "", self.commands.classify_folder), None,
                      ("Quit", "Ctrl+Q", self.close)],
             "Model": [("Open model…", "", self.models.ask_model),
                       ("Use bundled model", "", lambda: self.models.open_model(None))],
-            "Help": [("About Digit Recognizer", "", self.models.show_about)]})
+            "Help": [("About Digit Recognizer", "", self.commands.show_about)]})
         self.adapt = AdaptMenu(menus["Model"], self.samples_dir, self.settings_file,
                                self._adapt_toggled, self._notify)
         self.samples = SampleUndo(self)
@@ -148,9 +147,7 @@ class App:
     # ------------------------------------------------------------ drawing
 
     def _pen_down(self) -> None:
-        if self.saved_note and self.classifier is not None:  # a new drawing: not the one saved
-            self.saved_note = False
-            self.models.ready(self.classifier)
+        self.status.drawing_started()
         self.samples.drawing_started()
         if self.board.picture is not None:
             self.clear()
@@ -211,7 +208,7 @@ class App:
     def open_image(self, path: str | Path) -> None:
         """Decode and read an image file on the worker thread, then show it with the result."""
         path, adapt = str(path), self.adaptation()
-        self.status.configure(text=f"Reading {Path(path).name}…")
+        self.status.say(f"Reading {Path(path).name}…")
         self.session.submit(lambda classifier: read_image_file(path, classifier,
                                                                adapt(classifier)), "file",
                             failure_title=f"Cannot open {Path(path).name}")
@@ -220,22 +217,20 @@ class App:
         """It's a `digit`: save the drawing as a labelled sample, then clear for the next."""
         drawing = self.board.drawing
         if drawing.is_empty:
-            self.status.configure(text=f"Draw a digit first, then press {digit} to save it.")
+            self.status.say(f"Draw a digit first, then press {digit} to save it.")
             return
         try:
             path = teach.save_drawing(self.samples_dir, digit, drawing.snapshot(),
                                       self.tools.brush)
         except teach.SampleError as err:
-            self.status.configure(text=f"Not saved: {err}.")
+            self.status.say(f"Not saved: {err}.")
             if not isinstance(err, teach.NotOneDigit):
                 messagebox.showerror("Cannot save the sample", str(err), parent=self.root)
             return
         self.log.write(sample_event(digit, path))
         self.clear()
         self.samples.saved(path, digit)
-        counts = self.teach.show_counts()
-        self.status.configure(text=saved_note(digit, counts[digit]))
-        self.saved_note = True
+        self.status.sample_saved(digit, self.teach.show_counts()[digit])
 
     def undo_sample(self) -> None:
         self.samples.undo()
@@ -245,7 +240,7 @@ class App:
         self.read_again()
 
     def _notify(self, message: str) -> None:
-        self.status.configure(text=message)
+        self.status.say(message)
 
     def close(self) -> None:
         """Window closed: stop the workers and leave the main loop."""
@@ -260,8 +255,7 @@ class App:
             assert reading.picture is not None
             width, height = self.board.show_picture(reading.picture)
             self.teach.enable(False)
-            self.status.configure(text=f"Image {width}x{height} shown; "
-                                       "draw to start a new drawing.")
+            self.status.say(f"Image {width}x{height} shown; draw to start a new drawing.")
         if reading.source == "file" or reading is not self.reading:
             self.selected = None
         self.reading = reading
@@ -273,7 +267,7 @@ class App:
         self.log.write(prediction_event(reading.source, reading.predictions, reading.adapted))
 
     def show_failure(self, title: str, message: str) -> None:
-        self.status.configure(text=message)
+        self.status.say(message)
         messagebox.showerror(title, message, parent=self.root)
 
     def model_ready(self, classifier: Classifier, notice: str) -> None:

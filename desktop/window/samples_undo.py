@@ -42,7 +42,7 @@ class SampleUndo:
     def undo(self) -> None:
         """Remove the last sample saved (and not yet taken back) in this session."""
         if not self.stack:
-            self.app.status.configure(text="No sample saved in this session to take back.")
+            self.app.status.say("No sample saved in this session to take back.")
             return
         path, digit = self.stack.pop()
         try:
@@ -51,12 +51,12 @@ class SampleUndo:
             pass  # removed from the folder meanwhile: nothing left to take back
         except OSError as err:
             self.stack.append((path, digit))
-            self.app.status.configure(text=f"Cannot remove {path.name}: {err.strerror or err}.")
+            self.app.status.say(f"Cannot remove {path.name}: {err.strerror or err}.")
             return
         self.app.log.write(sample_removed_event(digit, path))
         self.just_saved = bool(self.stack) and self.just_saved
         self._changed()
-        self.app.status.configure(text=f"Took back the last sample (a {digit}).")
+        self.app.status.say(f"Took back the last sample (a {digit}).")
 
     def _changed(self) -> None:
         """The folder changed: counts, the menu's label, the adaptation, the button."""
