@@ -211,3 +211,20 @@ def test_a_file_that_crashes_its_worker_is_an_error_row_and_the_run_goes_on(tmp_
     expected = classifier.predict(mnist.x_test[:600] / np.float32(255)).argmax(axis=1)
     assert all(row.digit == str(expected[int(row.path[:4])]) for row in rows if not row.error)
     assert job.tally.failed == 1
+
+
+def test_a_run_reads_with_one_thread_a_call_whoever_made_the_classifier(classifier, tmp_path):
+    """The window hands over its own classifier (all cores a call): on threads as in the
+    worker processes, a run reads with one onnxruntime thread a call, from the same model."""
+    from desktop.engine.classifier import Classifier, ModelRef, bundled_model_path
+
+    assert classifier.threads == 0
+    job = BatchJob([str(tmp_path)], classifier)
+    assert job.classifier.threads == 1 and job.classifier.path == classifier.path
+    assert job.settings.model == ModelRef(None, 1)  # the bundled model, by any of its names
+    assert BatchJob([str(tmp_path)], Classifier(bundled_model_path(), threads=1)
+                    ).settings.model == ModelRef(None, 1)
+    copy = tmp_path / "copy" / "digits.onnx"
+    copy.parent.mkdir()
+    copy.write_bytes(bundled_model_path().read_bytes())
+    assert BatchJob([str(tmp_path)], Classifier(copy)).settings.model == ModelRef(copy, 1)

@@ -18,14 +18,13 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from itertools import chain, islice
-from pathlib import Path
 
 from desktop.batch.files import Source, count_files, discover
 from desktop.batch.ordering import ChunkKey, ChunkRows, CrashBisector, InOrder
 from desktop.batch.pool import WorkerPool
 from desktop.batch.rows import Row, Tally
 from desktop.batch.work import Settings, batch_classifier, classify_chunk
-from desktop.engine.classifier import BATCH, Classifier, bundled_model_path
+from desktop.engine.classifier import BATCH, Classifier
 
 CHUNK = BATCH              # files per chunk: decoded, then classified in one onnxruntime call
 POOL_MIN_FILES = 256       # from this many files on, worker processes pay for their start
@@ -42,6 +41,16 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def one_thread(classifier: Classifier) -> Classifier:
+    """The classifier a run reads with on threads: one onnxruntime thread per call, as in the
+    worker processes (chunks run side by side), whoever made the caller's; same adaptation."""
+    if classifier.threads == 1:
+        return classifier
+    own = classifier.ref.with_threads(1).load()
+    own.adaptation = classifier.adaptation
+    return own
+
+
 ChunkWork = Callable[[Settings, Classifier, list[Source]], list[Row | None]]
 
 
@@ -54,12 +63,11 @@ class BatchJob:
                  work: ChunkWork = classify_chunk):
         """work: what reads a chunk (a module-level function: it travels to the workers)."""
         self.paths = list(paths)
-        self.classifier = classifier
+        self.classifier = one_thread(classifier)
         self.recursive = recursive
         self.exclude = list(exclude)
         self.workers = workers or default_workers()
-        model = None if Path(classifier.path) == bundled_model_path() else Path(classifier.path)
-        self.settings = Settings(model, multi_digit, min_confidence)
+        self.settings = Settings(classifier.ref.with_threads(1), multi_digit, min_confidence)
         self.tally = Tally()
         self.work = work
         self.used_processes = False

@@ -15,25 +15,28 @@ from desktop.batch.decode import Decoded, read_source
 from desktop.batch.files import Source
 from desktop.batch.rows import UNCERTAIN, Row
 from desktop.engine.adapt import Adaptation
-from desktop.engine.classifier import Classifier
+from desktop.engine.classifier import Classifier, ModelRef
 from desktop.engine.framed import framed_inputs
 from desktop.engine.recipes import BLANK, digit_input, no_inputs
+
+BUNDLED = ModelRef(threads=1)
 
 
 @dataclass(frozen=True)
 class Settings:
     """How a run reads its files (picklable: it travels to the worker processes)."""
-    model: Path | None = None          # None: the bundled model
+    model: ModelRef = BUNDLED  # what each worker process loads
     multi_digit: bool = False
     min_confidence: float = 0.0
 
 
-def batch_classifier(model_path: str | Path | None = None,
+def batch_classifier(model: str | Path | ModelRef | None = None,
                      adaptation: tuple[np.ndarray, np.ndarray] | None = None) -> Classifier:
     """A Classifier for batch work: one thread per onnxruntime call, as the chunks run side by
     side (a call spread over all cores waits on the slowest, and loses them to decoding).
     adaptation: a fitted Adaptation's params (--personal), for the worker processes."""
-    classifier = Classifier(model_path, threads=1)
+    ref = model if isinstance(model, ModelRef) else ModelRef.to(model)
+    classifier = ref.with_threads(1).load()
     if adaptation is not None:
         classifier.adaptation = Adaptation.from_params(adaptation)
     return classifier

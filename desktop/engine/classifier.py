@@ -97,6 +97,31 @@ def check_card(card: dict, path: Path) -> None:
 
 
 @dataclass(frozen=True)
+class ModelRef:
+    """Which model to run and how: its file (None: the bundled model) and onnxruntime's threads
+    per call (0: one per core). Small and picklable: batch worker processes load from it."""
+    path: Path | None = None
+    threads: int = 0
+
+    @classmethod
+    def to(cls, path: str | Path | None, threads: int = 0) -> ModelRef:
+        """None and the bundled model's own file both mean the bundled model."""
+        if path is None or Path(path).resolve() == bundled_model_path().resolve():
+            return cls(None, threads)
+        return cls(Path(path), threads)
+
+    @property
+    def bundled(self) -> bool:
+        return self.path is None
+
+    def with_threads(self, threads: int) -> ModelRef:
+        return ModelRef(self.path, threads)
+
+    def load(self) -> Classifier:
+        return Classifier(self.path, threads=self.threads)
+
+
+@dataclass(frozen=True)
 class Prediction:
     """One digit's result: the argmax, its probability and all ten probabilities."""
     digit: int
@@ -111,6 +136,7 @@ class Classifier:
                  threads: int = 0):
         """threads: onnxruntime's threads per call (0: one per core). Batch classification runs
         single-threaded calls side by side instead, which keeps every core busy."""
+        self.ref = ModelRef.to(model_path, threads)
         self.path = Path(model_path) if model_path else bundled_model_path()
         self.threads = threads
         if not self.path.is_file():

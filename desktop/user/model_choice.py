@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.engine.classifier import MODEL_NAME, bundled_model_path
+from desktop.engine.classifier import MODEL_NAME, ModelRef
 
 BUNDLED_NAME = "bundled model"
 FALLBACK_NOTICE = "The model chosen last time cannot be loaded; using the bundled model."
@@ -30,7 +30,7 @@ def startup_model(flag: str | Path | None, remembered: Path | None) -> ModelChoi
 
 
 def is_bundled(path: Path | None) -> bool:
-    return path is None or Path(path).resolve() == bundled_model_path().resolve()
+    return ModelRef.to(path).bundled
 
 
 def display_name(path: Path | None) -> str:

@@ -134,7 +134,8 @@ class BatchWindow:
 
     def _work(self) -> None:
         try:
-            self.job.count_in_background(lambda total: self._queue.put(("total", total)))
+            results = self._queue  # not self: a Tk object must never be freed on this thread
+            self.job.count_in_background(lambda total: results.put(("total", total)))
             for row in self.job.rows():
                 self._queue.put(("row", row))
             self._queue.put(("done", None))

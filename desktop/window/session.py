@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from desktop.engine.classifier import Classifier, ModelError
+from desktop.engine.classifier import Classifier, ModelError, ModelRef
 from desktop.engine.imagefile import ImageError
 from desktop.engine.reading import Reading
 from desktop.user.model_choice import FALLBACK_NOTICE, ModelChoice, is_bundled
@@ -46,7 +46,7 @@ class Request:
 
 def start_worker(model_path: Path | None) -> ModelThread:
     """The model loading and then running on a thread of its own."""
-    return ModelThread(lambda: Classifier(model_path), (ModelError, ImageError))
+    return ModelThread(ModelRef.to(model_path).load, (ModelError, ImageError))
 
 
 class Session:
