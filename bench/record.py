@@ -23,13 +23,34 @@ def machine() -> str:
             f"Python {platform.python_version()}{load}")
 
 
+HISTORY = "\n# History\n"  # superseded sections go below this; new ones above it
+
+
+def commit() -> str:
+    """The commit measured, and whether the working tree differed from it."""
+    import subprocess
+
+    root = RESULTS.parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True, timeout=30, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, text=True, capture_output=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git)"
+    return head + (" with uncommitted changes" if dirty.strip() else "")
+
+
 def append_section(heading: str, command: str, lines: list[str], note: str = "") -> None:
-    """A section: the heading, the command that produced it, when and where, the figures."""
+    """A section: the heading, the commit measured, the command that produced it, when and
+    where, the figures; placed after the current sections, before the history."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    text = (f"\n## {heading}\n\n`{command}` ({stamp}; {machine()}{note})\n\n"
-            + "\n".join(lines) + "\n")
-    with open(RESULTS, "a", encoding="utf-8") as results:
-        results.write(text)
+    text = (f"\n## {heading}\n\nMeasured at commit {commit()}.\n\n"
+            f"`{command}` ({stamp}; {machine()}{note})\n\n" + "\n".join(lines) + "\n")
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else ""
+    at = old.find(HISTORY)
+    new = old + text if at < 0 else old[:at] + text + old[at:]
+    RESULTS.write_text(new, encoding="utf-8")
     print(f"recorded in {RESULTS}")
 
 
