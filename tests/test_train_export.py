@@ -72,8 +72,8 @@ def test_exported_model_has_dynamic_batch(exported, mnist_test_inputs):
     (tensor,) = session.get_inputs()
     assert tensor.shape[1:] == [28, 28, 1] and not isinstance(tensor.shape[0], int)
     for batch in (1, 7, 64):
-        (out,) = session.run(None, {"image": mnist_test_inputs[:batch, ..., None]})
-        assert out.shape == (batch, 10)
+        out, features = session.run(None, {"image": mnist_test_inputs[:batch, ..., None]})
+        assert out.shape == (batch, 10) and features.shape[0] == batch
         np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-5)
 
 
