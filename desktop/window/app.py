@@ -111,7 +111,7 @@ class App:
                                 foreground="#555555", width=1)
         self.status.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(self._px(6), 0))
         self.models = ModelMenu(root, self.session, self.status, self._px(12),
-                                lambda: self.adapt.about_line())
+                                lambda: self.adapt.about_line(len(self.personal.unreadable)))
         menus = controls.menu_bar(root, {
             "File": [("Open image…", "Ctrl+O", self.ask_image),
                      ("Classify folder…", "", self.models.classify_folder), None,
