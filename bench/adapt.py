@@ -13,6 +13,8 @@ their own digits, and what they cost everyone else's.
 - Everyone else, with each of those profiles active: the 10,000 MNIST test digits, 1,000
   photo-like pictures of MNIST test digits (tests/photos.py, JPEG, in memory) and the 630 digits
   in handwriting fonts; the worst change over all profiles is what counts.
+- The gates set otherwise (the model's confidence, the nearest samples' agreement): what they
+  save and what they cost, to show why they are set as they are.
 - Cost: a digit drawn on the canvas, stroke end to prediction, with 1,000 samples and without;
   `classify` of the 10,000 MNIST test PNGs (three times over) with `--personal` (1,000
   samples) and without.
@@ -128,12 +130,14 @@ def worst_changes(others: dict, adaptations: list) -> dict[str, float]:
     return worst
 
 
-def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list]:
+def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list, list]:
+    """The rows; the Adaptations; and (k, the rest's reading, their digits, Adaptation) for
+    each draw, for `gate_rows`."""
     x, y = optdigit_scans()
     read_all = reader.read(x)
     rows = ["| samples a digit | errors without → with (mean of draws) | errors left | draws |",
             "| --- | --- | --- | --- |"]
-    profiles = []
+    profiles, cases = [], []
     for k in PER_DIGIT:
         before, after = [], []
         for draw in range(draws):
@@ -144,13 +148,40 @@ def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list]:
             adaptation = fitted(reader, x[chosen], y[chosen])
             profiles.append(adaptation)
             part = (read_all[0][rest], read_all[1][rest])
+            cases.append((k, part, y[rest], adaptation))
             before.append(Reader.errors(part, y[rest]))
             after.append(Reader.errors(part, y[rest], adaptation))
         b, a = statistics.mean(before), statistics.mean(after)
         rows.append(f"| {k} | {b:.1f} → **{a:.1f}** (of {len(y) - 10 * k}) | "
                     f"{a / b:.0%} | {draws} |")
         print(rows[-1], flush=True)
-    return rows, profiles
+    return rows, profiles, cases
+
+
+GATES = ((0.9, 0.7), (0.9, 0.8), (0.9, 1.0), (0.95, 0.7), (1.01, 0.7))
+
+
+def gate_rows(cases: list, profiles: list, others: dict) -> list[str]:
+    """The two gates (engine/adapt.py: SURE, RATIO) set otherwise: errors left on load_digits,
+    and the worst loss elsewhere over the writer and style profiles. The looser the gates, the
+    more errors saved and the more lost for everyone else."""
+    from unittest import mock
+
+    from desktop.engine import adapt
+
+    rows = ["| SURE, RATIO | errors left, 3 / 10 a digit | worst change: MNIST, photo-like, "
+            "fonts |", "| --- | --- | --- |"]
+    for sure, ratio in GATES:
+        with mock.patch.multiple(adapt, SURE=sure, RATIO=ratio):
+            left = [sum(Reader.errors(r, y, a) for k, r, y, a in cases if k == per)
+                    / sum(Reader.errors(r, y) for k, r, y, _ in cases if k == per)
+                    for per in (3, 10)]
+            worst = worst_changes(others, profiles)
+        chosen = " (chosen)" if (sure, ratio) == (adapt.SURE, adapt.RATIO) else ""
+        rows.append(f"| {sure}, {ratio}{chosen} | {left[0]:.0%} / {left[1]:.0%} | "
+                    + ", ".join(f"{v:+.2f}" for v in worst.values()) + " |")
+        print(rows[-1], flush=True)
+    return rows
 
 
 def style_rows(reader: Reader, mnist) -> tuple[list[str], list]:
@@ -283,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     mnist = load_mnist()
     reader = Reader()
-    lines, writer_profiles = writer_rows(reader, args.draws)
+    lines, writer_profiles, cases = writer_rows(reader, args.draws)
     styles, style_profiles = style_rows(reader, mnist)
     lines += ["", *styles, "", *made_up_rows(reader, mnist), "",
               "| everyone else, worst over all profiles | change |",
@@ -291,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     others = everyone_else(reader, mnist)
     for name, change in worst_changes(others, writer_profiles + style_profiles).items():
         lines.append(f"| {name} ({len(others[name][1])}) | {change:+.2f} points |")
+    lines += ["", *gate_rows(cases, writer_profiles + style_profiles, others)]
     lines += ["", "| cost | without | with adaptation |", "| --- | --- | --- |",
               *canvas_cost(reader, mnist), *batch_cost(mnist)]
     print("\n".join(lines))
