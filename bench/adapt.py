@@ -13,8 +13,11 @@ their own digits, and what they cost everyone else's.
 - Everyone else, with each of those profiles active: the 10,000 MNIST test digits, 1,000
   photo-like pictures of MNIST test digits (tests/photos.py, JPEG, in memory) and the 630 digits
   in handwriting fonts; the worst change over all profiles is what counts.
+- The gates set otherwise (the model's confidence, the nearest samples' agreement): what they
+  save and what they cost, to show why they are set as they are.
 - Cost: a digit drawn on the canvas, stroke end to prediction, with 1,000 samples and without;
-  `classify` of the 10,000 MNIST test PNGs with `--personal` (1,000 samples) and without.
+  `classify` of the 10,000 MNIST test PNGs (three times over) with `--personal` (1,000
+  samples) and without.
 
     python bench/adapt.py [--draws 5] [--record HEADING]
 """
@@ -127,12 +130,14 @@ def worst_changes(others: dict, adaptations: list) -> dict[str, float]:
     return worst
 
 
-def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list]:
+def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list, list]:
+    """The rows; the Adaptations; and (k, the rest's reading, their digits, Adaptation) for
+    each draw, for `gate_rows`."""
     x, y = optdigit_scans()
     read_all = reader.read(x)
     rows = ["| samples a digit | errors without → with (mean of draws) | errors left | draws |",
             "| --- | --- | --- | --- |"]
-    profiles = []
+    profiles, cases = [], []
     for k in PER_DIGIT:
         before, after = [], []
         for draw in range(draws):
@@ -143,13 +148,40 @@ def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list]:
             adaptation = fitted(reader, x[chosen], y[chosen])
             profiles.append(adaptation)
             part = (read_all[0][rest], read_all[1][rest])
+            cases.append((k, part, y[rest], adaptation))
             before.append(Reader.errors(part, y[rest]))
             after.append(Reader.errors(part, y[rest], adaptation))
         b, a = statistics.mean(before), statistics.mean(after)
         rows.append(f"| {k} | {b:.1f} → **{a:.1f}** (of {len(y) - 10 * k}) | "
                     f"{a / b:.0%} | {draws} |")
         print(rows[-1], flush=True)
-    return rows, profiles
+    return rows, profiles, cases
+
+
+GATES = ((0.9, 0.7), (0.9, 0.8), (0.9, 1.0), (0.95, 0.7), (1.01, 0.7))
+
+
+def gate_rows(cases: list, profiles: list, others: dict) -> list[str]:
+    """The two gates (engine/adapt.py: SURE, RATIO) set otherwise: errors left on load_digits,
+    and the worst loss elsewhere over the writer and style profiles. The looser the gates, the
+    more errors saved and the more lost for everyone else."""
+    from unittest import mock
+
+    from desktop.engine import adapt
+
+    rows = ["| SURE, RATIO | errors left, 3 / 10 a digit | worst change: MNIST, photo-like, "
+            "fonts |", "| --- | --- | --- |"]
+    for sure, ratio in GATES:
+        with mock.patch.multiple(adapt, SURE=sure, RATIO=ratio):
+            left = [sum(Reader.errors(r, y, a) for k, r, y, a in cases if k == per)
+                    / sum(Reader.errors(r, y) for k, r, y, _ in cases if k == per)
+                    for per in (3, 10)]
+            worst = worst_changes(others, profiles)
+        chosen = " (chosen)" if (sure, ratio) == (adapt.SURE, adapt.RATIO) else ""
+        rows.append(f"| {sure}, {ratio}{chosen} | {left[0]:.0%} / {left[1]:.0%} | "
+                    + ", ".join(f"{v:+.2f}" for v in worst.values()) + " |")
+        print(rows[-1], flush=True)
+    return rows
 
 
 def style_rows(reader: Reader, mnist) -> tuple[list[str], list]:
@@ -223,22 +255,22 @@ def canvas_cost(reader: Reader, mnist, repeats: int = 30) -> list[str]:
     adaptation = fitted(reader, mnist.x_train[:1000] / 255.0, mnist.y_train[:1000])
     drawings = [pen_strokes(strokes, 0.6 * CANVAS) for strokes in HAND.values()]
 
-    def median_ms(with_adaptation) -> float:
-        times = []
-        for strokes in drawings * repeats:
+    times: dict[bool, list[float]] = {False: [], True: []}
+    read_strokes(drawings[0], 16, reader.classifier, adaptation)  # warm-up
+    for strokes in drawings * repeats:  # alternated, so a busy moment hits both
+        for adapted in times:
             start = time.perf_counter()
-            read_strokes(strokes, 16, reader.classifier, with_adaptation)
-            times.append(time.perf_counter() - start)
-        return statistics.median(times) * 1000
-
-    median_ms(None)  # warm-up
-    return [f"| a drawn digit, stroke end → prediction | {median_ms(None):.2f} ms | "
-            f"{median_ms(adaptation):.2f} ms |"]
+            read_strokes(strokes, 16, reader.classifier, adaptation if adapted else None)
+            times[adapted].append(time.perf_counter() - start)
+    without, with_ = (statistics.median(times[a]) * 1000 for a in (False, True))
+    return [f"| a drawn digit, stroke end → prediction | {without:.2f} ms | {with_:.2f} ms |"]
 
 
 def batch_cost(mnist) -> list[str]:
-    """`classify` of the 10,000 MNIST test PNGs, with --personal (1,000 samples) and without:
-    the run's own images/s (its summary line) and the whole process, best of three each."""
+    """`classify` of the 10,000 MNIST test PNGs three times over (30,000 files: a run of
+    under a second would time mostly the start of the workers), with --personal (1,000
+    samples) and without: the run's own images/s (its summary line) and the whole process,
+    best of five each (the machine is shared: single runs vary by a third)."""
     from PIL import Image
 
     folder = build(mnist)["mnist-png"]
@@ -248,12 +280,13 @@ def batch_cost(mnist) -> list[str]:
             target.mkdir(exist_ok=True)
             Image.fromarray(mnist.x_train[i]).save(target / f"{i:04d}.png")
         runs: dict[str, list[tuple[float, float]]] = {"without": [], "--personal": []}
-        for _ in range(3):  # alternated, so a busy moment of the machine hits both
+        for _ in range(5):  # alternated, so a busy moment of the machine hits both
             for name in runs:
                 flags = ["--personal", "--samples-dir", samples] if name != "without" else []
                 start = time.perf_counter()
-                done = subprocess.run([sys.executable, "-m", "desktop", "classify", str(folder),
-                                       "--out", "/dev/null", "--force", *flags], cwd=ROOT,
+                done = subprocess.run([sys.executable, "-m", "desktop", "classify",
+                                       *[str(folder)] * 3, "--out", "/dev/null", "--force",
+                                       *flags], cwd=ROOT,
                                       check=True, capture_output=True, text=True)
                 found = re.search(r"\(([\d,.]+) images/s\)", done.stderr)
                 rate = float(found.group(1).replace(",", "")) if found else 0.0
@@ -261,7 +294,7 @@ def batch_cost(mnist) -> list[str]:
     best = {name: (max(r for r, _ in found), min(t for _, t in found))
             for name, found in runs.items()}
     (rate, seconds), (personal, personal_s) = best["without"], best["--personal"]
-    return [f"| `classify` 10,000 MNIST PNGs: the run's images/s | {rate:.0f}/s | "
+    return [f"| `classify` the 10,000 MNIST PNGs three times: the run's images/s | {rate:.0f}/s | "
             f"{personal:.0f}/s ({personal / rate:.0%}) |",
             f"| the same, whole process (start-up, 1,000 samples read) | {seconds:.2f} s | "
             f"{personal_s:.2f} s |"]
@@ -281,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     mnist = load_mnist()
     reader = Reader()
-    lines, writer_profiles = writer_rows(reader, args.draws)
+    lines, writer_profiles, cases = writer_rows(reader, args.draws)
     styles, style_profiles = style_rows(reader, mnist)
     lines += ["", *styles, "", *made_up_rows(reader, mnist), "",
               "| everyone else, worst over all profiles | change |",
@@ -289,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     others = everyone_else(reader, mnist)
     for name, change in worst_changes(others, writer_profiles + style_profiles).items():
         lines.append(f"| {name} ({len(others[name][1])}) | {change:+.2f} points |")
+    lines += ["", *gate_rows(cases, writer_profiles + style_profiles, others)]
     lines += ["", "| cost | without | with adaptation |", "| --- | --- | --- |",
               *canvas_cost(reader, mnist), *batch_cost(mnist)]
     print("\n".join(lines))

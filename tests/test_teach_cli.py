@@ -34,6 +34,10 @@ def test_teach_adds_every_good_file_with_its_label(style, tmp_path, capsys):
     summary = capsys.readouterr().err.strip()
     assert summary == f"added 50 samples to {tmp_path} (" + " ".join(
         f"{d}:5" for d in range(10)) + ")"
+    from train.extra import load_extra  # fine-tuning (make finetune) reads them as it reads all
+
+    _, labels, _ = load_extra(tmp_path)
+    assert np.bincount(labels).tolist() == [5] * 10
 
 
 def test_bad_files_get_a_line_each_and_exit_1(style, tmp_path, capsys):

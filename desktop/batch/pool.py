@@ -32,8 +32,8 @@ BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
 
 def one_blas_thread_each() -> None:
     """Workers started from now on run NumPy's matrix products on one thread: they already
-    take a core each, and BLAS threads fighting over the cores cut `classify --personal` (its
-    distances to the samples) to 35 % of its speed; with this it keeps 100 %."""
+    take a core each, and BLAS threads fighting over the cores made `classify --personal` (its
+    distances to the samples) several times slower than without."""
     for name in BLAS_THREADS:
         os.environ.setdefault(name, "1")
 

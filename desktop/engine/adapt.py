@@ -9,13 +9,13 @@ where a person's own samples can vote. Two gates keep the vote to where it belon
   (its calibration promise), so samples unlike anyone else's handwriting (the made-up styles of
   the bench) cannot drag everyone's digits to them.
 
-Chosen by measurement (`python bench/adapt.py`, bench/RESULTS.md) over a logit correction
-fitted on the features with a pull toward zero (up to 0.15 points lost on MNIST, and fewer
-errors saved), plain cosine or standardized distances, gates on the sample's own reading, a
-soft vote of the three nearest samples multiplied into the probabilities (a few errors fewer on
-load_digits, but it learned the struck-through style of tests/made_up.py half as well and cost
-0.16 points on MNIST with it; weighted by absolute closeness, it saved almost nothing) and
-samples augmented by small rotations and shifts (no gain).
+Chosen by measurement (`python bench/adapt.py`, figures in bench/RESULTS.md) over, in
+experiments: a logit correction fitted on the features with a pull toward zero (it lost more on
+MNIST and saved fewer errors), plain cosine or standardized distances, gates on the sample's own
+reading, a soft vote of the three nearest samples multiplied into the probabilities (a few
+errors fewer on load_digits, but it learned the struck-through style half as well and lost more
+on MNIST with it; weighted by absolute closeness, it saved almost nothing) and samples augmented
+by small rotations and shifts (no gain).
 
 `Adaptation` is fitted from the samples, scikit-learn style (`fit`, then `predict_proba`); it
 holds nothing the samples folder does not, and `params()` is all a worker process needs.

@@ -63,11 +63,13 @@ class AdaptMenu:
         self.menu.entryconfigure(self.index, label=label,
                                  state="disabled" if self.reason else "normal")
 
-    def about_line(self) -> str:
+    def about_line(self, unreadable: int = 0) -> str:
+        """The adaptation's state for Help > About (unreadable: sample files skipped)."""
         if self.reason:
             return f"Adaptation to your handwriting: unavailable, {self.reason}"
         state = "on" if self.var.get() else "off"
-        return f"Adaptation to your handwriting: {state}, {self.count} samples"
+        skipped = f" ({unreadable} unreadable, skipped)" if unreadable else ""
+        return f"Adaptation to your handwriting: {state}, {self.count} samples{skipped}"
 
     def _toggled(self) -> None:
         try:
