@@ -39,14 +39,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # the photo maker and the hand-drawn digits
-
-from made_up import struck_through  # noqa: E402
 
 from bench.folders import build  # noqa: E402
 from bench.generalize import FONTS, on_paper, optdigit_ink  # noqa: E402
 from bench.record import append_section  # noqa: E402
 from bench.record import mnist as load_mnist  # noqa: E402
+from devtools.made_up import struck_through  # noqa: E402
 
 PER_DIGIT = (1, 3, 5, 10)
 STYLES = {"continental 1": ("continental 1 (flag, base)", 1),
@@ -100,8 +98,9 @@ def optdigit_scans(seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
 
 def everyone_else(reader: Reader, mnist) -> dict[str, tuple]:
     """The sets no profile may spoil: MNIST test, photo-like pictures, font digits."""
-    from photos import photo
     from PIL import Image
+
+    from devtools.photos import photo
 
     rng = np.random.default_rng(11)
     photos = np.stack([file_input(photo(d, rng).convert("L"), "JPEG", quality=85)
@@ -247,10 +246,9 @@ def made_up_rows(reader: Reader, mnist) -> list[str]:
 
 def canvas_cost(reader: Reader, mnist, repeats: int = 30) -> list[str]:
     """Stroke end → prediction of a drawn digit, without and with 1,000 samples."""
-    from handwriting import HAND
-
     from bench.latency import CANVAS, pen_strokes
     from desktop.engine.reading import read_strokes
+    from devtools.handwriting import HAND
 
     adaptation = fitted(reader, mnist.x_train[:1000] / 255.0, mnist.y_train[:1000])
     drawings = [pen_strokes(strokes, 0.6 * CANVAS) for strokes in HAND.values()]

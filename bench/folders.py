@@ -4,7 +4,7 @@
   ink on tinted paper with a light gradient, noise, blur, the digit 60-400 px on a larger
   page, JPEG quality 60-92 and some PNG, every 250th a full 3000x4000 phone photo), plus the
   630 digits in handwriting fonts (tests/data/font_digits) and the hand-drawn digits
-  (tests/data/hand_digits.json) drawn with a broad and a thin pen;
+  (devtools/data/hand_digits.json) drawn with a broad and a thin pen;
 - `huge/`: 20 full 3000x4000 phone photos alone, to time that case by itself;
 - `mnist-png/`: the 10,000 MNIST test digits as 28x28 PNGs.
 
@@ -21,7 +21,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT / "tests"))  # the tests' photo maker and handwriting
+sys.path.insert(0, str(ROOT))  # devtools: the photo maker and handwriting
 
 PHOTOS, HUGE_EVERY, HUGE_ALONE = 2000, 250, 20
 
@@ -40,7 +40,7 @@ def _done(folder: Path, count: int) -> bool:
 
 def _photos(folder: Path, digits: np.ndarray, labels: np.ndarray, seed: int,
             huge_every: int) -> None:
-    from photos import photo, save_photo
+    from devtools.photos import photo, save_photo
 
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -51,10 +51,10 @@ def _photos(folder: Path, digits: np.ndarray, labels: np.ndarray, seed: int,
 
 def _hand_drawn(folder: Path) -> None:
     """The hand-drawn digits rendered with a broad and a thin pen, dark on white, as PNG."""
-    from handwriting import HAND, moved
     from PIL import Image
 
     from desktop.engine.raster import render_strokes
+    from devtools.handwriting import HAND, moved
 
     folder.mkdir(parents=True, exist_ok=True)
     for digit, strokes in HAND.items():

@@ -21,11 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(ROOT / "tests"))  # the tests' display and handwriting helpers
-from handwriting import HAND, densify, moved  # noqa: E402
-from xdisplay import x_display  # noqa: E402
-
 from bench.record import append_section  # noqa: E402
+from devtools.handwriting import HAND, densify, moved  # noqa: E402
+from devtools.xdisplay import x_display  # noqa: E402
 
 CANVAS = 360          # the app's starting canvas height, in pixels
 PEN_STEP = 3.0        # pixels between a mouse's motion events when drawing at a normal pace

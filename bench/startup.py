@@ -21,10 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXE = ROOT / "dist" / ("DigitRecognizer.exe" if sys.platform == "win32" else "DigitRecognizer")
 sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(ROOT / "tests"))  # the tests' display and handwriting helpers
-from xdisplay import x_display  # noqa: E402
-
 from bench.record import append_section  # noqa: E402
+from devtools.xdisplay import x_display  # noqa: E402
 
 TIMEOUT_S = 60.0
 

@@ -1,5 +1,5 @@
 """Smoke test of a built executable, for the release workflow: `--version`, then `classify` on
-PNGs of hand-drawn digits (tests/data/hand_digits.json rendered with Pillow), each read right:
+PNGs of hand-drawn digits (devtools/data/hand_digits.json rendered with Pillow), each read right:
 a few (read on threads), then copies enough for a run in worker processes; then `teach` from
 them and `classify --personal` with those samples, read right too.
 
@@ -49,8 +49,8 @@ def main(command: list[str]) -> int:
     version = run([*command, "--version"]).strip()
     if not version.startswith("Digit Recognizer "):
         sys.exit(f"--version printed {version!r}")
-    sys.path.insert(0, str(ROOT / "tests"))
-    from handwriting import HAND as hand
+    sys.path.insert(0, str(ROOT))  # devtools: the hand-drawn digits
+    from devtools.handwriting import HAND as hand
     with tempfile.TemporaryDirectory() as folder:
         for digit in DIGITS:
             render(hand[digit], Path(folder) / f"{digit}.png")

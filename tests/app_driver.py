@@ -16,8 +16,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from handwriting import HAND, fit_strokes
 from processes import children
+
+from devtools.handwriting import HAND, fit_strokes
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0

@@ -89,7 +89,7 @@ def classifier():
 @pytest.fixture(scope="session")
 def xvfb_display() -> Iterator[str]:
     """DISPLAY of a private Xvfb server, started for the session when none is set."""
-    from xdisplay import x_display
+    from devtools.xdisplay import x_display
 
     with x_display() as display:
         yield display

@@ -9,7 +9,6 @@ import time
 import numpy as np
 import onnx
 import pytest
-from made_up import pick, struck_through
 from PIL import Image
 
 from desktop.engine.adapt import SURE, Adaptation
@@ -17,6 +16,7 @@ from desktop.engine.classifier import Classifier, ModelError, bundled_model_path
 from desktop.engine.reading import predictions
 from desktop.user.personal import Personal
 from desktop.user.samples import save_sample
+from devtools.made_up import pick, struck_through
 
 UPDATE_S = 0.1             # a new sample counts within this
 

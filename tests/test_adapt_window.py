@@ -14,13 +14,13 @@ import onnx
 import pytest
 from app_driver import AppProcess
 from app_window import Window, pump
-from handwriting import HAND, fit_strokes
-from made_up import pick, struck_through, write_folder
 
 from desktop.cli import main
 from desktop.engine.classifier import bundled_model_path
 from desktop.user.samples import count_samples
 from desktop.window.view_model import ADAPTED_NOTE
+from devtools.handwriting import HAND, fit_strokes
+from devtools.made_up import pick, struck_through, write_folder
 
 pytestmark = pytest.mark.gui
 

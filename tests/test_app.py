@@ -17,11 +17,18 @@ import numpy as np
 import pytest
 from app_driver import AppProcess, wait_for_window
 from app_window import Window, pump
-from handwriting import HAND, densify, fit_strokes, number_strokes, place, random_placements
 
 from desktop.engine.classifier import Prediction
 from desktop.engine.reading import Reading
 from desktop.window.drawing import default_brush
+from devtools.handwriting import (
+    HAND,
+    densify,
+    fit_strokes,
+    number_strokes,
+    place,
+    random_placements,
+)
 from train.skeleton import trace
 
 pytestmark = pytest.mark.gui

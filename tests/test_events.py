@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from app_window import Window, pump
-from handwriting import HAND, fit_strokes, number_strokes
 from PIL import Image
 
 from desktop.engine.classifier import Prediction
@@ -19,6 +18,7 @@ from desktop.window.events import (
     prediction_event,
     ready_event,
 )
+from devtools.handwriting import HAND, fit_strokes, number_strokes
 
 SEVEN = Prediction(7, 0.9, (0.0, 0.01, 0.02, 0.0, 0.0, 0.0, 0.0, 0.9, 0.07, 0.0))
 

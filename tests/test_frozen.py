@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 from app_driver import AppProcess
-from handwriting import HAND, fit_strokes
-from made_up import pick, struck_through, write_folder
 from PIL import Image
 from processes import batch_workers, children, gone
 
 from desktop import __version__
+from devtools.handwriting import HAND, fit_strokes
+from devtools.made_up import pick, struck_through, write_folder
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(sys.platform != "linux", reason="the Linux executable")]

@@ -18,13 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from app_driver import AppProcess
-from handwriting import HAND, fit_strokes
 from PIL import Image
 
 import desktop
 from desktop.batch.job import POOL_MIN_FILES
+from devtools.handwriting import HAND, fit_strokes
 
-FORBIDDEN = {"tensorflow", "keras", "tf2onnx", "onnx", "train", "export", "matplotlib"}
+FORBIDDEN = {"tensorflow", "keras", "tf2onnx", "onnx", "train", "export", "matplotlib", "devtools"}
 # What each layer may import of desktop's other layers (and whether it may import Tk).
 LAYERS = {"engine": ({"engine"}, False), "batch": ({"engine", "batch"}, False),
           "user": ({"engine", "user"}, False),

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from app_window import Window, pump
-from handwriting import HAND, fit_strokes
 
 from desktop.engine.classifier import bundled_model_path, card_path
 from desktop.user.model_choice import (
@@ -24,6 +23,7 @@ from desktop.user.model_choice import (
 )
 from desktop.user.settings import chosen_model, remember_model
 from desktop.window.app import TITLE
+from devtools.handwriting import HAND, fit_strokes
 
 
 def exported_copy(folder: Path) -> Path:

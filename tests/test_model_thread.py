@@ -5,12 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
-from handwriting import HAND, moved
-
 from desktop.engine.classifier import Classifier, ModelError
 from desktop.engine.imagefile import ImageError
 from desktop.engine.reading import read_image_file, read_strokes
 from desktop.window.model_thread import Done, Failed, Loaded, LoadFailed, ModelThread
+from devtools.handwriting import HAND, moved
 
 
 def wait_for(worker: ModelThread, count: int, timeout: float = 30.0) -> list:

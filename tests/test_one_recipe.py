@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from image_cases import paper
-from photos import write_photos
 from PIL import Image
 
 from desktop.batch.decode import read_source
 from desktop.batch.files import Source
 from desktop.batch.work import Settings, chunk_inputs, classify_chunk
 from desktop.engine.reading import read_image_file
+from devtools.photos import write_photos
 from train.extra import load_extra
 
 FONT_DIGITS = Path(__file__).parent / "data" / "font_digits"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from handwriting import HAND, moved, written
 
 from desktop.engine.imagefile import ImageError
 from desktop.engine.reading import read_image, read_image_file, read_strokes
 from desktop.engine.recipes import canvas_ink
+from devtools.handwriting import HAND, moved, written
 
 
 def placed(strokes, scale=2.0, dx=40.0, dy=30.0):

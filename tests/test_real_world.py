@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from photos import HUGE, write_photos
 from PIL import Image
 
 from desktop.batch.job import BatchJob
+from devtools.photos import HUGE, write_photos
 
 PHOTOS = 1200
 HUGE_EVERY = 200           # every 200th photo is a full-resolution 3000x4000 one

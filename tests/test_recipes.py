@@ -7,7 +7,6 @@ from itertools import combinations
 
 import numpy as np
 import pytest
-from handwriting import HAND, moved
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
@@ -17,6 +16,7 @@ from desktop.engine.ink import find_ink
 from desktop.engine.raster import model_thickness, rasterize
 from desktop.engine.recipes import canvas_digit_input, digit_input, near_strokes
 from desktop.engine.resample import resize
+from devtools.handwriting import HAND, moved
 
 # Two 28x28 inputs look the same below this difference (see `difference`). The closest two
 # hand-drawn digits, 3 and 8, are 0.063 apart; 1 and 7 are 0.082, 4 and 9 0.090.

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from handwriting import HAND, moved
-from photos import write_photos
 from PIL import Image
 
 from desktop.batch.job import POOL_MIN_FILES, BatchJob
 from desktop.engine.imagefile import ImageError
 from desktop.engine.raster import render_strokes
 from desktop.engine.reading import read_image_file
+from devtools.handwriting import HAND, moved
+from devtools.photos import write_photos
 
 FONT_DIGITS = Path(__file__).parent / "data" / "font_digits"
 

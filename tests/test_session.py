@@ -10,12 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from handwriting import HAND, moved
 
 from desktop.engine.classifier import bundled_model_path, card_path
 from desktop.engine.reading import Reading, read_strokes
 from desktop.user.model_choice import FALLBACK_NOTICE, ModelChoice
 from desktop.window.session import Session
+from devtools.handwriting import HAND, moved
 
 
 class Recorder:

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from app_driver import AppProcess
 from app_window import Window
-from handwriting import HAND, fit_strokes, number_strokes
 from PIL import Image
 
 from desktop.engine.reading import read_strokes
 from desktop.user.samples import count_samples, save_sample
 from desktop.user.teach import NOT_ONE_DIGIT, NotOneDigit, SampleError, sample_input, save_drawing
 from desktop.window.drawing import default_brush
+from devtools.handwriting import HAND, fit_strokes, number_strokes
 from train.extra import load_extra
 
 CANVAS = {"x": 0, "y": 0, "width": 440, "height": 360}

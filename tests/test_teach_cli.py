@@ -7,11 +7,11 @@ import csv
 
 import numpy as np
 import pytest
-from made_up import pick, struck_through, write_folder
 from PIL import Image
 
 from desktop.cli import main
 from desktop.user.samples import count_samples, load_samples
+from devtools.made_up import pick, struck_through, write_folder
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """Handwriting for the tests, the benchmarks and the executable's smoke test: digits drawn by
-hand (tests/data/hand_digits.json, each in a 60x100 box), and strokes of any digit (MNIST's,
+hand (devtools/data/hand_digits.json, each in a 60x100 box), and strokes of any digit (MNIST's,
 traced by train/skeleton.py) scaled and placed where they are needed. NumPy only."""
 
 from __future__ import annotations
