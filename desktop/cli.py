@@ -48,7 +48,7 @@ def app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def personalize(classifier, samples_dir: str | None, quiet: bool) -> None:
+def _personalize(classifier, samples_dir: str | None, quiet: bool) -> None:
     """classify --personal: the user layer reads the samples into the batch's classifier."""
     from desktop.user.personal import personalize as adapt
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["classify"]:
         from desktop.batch.cli import main as classify_main
 
-        return classify_main(argv[1:], personalize)
+        return classify_main(argv[1:], _personalize)
     if argv[:1] == ["teach"]:
         from desktop.user.teach_cli import main as teach_main
 
