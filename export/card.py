@@ -37,6 +37,35 @@ def read_run_json(run_dir: Path, name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def stage_seconds(run_dir: Path) -> list[float | None]:
+    """Training time of each stage that led to the run's model, first stage first: a run
+    trained on from another (`--init-from RUN/model.keras`) adds that run's stages before its
+    own. None for a stage whose run folder or figure is gone."""
+    stages: list[float | None] = []
+    seen: set[Path] = set()
+    current: Path | None = run_dir
+    while current is not None and current.resolve() not in seen:
+        seen.add(current.resolve())
+        stages.append(read_run_json(current, "metrics.json").get("training_seconds"))
+        source = read_run_json(current, "config.json").get("init_from")
+        current = _run_of(source, run_dir) if source else None
+        if source and current is None:
+            stages.append(None)  # trained on from a run that is gone: its time is unknown
+    return stages[::-1]
+
+
+def _run_of(model: str, near: Path) -> Path | None:
+    """The run folder of a model path recorded at training time: relative to where training
+    ran, the project folder (the runs folder's parent, or here)."""
+    path = Path(model)
+    bases = [Path()] if path.is_absolute() else [near.resolve().parent.parent, Path.cwd()]
+    for base in bases:
+        candidate = (base / path).parent
+        if (candidate / "metrics.json").is_file():
+            return candidate
+    return None
+
+
 def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None = None) -> dict:
     """All of the card except the file's own SHA-256 and size (those go in after writing)."""
     config = read_run_json(run_dir, "config.json")
@@ -55,6 +84,7 @@ def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None =
             "parameters": config,
             "epochs_run": train_metrics.get("epochs_run"),
             "training_seconds": train_metrics.get("training_seconds"),
+            **_totals(stage_seconds(run_dir)),
             "validation_accuracy": train_metrics.get("validation_accuracy"),
             "styled_validation_accuracy": train_metrics.get("styled_validation_accuracy"),
             "keras_test_accuracy": train_metrics.get("test_accuracy"),
@@ -67,6 +97,13 @@ def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None =
         "versions": versions(),
         **(extra or {}),
     }
+
+
+def _totals(stages: list[float | None]) -> dict:
+    """Every stage's training time and their sum (None when one is unknown)."""
+    known = None not in stages
+    return {"stage_seconds": stages,
+            "total_seconds": round(sum(s for s in stages if s is not None), 1) if known else None}
 
 
 def embed(proto: onnx.ModelProto, card: dict) -> None:

@@ -1,0 +1,41 @@
+"""The model card's training time counts every stage that led to the model (issue: a model
+trained in two stages recorded only the last one's time)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from export.card import build_card, stage_seconds
+
+
+def run(folder: Path, seconds: float | None, init_from: str | None = None) -> Path:
+    folder.mkdir(parents=True)
+    metrics = {} if seconds is None else {"training_seconds": seconds}
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    config = {"command": "python -m train", **({"init_from": init_from} if init_from else {})}
+    (folder / "config.json").write_text(json.dumps(config))
+    return folder
+
+
+def test_two_stages_add_up_in_the_card(tmp_path):
+    run(tmp_path / "runs" / "a", 4860.0)
+    second = run(tmp_path / "runs" / "b", 1260.5, init_from="runs/a/model.keras")
+    assert stage_seconds(second) == [4860.0, 1260.5]
+    training = build_card({}, second, "python -m export runs/b")["training"]
+    assert training["stage_seconds"] == [4860.0, 1260.5]
+    assert training["total_seconds"] == 6120.5
+    assert training["training_seconds"] == 1260.5  # the last stage alone, as before
+
+
+def test_one_stage_is_its_own_total(tmp_path):
+    only = run(tmp_path / "runs" / "a", 300.0)
+    assert build_card({}, only, "x")["training"]["total_seconds"] == 300.0
+
+
+def test_a_stage_whose_run_is_gone_leaves_the_total_unknown(tmp_path):
+    second = run(tmp_path / "runs" / "b", 60.0, init_from="runs/gone/model.keras")
+    assert stage_seconds(second) == [None, 60.0]
+    assert build_card({}, second, "x")["training"]["total_seconds"] is None
+    unknown = run(tmp_path / "runs" / "c", None, init_from="runs/b/model.keras")
+    assert stage_seconds(unknown) == [None, 60.0, None]
