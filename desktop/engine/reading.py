@@ -10,7 +10,7 @@ import numpy as np
 
 from desktop.engine.classifier import Classifier, Prediction
 from desktop.engine.raster import Stroke
-from desktop.engine.recipes import canvas_inputs, file_inputs, number_inputs
+from desktop.engine.recipes import canvas_digits, file_inputs, number_inputs
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Reading:
     inputs: np.ndarray                       # (N, 28, 28) float32
     predictions: tuple[Prediction, ...]
     picture: np.ndarray | None = None        # the decoded image, for files
+    groups: tuple[tuple[int, ...], ...] = ()  # for the canvas: each digit's strokes
 
     @property
     def digits(self) -> list[int]:
@@ -31,9 +32,19 @@ class Reading:
 
 
 def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classifier) -> Reading:
-    """The digits drawn on the canvas (none for an empty drawing)."""
-    inputs = canvas_inputs(strokes, thickness)
-    return Reading("canvas", inputs, tuple(classifier.classify(inputs)))
+    """The digits drawn on the canvas (none for an empty drawing); the classifier also chooses
+    which strokes form which digit, and its reading of the chosen ones is the answer."""
+    found = canvas_digits(strokes, thickness, lambda inputs: probabilities(classifier, inputs))
+    assert found.probabilities is not None
+    predictions = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(map(float, p)))
+                        for p in found.probabilities)
+    return Reading("canvas", found.inputs, predictions, groups=found.groups)
+
+
+def probabilities(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
+    """(n, 10) as `classify` gives them, so whatever it adds (a user's adaptation) counts."""
+    return np.array([p.probabilities for p in classifier.classify(inputs)],
+                    np.float64).reshape(-1, 10)
 
 
 def read_image(image: np.ndarray, classifier: Classifier) -> Reading:

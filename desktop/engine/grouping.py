@@ -1,0 +1,138 @@
+"""Pen strokes → digits: which strokes form which digit, decided by the classifier.
+
+A digit is one stroke or a few strokes written in succession; two digits whose ink touches are
+still different strokes, so pixels never join them. The candidate digits are runs of consecutive
+strokes whose columns meet (the bar of a 5 and its body, the two strokes of a 4); every way of
+cutting the drawing into such runs is a candidate reading, and the one whose digits the
+classifier reads most surely wins: the sum of each digit's log top probability, less a small
+cost per digit, found by dynamic programming over the runs (all read in one batch). Without a
+classifier, geometry alone decides: strokes whose columns meet are one digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_STROKES = 5       # strokes one digit may have (a 1 with flag and base, retraced strokes)
+GAP = 0.12            # strokes of one digit lie at most this far apart (x writing height)
+OVERLAP = 0.5         # digits side by side share less than this of the narrower's columns
+SPECK = 0.1           # a stroke smaller than this (x writing height) is no digit on its own
+DIGIT_COST = 0.1      # log-probability a reading pays per digit: fewer, surer digits win
+OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
+SPECK_COST = 1.0      # paid for a speck left out of the number (a slip of the pen, a dot)
+WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 1.8x its own
+WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
+
+Run = tuple[int, int]  # strokes start:end of one candidate digit, in writing order
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The digits found, left to right: their strokes' indices and what the classifier read."""
+    groups: tuple[tuple[int, ...], ...]
+    probabilities: np.ndarray | None  # (k, 10) when a classifier chose
+
+
+def stroke_boxes(strokes: Sequence[Sequence[tuple[float, float]]]) -> np.ndarray:
+    """(n, 4) left, top, right, bottom of each stroke's points."""
+    boxes = np.zeros((len(strokes), 4), np.float64)
+    for i, stroke in enumerate(strokes):
+        xy = np.asarray(stroke, np.float64).reshape(-1, 2)
+        boxes[i] = (*xy.min(axis=0), *xy.max(axis=0))
+    return boxes
+
+
+def writing_height(boxes: np.ndarray) -> float:
+    return float(max(boxes[:, 3].max() - boxes[:, 1].min(), 1.0))
+
+
+def _connected(boxes: np.ndarray, gap: float) -> bool:
+    """The strokes' columns form one stretch, with gaps of at most `gap`."""
+    order = np.argsort(boxes[:, 0])
+    right = boxes[order[0], 2]
+    for k in order[1:]:
+        if boxes[k, 0] > right + gap:
+            return False
+        right = max(right, boxes[k, 2])
+    return True
+
+
+def candidate_runs(boxes: np.ndarray) -> list[Run]:
+    """Runs of consecutive strokes that may form one digit: every stroke alone, and up to
+    MAX_STROKES in succession whose columns meet."""
+    gap = GAP * writing_height(boxes)
+    n = len(boxes)
+    return [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_STROKES) + 1)
+            if j == i + 1 or _connected(boxes[i:j], gap)]
+
+
+def is_speck(box: np.ndarray, height: float) -> bool:
+    return max(box[2] - box[0], box[3] - box[1]) < SPECK * height
+
+
+def _box(boxes: np.ndarray, run: Run) -> np.ndarray:
+    part = boxes[run[0]:run[1]]
+    return np.array([part[:, 0].min(), part[:, 1].min(), part[:, 2].max(), part[:, 3].max()])
+
+
+def _overlap_cost(a: np.ndarray, b: np.ndarray) -> float:
+    """Neighbouring digits that mostly share their columns are likely one digit cut in two."""
+    shared = min(a[2], b[2]) - max(a[0], b[0])
+    narrower = max(min(a[2] - a[0], b[2] - b[0]), 1e-6)
+    return OVERLAP_COST if shared > OVERLAP * narrower else 0.0
+
+
+def run_scores(runs: list[Run], probabilities: np.ndarray | None,
+               boxes: np.ndarray) -> np.ndarray:
+    """Each run read as one digit: its log top probability (0 without a classifier), less the
+    cost of a digit and of a width more like two digits' (the classifier is sure of too many
+    blots of two digits squeezed into one box)."""
+    height = writing_height(boxes)
+    widths = np.array([(_box(boxes, run)[2] - _box(boxes, run)[0]) / height for run in runs])
+    prior = -DIGIT_COST - WIDE_COST * np.maximum(widths - WIDE, 0.0)
+    if probabilities is None:
+        return prior
+    return np.log(np.maximum(probabilities.max(axis=1), 1e-9)) + prior
+
+
+def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tuple[Run, bool]]:
+    """The cut of the strokes into runs with the highest total score: (run, is a digit) in
+    writing order, a speck left out being no digit. Dynamic programming over (end of the last
+    run, that run), since the cost of two neighbours depends on both."""
+    height = writing_height(boxes)
+    n = len(boxes)
+    best: dict[int, tuple[float, list[tuple[Run, bool]]]] = {-1: (0.0, [])}  # by last run
+    ending: dict[int, list[int]] = {0: [-1]}
+    for r in sorted(range(len(runs)), key=lambda r: runs[r][1]):
+        start, end = runs[r]
+        speck = end == start + 1 and is_speck(boxes[start], height)
+        score = -SPECK_COST if speck else float(scores[r])
+        options = []
+        for prev in ending.get(start, []):
+            total, path = best[prev]
+            digits = [run for run, digit in path if digit]
+            cost = 0.0 if speck or not digits else _overlap_cost(_box(boxes, digits[-1]),
+                                                                  _box(boxes, runs[r]))
+            options.append((total + score - cost, path))
+        if options:
+            total, path = max(options, key=lambda o: o[0])
+            best[r] = (total, path + [(runs[r], not speck)])
+            ending.setdefault(end, []).append(r)
+    finals = [best[r] for r in ending.get(n, [])]
+    return max(finals, key=lambda f: f[0])[1] if finals else []
+
+
+def group_strokes(boxes: np.ndarray, runs: list[Run],
+                  probabilities: np.ndarray | None) -> Grouping:
+    """The digits of the best cut, left to right (by the centre of their columns)."""
+    chosen = [(r, run) for r, run in enumerate(runs) if run in
+              {run for run, digit in best_runs(runs, run_scores(runs, probabilities, boxes), boxes)
+               if digit}]
+    chosen.sort(key=lambda item: float(_box(boxes, item[1])[[0, 2]].mean()))
+    groups = tuple(tuple(range(*run)) for _, run in chosen)
+    if probabilities is None:
+        return Grouping(groups, None)
+    return Grouping(groups, probabilities[[r for r, _ in chosen]])
