@@ -20,11 +20,18 @@ MAX_STROKES = 5       # strokes one digit may have (a 1 with flag and base, retr
 GAP = 0.12            # strokes of one digit lie at most this far apart (x writing height)
 OVERLAP = 0.5         # digits side by side share less than this of the narrower's columns
 SPECK = 0.1           # a stroke smaller than this (x writing height) is no digit on its own
-DIGIT_COST = 0.1      # log-probability a reading pays per digit: fewer, surer digits win
+DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
 OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
 SPECK_COST = 1.0      # paid for a speck left out of the number (a slip of the pen, a dot)
 WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 1.8x its own
 WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
+SHIFT = 0.15          # digits side by side have their middles at most this far apart (x
+SHIFT_COST = 8.0      # writing height); per unit beyond that (a 4's bar above its stem)
+SHORT = 0.35          # a digit at least this high (x writing height): lower is a bar or a
+SHORT_COST = 0.5      # tick of a digit's
+JOIN = 0.6            # a stroke of a digit shares at least this of its columns with the rest
+JOIN_COST = 0.1       # (the bar of a 5, the stem of a 4); at most this paid per stroke that
+                      # shares fewer (two round digits side by side, each read surely alone)
 
 Run = tuple[int, int]  # strokes start:end of one candidate digit, in writing order
 
@@ -78,11 +85,27 @@ def _box(boxes: np.ndarray, run: Run) -> np.ndarray:
     return np.array([part[:, 0].min(), part[:, 1].min(), part[:, 2].max(), part[:, 3].max()])
 
 
-def _overlap_cost(a: np.ndarray, b: np.ndarray) -> float:
-    """Neighbouring digits that mostly share their columns are likely one digit cut in two."""
+def pair_cost(a: np.ndarray, b: np.ndarray, height: float) -> float:
+    """Neighbouring digits that mostly share their columns, or one much higher than the other,
+    are likely one digit cut in two."""
     shared = min(a[2], b[2]) - max(a[0], b[0])
     narrower = max(min(a[2] - a[0], b[2] - b[0]), 1e-6)
-    return OVERLAP_COST if shared > OVERLAP * narrower else 0.0
+    shift = abs(a[1] + a[3] - b[1] - b[3]) / 2 / height
+    return (OVERLAP_COST if shared > OVERLAP * narrower else 0.0) \
+        + SHIFT_COST * max(0.0, shift - SHIFT)
+
+
+def join_cost(boxes: np.ndarray) -> float:
+    """What joining these strokes into one digit costs: strokes left to right, each sharing
+    fewer of its columns with those before it than strokes of one digit do pays a part."""
+    order = boxes[np.argsort(boxes[:, 0])]
+    left, right, cost = order[0, 0], order[0, 2], 0.0
+    for box in order[1:]:
+        narrower = max(min(box[2] - box[0], right - left), 1e-6)
+        shared = max(min(right, box[2]) - box[0], 0.0) / narrower
+        cost += JOIN_COST * max(0.0, 1.0 - shared / JOIN)
+        right = max(right, box[2])
+    return cost
 
 
 def run_scores(runs: list[Run], probabilities: np.ndarray | None,
@@ -91,8 +114,10 @@ def run_scores(runs: list[Run], probabilities: np.ndarray | None,
     cost of a digit and of a width more like two digits' (the classifier is sure of too many
     blots of two digits squeezed into one box)."""
     height = writing_height(boxes)
-    widths = np.array([(_box(boxes, run)[2] - _box(boxes, run)[0]) / height for run in runs])
-    prior = -DIGIT_COST - WIDE_COST * np.maximum(widths - WIDE, 0.0)
+    sizes = np.array([_box(boxes, run)[2:] - _box(boxes, run)[:2] for run in runs]) / height
+    joins = np.array([join_cost(boxes[i:j]) for i, j in runs])
+    prior = (-DIGIT_COST - WIDE_COST * np.maximum(sizes[:, 0] - WIDE, 0.0) - joins
+             - SHORT_COST * (sizes[:, 1] < SHORT))
     if probabilities is None:
         return prior
     return np.log(np.maximum(probabilities.max(axis=1), 1e-9)) + prior
@@ -114,8 +139,8 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tu
         for prev in ending.get(start, []):
             total, path = best[prev]
             digits = [run for run, digit in path if digit]
-            cost = 0.0 if speck or not digits else _overlap_cost(_box(boxes, digits[-1]),
-                                                                  _box(boxes, runs[r]))
+            cost = 0.0 if speck or not digits else pair_cost(_box(boxes, digits[-1]),
+                                                              _box(boxes, runs[r]), height)
             options.append((total + score - cost, path))
         if options:
             total, path = max(options, key=lambda o: o[0])
