@@ -144,7 +144,7 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tu
             options.append((total + score - cost, path))
         if options:
             total, path = max(options, key=lambda o: o[0])
-            best[r] = (total, path + [(runs[r], not speck)])
+            best[r] = (total, [*path, (runs[r], not speck)])
             ending.setdefault(end, []).append(r)
     finals = [best[r] for r in ending.get(n, [])]
     return max(finals, key=lambda f: f[0])[1] if finals else []

@@ -12,6 +12,8 @@ from desktop.engine.classifier import Classifier, Prediction
 from desktop.engine.raster import Stroke
 from desktop.engine.recipes import canvas_digits, file_inputs, number_inputs
 
+Box = tuple[float, float, float, float]    # left, top, right, bottom
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -20,7 +22,8 @@ class Reading:
     inputs: np.ndarray                       # (N, 28, 28) float32
     predictions: tuple[Prediction, ...]
     picture: np.ndarray | None = None        # the decoded image, for files
-    groups: tuple[tuple[int, ...], ...] = ()  # for the canvas: each digit's strokes
+    groups: tuple[tuple[int, ...], ...] = ()  # for the canvas: each digit's strokes,
+    boxes: tuple[Box, ...] = ()               # and where its ink lies (canvas coordinates)
 
     @property
     def digits(self) -> list[int]:
@@ -38,7 +41,16 @@ def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classi
     assert found.probabilities is not None
     predictions = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(map(float, p)))
                         for p in found.probabilities)
-    return Reading("canvas", found.inputs, predictions, groups=found.groups)
+    return Reading("canvas", found.inputs, predictions, groups=found.groups,
+                   boxes=tuple(ink_box(strokes, group, thickness) for group in found.groups))
+
+
+def ink_box(strokes: Sequence[Stroke], group: Sequence[int], thickness: float) -> Box:
+    """Where a digit's strokes lie, their pen's breadth included."""
+    xy = np.concatenate([np.asarray(strokes[i], np.float64).reshape(-1, 2) for i in group])
+    pad = thickness / 2
+    (left, top), (right, bottom) = xy.min(axis=0) - pad, xy.max(axis=0) + pad
+    return float(left), float(top), float(right), float(bottom)
 
 
 def probabilities(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:

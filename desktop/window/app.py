@@ -237,7 +237,9 @@ class App:
                 "No digit found" if reading.source == "file" else "Draw a digit"))
             return
         self._show(view_model.answer(reading.predictions, self.selected))
-        self.log.write(prediction_event(reading.source, reading.predictions))
+        if reading.source == "canvas":
+            self.board.show_split(reading.boxes)
+        self.log.write(prediction_event(reading.source, reading.predictions, reading.boxes))
 
     def show_failure(self, title: str, message: str) -> None:
         self.status.configure(text=message)
