@@ -19,16 +19,15 @@ import numpy as np
 MAX_STROKES = 5       # strokes one digit may have (a 1 with flag and base, retraced strokes)
 GAP = 0.12            # strokes of one digit lie at most this far apart (x writing height)
 OVERLAP = 0.5         # digits side by side share less than this of the narrower's columns
-SPECK = 0.1           # a stroke smaller than this (x writing height) is no digit on its own
+SPECK = 0.1           # a stroke smaller than this (x writing height) is no digit on its own,
+SHORT = 0.3           # nor strokes lower than this: a dot, a dash, an underline, a bar
 DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
 OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
-SPECK_COST = 1.0      # paid for a speck left out of the number (a slip of the pen, a dot)
+MARK_COST = 1.0       # paid for a stroke left out of the number (a separator, a dash)
 WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 1.8x its own
 WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
 SHIFT = 0.15          # digits side by side have their middles at most this far apart (x
 SHIFT_COST = 8.0      # writing height); per unit beyond that (a 4's bar above its stem)
-SHORT = 0.35          # a digit at least this high (x writing height): lower is a bar or a
-SHORT_COST = 0.5      # tick of a digit's
 JOIN = 0.6            # a stroke of a digit shares at least this of its columns with the rest
 JOIN_COST = 0.1       # (the bar of a 5, the stem of a 4); at most this paid per stroke that
                       # shares fewer (two round digits side by side, each read surely alone)
@@ -76,8 +75,11 @@ def candidate_runs(boxes: np.ndarray) -> list[Run]:
             if j == i + 1 or _connected(boxes[i:j], gap)]
 
 
-def is_speck(box: np.ndarray, height: float) -> bool:
-    return max(box[2] - box[0], box[3] - box[1]) < SPECK * height
+def is_mark(box: np.ndarray, height: float) -> bool:
+    """No digit on its own: a speck or dot, or lower than digits are (a dash, an underline, a
+    bar of a 5 or 7 that belongs to its neighbour)."""
+    return (box[3] - box[1] < SHORT * height
+            or max(box[2] - box[0], box[3] - box[1]) < SPECK * height)
 
 
 def _box(boxes: np.ndarray, run: Run) -> np.ndarray:
@@ -116,8 +118,7 @@ def run_scores(runs: list[Run], probabilities: np.ndarray | None,
     height = writing_height(boxes)
     sizes = np.array([_box(boxes, run)[2:] - _box(boxes, run)[:2] for run in runs]) / height
     joins = np.array([join_cost(boxes[i:j]) for i, j in runs])
-    prior = (-DIGIT_COST - WIDE_COST * np.maximum(sizes[:, 0] - WIDE, 0.0) - joins
-             - SHORT_COST * (sizes[:, 1] < SHORT))
+    prior = -DIGIT_COST - WIDE_COST * np.maximum(sizes[:, 0] - WIDE, 0.0) - joins
     if probabilities is None:
         return prior
     return np.log(np.maximum(probabilities.max(axis=1), 1e-9)) + prior
@@ -125,26 +126,29 @@ def run_scores(runs: list[Run], probabilities: np.ndarray | None,
 
 def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tuple[Run, bool]]:
     """The cut of the strokes into runs with the highest total score: (run, is a digit) in
-    writing order, a speck left out being no digit. Dynamic programming over (end of the last
-    run, that run), since the cost of two neighbours depends on both."""
+    writing order; a mark (`is_mark`) is no digit: a stroke of one is left out at a cost, or
+    joins a digit. Dynamic programming over (end of the last run, that run), since the cost
+    of two neighbours depends on both."""
     height = writing_height(boxes)
     n = len(boxes)
     best: dict[int, tuple[float, list[tuple[Run, bool]]]] = {-1: (0.0, [])}  # by last run
     ending: dict[int, list[int]] = {0: [-1]}
     for r in sorted(range(len(runs)), key=lambda r: runs[r][1]):
         start, end = runs[r]
-        speck = end == start + 1 and is_speck(boxes[start], height)
-        score = -SPECK_COST if speck else float(scores[r])
+        mark = is_mark(_box(boxes, runs[r]), height)
+        if mark and end > start + 1:
+            continue
+        score = -MARK_COST if mark else float(scores[r])
         options = []
         for prev in ending.get(start, []):
             total, path = best[prev]
             digits = [run for run, digit in path if digit]
-            cost = 0.0 if speck or not digits else pair_cost(_box(boxes, digits[-1]),
+            cost = 0.0 if mark or not digits else pair_cost(_box(boxes, digits[-1]),
                                                               _box(boxes, runs[r]), height)
             options.append((total + score - cost, path))
         if options:
             total, path = max(options, key=lambda o: o[0])
-            best[r] = (total, [*path, (runs[r], not speck)])
+            best[r] = (total, [*path, (runs[r], not mark)])
             ending.setdefault(end, []).append(r)
     finals = [best[r] for r in ending.get(n, [])]
     return max(finals, key=lambda f: f[0])[1] if finals else []
