@@ -23,7 +23,7 @@ SPECK = 0.1           # a stroke smaller than this (x writing height) is no digi
 SHORT = 0.3           # nor strokes lower than this: a dot, a dash, an underline, a bar
 DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
 OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
-MARK_COST = 1.0       # paid for a stroke left out of the number (a separator, a dash)
+MARK_COST = 0.5       # paid for a stroke left out of the number (a separator, a dash)
 WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 1.8x its own
 WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
 SHIFT = 0.15          # digits side by side have their middles at most this far apart (x
@@ -52,7 +52,9 @@ def stroke_boxes(strokes: Sequence[Sequence[tuple[float, float]]]) -> np.ndarray
 
 
 def writing_height(boxes: np.ndarray) -> float:
-    return float(max(boxes[:, 3].max() - boxes[:, 1].min(), 1.0))
+    """The height of the digits: their tallest stroke's, so that a slanted line of writing or
+    an underline does not count as taller digits."""
+    return float(max((boxes[:, 3] - boxes[:, 1]).max(), 1.0))
 
 
 def _connected(boxes: np.ndarray, gap: float) -> bool:
