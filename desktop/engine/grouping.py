@@ -118,7 +118,8 @@ def run_scores(runs: list[Run], probabilities: np.ndarray | None,
     cost of a digit and of a width more like two digits' (the classifier is sure of too many
     blots of two digits squeezed into one box)."""
     height = writing_height(boxes)
-    sizes = np.array([_box(boxes, run)[2:] - _box(boxes, run)[:2] for run in runs]) / height
+    run_boxes = np.array([_box(boxes, run) for run in runs])
+    sizes = (run_boxes[:, 2:] - run_boxes[:, :2]) / height
     joins = np.array([join_cost(boxes[i:j]) for i, j in runs])
     prior = -DIGIT_COST - WIDE_COST * np.maximum(sizes[:, 0] - WIDE, 0.0) - joins
     if probabilities is None:
@@ -133,11 +134,12 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tu
     of two neighbours depends on both."""
     height = writing_height(boxes)
     n = len(boxes)
+    box_of = {run: _box(boxes, run) for run in runs}
     best: dict[int, tuple[float, list[tuple[Run, bool]]]] = {-1: (0.0, [])}  # by last run
     ending: dict[int, list[int]] = {0: [-1]}
     for r in sorted(range(len(runs)), key=lambda r: runs[r][1]):
         start, end = runs[r]
-        mark = is_mark(_box(boxes, runs[r]), height)
+        mark = is_mark(box_of[runs[r]], height)
         if mark and end > start + 1:
             continue
         score = -MARK_COST if mark else float(scores[r])
@@ -145,8 +147,8 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tu
         for prev in ending.get(start, []):
             total, path = best[prev]
             digits = [run for run, digit in path if digit]
-            cost = 0.0 if mark or not digits else pair_cost(_box(boxes, digits[-1]),
-                                                              _box(boxes, runs[r]), height)
+            cost = 0.0 if mark or not digits else pair_cost(box_of[digits[-1]],
+                                                              box_of[runs[r]], height)
             options.append((total + score - cost, path))
         if options:
             total, path = max(options, key=lambda o: o[0])
@@ -159,9 +161,9 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tu
 def group_strokes(boxes: np.ndarray, runs: list[Run],
                   probabilities: np.ndarray | None) -> Grouping:
     """The digits of the best cut, left to right (by the centre of their columns)."""
-    chosen = [(r, run) for r, run in enumerate(runs) if run in
-              {run for run, digit in best_runs(runs, run_scores(runs, probabilities, boxes), boxes)
-               if digit}]
+    best = {run for run, digit in best_runs(runs, run_scores(runs, probabilities, boxes), boxes)
+            if digit}
+    chosen = [(r, run) for r, run in enumerate(runs) if run in best]
     chosen.sort(key=lambda item: float(_box(boxes, item[1])[[0, 2]].mean()))
     groups = tuple(tuple(range(*run)) for _, run in chosen)
     if probabilities is None:
