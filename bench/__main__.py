@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("accuracy", "generalize", "latency", "throughput", "startup", "ink", "replay")
+BENCHMARKS = ("accuracy", "generalize", "latency", "throughput", "startup", "ink", "replay", "scans")
 
 
 def planned(args: list[str]) -> list[tuple[str, list[str]]]:
