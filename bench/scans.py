@@ -153,7 +153,8 @@ def read(items: list[tuple[bytes, str]], classifier) -> tuple[int, float, list]:
     right, misses = 0, []
     start = time.perf_counter()
     for data, label in items:
-        got = "".join(str(p.digit) for p in classifier.classify(file_inputs(data, number=True)))
+        inputs = file_inputs(data, number=True, score=classifier.predict)
+        got = "".join(str(p.digit) for p in classifier.classify(inputs))
         right += got == label
         if got != label:
             misses.append((label, got))

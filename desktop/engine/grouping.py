@@ -77,10 +77,10 @@ def candidate_runs(boxes: np.ndarray) -> list[Run]:
             if j == i + 1 or _connected(boxes[i:j], gap)]
 
 
-def is_mark(box: np.ndarray, height: float) -> bool:
+def is_mark(box: np.ndarray, height: float, short: float = SHORT) -> bool:
     """No digit on its own: a speck or dot, or lower than digits are (a dash, an underline, a
     bar of a 5 or 7 that belongs to its neighbour)."""
-    return (box[3] - box[1] < SHORT * height
+    return (box[3] - box[1] < short * height
             or max(box[2] - box[0], box[3] - box[1]) < SPECK * height)
 
 
@@ -112,37 +112,41 @@ def join_cost(boxes: np.ndarray) -> float:
     return cost
 
 
-def run_scores(runs: list[Run], probabilities: np.ndarray | None,
-               boxes: np.ndarray) -> np.ndarray:
+def run_scores(runs: list[Run], probabilities: np.ndarray | None, boxes: np.ndarray,
+               joins: np.ndarray | None = None) -> np.ndarray:
     """Each run read as one digit: its log top probability (0 without a classifier), less the
-    cost of a digit and of a width more like two digits' (the classifier is sure of too many
-    blots of two digits squeezed into one box)."""
+    cost of a digit, of joining its parts (`join_cost` unless given) and of a width more like
+    two digits' (the classifier is sure of too many blots of two digits in one box)."""
     height = writing_height(boxes)
     run_boxes = np.array([_box(boxes, run) for run in runs])
     sizes = (run_boxes[:, 2:] - run_boxes[:, :2]) / height
-    joins = np.array([join_cost(boxes[i:j]) for i, j in runs])
+    if joins is None:
+        joins = np.array([join_cost(boxes[i:j]) for i, j in runs])
     prior = -DIGIT_COST - WIDE_COST * np.maximum(sizes[:, 0] - WIDE, 0.0) - joins
     if probabilities is None:
         return prior
     return np.log(np.maximum(probabilities.max(axis=1), 1e-9)) + prior
 
 
-def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tuple[Run, bool]]:
+def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
+              cuts: np.ndarray | None = None, short: float = SHORT) -> list[tuple[Run, bool]]:
     """The cut of the strokes into runs with the highest total score: (run, is a digit) in
     writing order; a mark (`is_mark`) is no digit: a stroke of one is left out at a cost, or
-    joins a digit. Dynamic programming over (end of the last run, that run), since the cost
+    joins a digit; cuts[k], when given, is paid by a run starting at part k (a cut through
+    connected ink). Dynamic programming over (end of the last run, that run), since the cost
     of two neighbours depends on both."""
     height = writing_height(boxes)
+    cuts = np.zeros(len(boxes)) if cuts is None else cuts
     n = len(boxes)
     box_of = {run: _box(boxes, run) for run in runs}
     best: dict[int, tuple[float, list[tuple[Run, bool]]]] = {-1: (0.0, [])}  # by last run
     ending: dict[int, list[int]] = {0: [-1]}
     for r in sorted(range(len(runs)), key=lambda r: runs[r][1]):
         start, end = runs[r]
-        mark = is_mark(box_of[runs[r]], height)
+        mark = is_mark(box_of[runs[r]], height, short)
         if mark and end > start + 1:
             continue
-        score = -MARK_COST if mark else float(scores[r])
+        score = (-MARK_COST if mark else float(scores[r])) - float(cuts[start])
         options = []
         for prev in ending.get(start, []):
             total, path = best[prev]
@@ -158,11 +162,13 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray) -> list[tu
     return max(finals, key=lambda f: f[0])[1] if finals else []
 
 
-def group_strokes(boxes: np.ndarray, runs: list[Run],
-                  probabilities: np.ndarray | None) -> Grouping:
-    """The digits of the best cut, left to right (by the centre of their columns)."""
-    best = {run for run, digit in best_runs(runs, run_scores(runs, probabilities, boxes), boxes)
-            if digit}
+def group_strokes(boxes: np.ndarray, runs: list[Run], probabilities: np.ndarray | None,
+                  joins: np.ndarray | None = None, cuts: np.ndarray | None = None,
+                  short: float = SHORT) -> Grouping:
+    """The digits of the best cut, left to right (by the centre of their columns); `joins`,
+    `cuts` and `short` as in `run_scores` and `best_runs`."""
+    scores = run_scores(runs, probabilities, boxes, joins)
+    best = {run for run, digit in best_runs(runs, scores, boxes, cuts, short) if digit}
     chosen = [(r, run) for r, run in enumerate(runs) if run in best]
     chosen.sort(key=lambda item: float(_box(boxes, item[1])[[0, 2]].mean()))
     groups = tuple(tuple(range(*run)) for _, run in chosen)

@@ -61,7 +61,7 @@ def probabilities(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
 
 def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
     """The digits in a picture (any size, polarity, channels), which the reading keeps."""
-    inputs = number_inputs(image)
+    inputs = number_inputs(image, classifier.predict)
     return Reading("file", inputs, tuple(classifier.classify(inputs)), picture=image)
 
 
@@ -70,5 +70,5 @@ def read_image_file(path: str, classifier: Classifier) -> Reading:
     the reading keeps the picture in colour, for showing. Raises ImageError."""
     from desktop.engine.imagefile import load_image
 
-    inputs = file_inputs(path, number=True)
+    inputs = file_inputs(path, number=True, score=classifier.predict)
     return Reading("file", inputs, tuple(classifier.classify(inputs)), picture=load_image(path))

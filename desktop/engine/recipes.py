@@ -5,7 +5,8 @@ functions, so a digit reads the same wherever it comes from:
 
 - a picture of one digit → `digit_input`: find the ink on a reduced copy, drop specks and far
   haze, frame it like MNIST (images already framed like MNIST only need scaling);
-- a picture of a number → `number_inputs`: the same ink, split into digits; a picture of one
+- a picture of a number → `number_inputs`: the same ink, split into digits (touching ones cut
+  apart by recognition when a classifier is given, marks left out: `cuts`); a picture of one
   digit gives exactly `digit_input`'s answer;
 - an image file → `file_inputs`: decoded grey and reduced, then one of the two above;
 - pen strokes → `canvas_digits` (`canvas_inputs`): rasterized at a fixed height of the writing,
@@ -21,12 +22,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.engine.cuts import number_crops
 from desktop.engine.frame import INPUT_SIZE, dilate, normalize
 from desktop.engine.framed import framed_inputs, is_candidate
 from desktop.engine.grouping import candidate_runs, group_strokes, stroke_boxes
 from desktop.engine.ink import find_ink
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
-from desktop.engine.segment import INK_THRESHOLD, keep_significant, split_digits
+from desktop.engine.segment import INK_THRESHOLD, keep_significant
 
 Score = Callable[[np.ndarray], np.ndarray]  # (n, 28, 28) inputs → (n, 10) probabilities
 
@@ -69,25 +71,27 @@ def _framed_each(crops: list[np.ndarray]) -> np.ndarray:
     return np.stack(inputs) if inputs else no_inputs()
 
 
-def _several_digits(image: np.ndarray) -> np.ndarray | None:
-    """The inputs of the digits of a number, left to right; None unless there are several."""
-    crops = split_digits(picture_ink(image, NUMBER_WORK_SIZE))
-    return _framed_each(crops) if len(crops) > 1 else None
+def _several_digits(image: np.ndarray, score: Score | None = None) -> np.ndarray | None:
+    """The inputs of the digits of a number, left to right; None for a picture of one digit
+    (one group of ink, not cut). With `score`, touching digits are cut apart and the cut is
+    chosen by recognition (`cuts`)."""
+    crops, groups = number_crops(picture_ink(image, NUMBER_WORK_SIZE), score)
+    return _framed_each(crops) if groups > 1 or len(crops) > 1 else None
 
 
 def _one(model_input: np.ndarray) -> np.ndarray:
     return model_input[None] if model_input.any() else no_inputs()
 
 
-def number_inputs(image: np.ndarray) -> np.ndarray:
+def number_inputs(image: np.ndarray, score: Score | None = None) -> np.ndarray:
     """A picture of a number → (k, 28, 28) inputs of its digits, left to right (k = 0 when
     there is no ink). One digit found: `digit_input`'s answer."""
-    several = _several_digits(image)
+    several = _several_digits(image, score)
     return several if several is not None else _one(digit_input(image))
 
 
 def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = None,
-                number: bool = False) -> np.ndarray:
+                number: bool = False, score: Score | None = None) -> np.ndarray:
     """An image file (path or bytes) → (k, 28, 28) inputs: its digit, or with `number` the
     digits of the number in it. The one recipe for files: the app's File > Open image,
     batch classification and training on labelled images all read files through it, so a file
@@ -96,7 +100,8 @@ def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = N
     from desktop.engine.imagefile import load_image
 
     if number:
-        several = _several_digits(load_image(source, formats, NUMBER_WORK_SIZE, grey=True))
+        several = _several_digits(load_image(source, formats, NUMBER_WORK_SIZE, grey=True),
+                                  score)
         if several is not None:
             return several
     return _one(digit_input(load_image(source, formats, DIGIT_WORK_SIZE, grey=True)))
