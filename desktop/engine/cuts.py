@@ -33,7 +33,8 @@ SHORT = 0.45          # a picture's marks: lower than this (x the digits' height
 MIN_PIECE = 0.25      # cuts lie at least this far (x height) from the group's ends
 STEP = 0.2            # candidate cuts at least this far apart (x height)
 MAX_CUTS = 8          # at most this many cuts in one group
-MAX_WIDTH = 1.3       # slices joined into one digit span at most this (x height)
+MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
+                      # they are a whole group
 
 Score = Callable[[np.ndarray], np.ndarray]  # (n, 28, 28) inputs → (n, 10) probabilities
 
@@ -107,8 +108,9 @@ def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.n
     if score is None:  # geometry alone: every group a digit, marks aside
         return [_run_ink(ink, owner, slices[i:i + 1]) for i in range(len(slices))
                 if len(slices) == 1 or not is_mark(boxes[i], height, SHORT)], len(groups)
+    whole = {(i, j) for i, j in candidate_runs(boxes) if _whole_group(slices, i, j)}
     runs = [(i, j) for i, j in candidate_runs(boxes) if _one_group_or_close(slices[i:j])
-            and (j == i + 1 or boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height)]
+            and ((i, j) in whole or boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height)]
     crops = [_run_ink(ink, owner, slices[i:j]) for i, j in runs]
     # Slices of one group are one piece of ink: free to keep together, a cost to cut apart.
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
@@ -117,6 +119,14 @@ def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.n
     found = group_strokes(boxes, runs, score(np.stack([normalize(c) for c in crops])), joins,
                           cuts, SHORT)
     return [crops[runs.index((g[0], g[-1] + 1))] for g in found.groups], len(groups)
+
+
+def _whole_group(slices: list[Slice], start: int, end: int) -> bool:
+    """Slices start:end are all of one group's (the group uncut)."""
+    group = slices[start].group
+    return (all(s.group == group for s in slices[start:end])
+            and (start == 0 or slices[start - 1].group != group)
+            and (end == len(slices) or slices[end].group != group))
 
 
 def _one_group_or_close(run: list[Slice]) -> bool:
