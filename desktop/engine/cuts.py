@@ -36,6 +36,7 @@ MAX_CUTS = 8          # at most this many cuts in one group
 MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
                       # they are a whole group
 
+FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in
 Score = Callable[[np.ndarray], np.ndarray]  # (n, 28, 28) inputs → (n, 10) probabilities
 
 
@@ -83,8 +84,10 @@ def _slices(ink: np.ndarray, owner: np.ndarray, index: int, region: Region,
 
 
 def _owner_map(labels: np.ndarray, regions: list[Region], groups: list[Region]) -> np.ndarray:
-    """Each pixel's group (-1: none): a component belongs to the group whose box holds it."""
+    """Each pixel's group: a component belongs to the group whose box holds it; FAINT for
+    the faint ink around strokes (below the components' threshold), -1 for none."""
     of_label = np.full(len(regions) + 1, -1, np.int32)
+    of_label[0] = FAINT
     for g, group in enumerate(groups):
         for label, r in enumerate(regions, start=1):
             if (group.left <= r.left and r.right <= group.right and group.top <= r.top
@@ -135,8 +138,9 @@ def _one_group_or_close(run: list[Slice]) -> bool:
 
 
 def _run_ink(ink: np.ndarray, owner: np.ndarray, run: list[Slice]) -> np.ndarray:
-    """The ink of consecutive slices: their columns, their groups' pixels only."""
+    """The ink of consecutive slices: their columns, their groups' pixels and the faint ink
+    among them (as `segment.split_digits` crops a digit)."""
     left, right = run[0].left, run[-1].right
     top, bottom = min(s.top for s in run), max(s.bottom for s in run)
-    mine = np.isin(owner[top:bottom, left:right], [s.group for s in run])
+    mine = np.isin(owner[top:bottom, left:right], [FAINT, *(s.group for s in run)])
     return np.where(mine, ink[top:bottom, left:right], 0.0).astype(np.float32)
