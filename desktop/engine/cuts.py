@@ -1,11 +1,13 @@
 """A picture of a number → its digits, split and joined by recognition.
 
 Connected ink is not always one digit: two digits that touch are one piece of ink. Each group
-of pieces (`segment.group_digits`) wider than a digit may be is cut into slices at the minima of
-its column profile; runs of consecutive slices are the candidate digits, all read in one call,
-and the best cut wins as for strokes on the canvas (`grouping`): the sum of the digits' log top
-probabilities with the same costs. Marks much lower than the digits (separators, a closing dash
-or "=") are left out of the number. Without a classifier, each group is a digit, marks aside.
+of pieces (`segment.group_digits`) wider than a narrow digit is cut into slices at the minima of
+its column profile and on a grid; runs of a group's slices, each group whole, and neighbouring
+groups together (a digit broken in two) are the candidate digits, all read in one call, and the
+best cut wins as for strokes on the canvas (`grouping`): the sum of the digits' log top
+probabilities, less the same costs and a cost per cut through ink. Marks much lower than the
+digits (separators, a closing dash or "=") are left out of the number. Without a classifier,
+each group is a digit, marks aside.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from desktop.engine.frame import normalize
 from desktop.engine.grouping import (
     JOIN_COST,
+    Run,
     candidate_runs,
     group_strokes,
     is_mark,
@@ -27,7 +30,7 @@ from desktop.engine.grouping import (
 from desktop.engine.segment import Region, components, group_digits
 
 CUT_WIDTH = 0.75      # a group wider than this (x its height) may hold touching digits
-CUT_COST = 0.5        # log-probability paid for each cut through connected ink
+CUT_COST = 0.75       # log-probability paid for each cut through connected ink
 SHORT = 0.45          # a picture's marks: lower than this (x the digits' height), as a
                       # thousands separator, a closing "-" or "=" (blurred: taller than drawn)
 MIN_PIECE = 0.25      # cuts lie at least this far (x height) from the group's ends
@@ -111,9 +114,7 @@ def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.n
     if score is None:  # geometry alone: every group a digit, marks aside
         return [_run_ink(ink, owner, slices[i:i + 1]) for i in range(len(slices))
                 if len(slices) == 1 or not is_mark(boxes[i], height, SHORT)], len(groups)
-    whole = {(i, j) for i, j in candidate_runs(boxes) if _whole_group(slices, i, j)}
-    runs = [(i, j) for i, j in candidate_runs(boxes) if _one_group_or_close(slices[i:j])
-            and ((i, j) in whole or boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height)]
+    runs = _candidates(slices, boxes, height)
     crops = [_run_ink(ink, owner, slices[i:j]) for i, j in runs]
     # Slices of one group are one piece of ink: free to keep together, a cost to cut apart.
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
@@ -124,17 +125,20 @@ def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.n
     return [crops[runs.index((g[0], g[-1] + 1))] for g in found.groups], len(groups)
 
 
-def _whole_group(slices: list[Slice], start: int, end: int) -> bool:
-    """Slices start:end are all of one group's (the group uncut)."""
-    group = slices[start].group
-    return (all(s.group == group for s in slices[start:end])
-            and (start == 0 or slices[start - 1].group != group)
-            and (end == len(slices) or slices[end].group != group))
-
-
-def _one_group_or_close(run: list[Slice]) -> bool:
-    """Slices of one group, or whole groups side by side (a digit broken in two)."""
-    return len({s.group for s in run}) == 1 or len(run) == len({s.group for s in run})
+def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[Run]:
+    """Candidate digits: each group whole; runs of its slices up to MAX_WIDTH wide; whole
+    groups side by side that `grouping` would join (a digit broken in two)."""
+    spans: dict[int, list[int]] = {}
+    for k, piece in enumerate(slices):
+        spans.setdefault(piece.group, []).append(k)
+    runs = {(ks[0], ks[-1] + 1) for ks in spans.values()}
+    for ks in spans.values():
+        runs |= {(i, j) for i in ks for j in range(i + 1, ks[-1] + 2)
+                 if boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height}
+    starts = {ks[0] for ks in spans.values()}
+    ends = {ks[-1] + 1 for ks in spans.values()}
+    runs |= {(i, j) for i, j in candidate_runs(boxes) if i in starts and j in ends}
+    return sorted(runs)
 
 
 def _run_ink(ink: np.ndarray, owner: np.ndarray, run: list[Slice]) -> np.ndarray:
