@@ -34,7 +34,7 @@ CUT_COST = 0.75       # log-probability paid for each cut through connected ink
 SHORT = 0.45          # a picture's marks: lower than this (x the digits' height), as a
                       # thousands separator, a closing "-" or "=" (blurred: taller than drawn)
 MIN_PIECE = 0.25      # cuts lie at least this far (x height) from the group's ends
-STEP = 0.2            # candidate cuts at least this far apart (x height)
+STEP = 0.25           # candidate cuts at least this far apart (x height)
 MAX_CUTS = 8          # at most this many cuts in one group
 MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
                       # they are a whole group
