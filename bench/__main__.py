@@ -6,7 +6,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("accuracy", "generalize", "adapt", "latency", "throughput", "startup")
+BENCHMARKS = ("accuracy", "generalize", "adapt", "latency", "throughput", "startup", "ink",
+              "replay", "scans")
 
 
 def planned(args: list[str]) -> list[tuple[str, list[str]]]:

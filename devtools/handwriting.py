@@ -68,6 +68,29 @@ def number_strokes(text: str, canvas: dict, height_fraction: float = 0.35):
     return [densify(line) for line in written(text, scale, left, y0)]
 
 
+# Numbers as people write them, in the hand-drawn digits' units (each digit 60x100): digits at
+# these left offsets, so that some touch; "-" a dash and "." a dot after the digit before.
+LAYOUTS: dict[str, list[tuple[str, float]]] = {
+    "100": [("1", 0), ("0", 40), ("0", 96)],            # the two zeros touch
+    "132": [("1", 0), ("3", 28), ("2", 85)],            # the 1 touches the 3
+    "60": [("6", 0), ("0", 52)],                        # 6 and 0 touch
+    "150-": [("1", 0), ("5", 45), ("0", 115), ("-", 195)],  # a dash closes the amount
+    "12.50": [("1", 0), ("2", 45), (".", 118), ("5", 135), ("0", 205)],  # a separator dot
+}
+MARKS: dict[str, Strokes] = {"-": [[(0, 55), (40, 55)]], ".": [[(0, 96)]]}
+
+
+def laid_out(text: str, canvas: dict, height_fraction: float = 0.35):
+    """The number `text` of LAYOUTS across the canvas's middle, as pen points."""
+    parts = LAYOUTS[text]
+    width_units = max(x for _, x in parts) + 60
+    scale = min(height_fraction * canvas["height"] / 100, 0.9 * canvas["width"] / width_units)
+    left = (canvas["width"] - width_units * scale) / 2
+    y0 = (canvas["height"] - 100 * scale) / 2
+    return [densify(line) for part, x in parts
+            for line in moved(MARKS.get(part) or HAND[part], scale, left + x * scale, y0)]
+
+
 def place(strokes: Strokes, box: tuple[float, float, float, float], canvas: tuple[int, int],
           fraction: float, where: tuple[float, float],
           margin: float = 0.0) -> list[list[tuple[int, int]]]:
@@ -90,5 +113,5 @@ def random_placements(count: int, canvas: tuple[int, int], seed: int,
             for _ in range(count)]
 
 
-__all__ = ["HAND", "densify", "fit_strokes", "moved", "number_strokes", "place",
-           "random_placements", "written"]
+__all__ = ["HAND", "LAYOUTS", "densify", "fit_strokes", "laid_out", "moved", "number_strokes",
+           "place", "random_placements", "written"]

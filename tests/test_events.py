@@ -22,7 +22,9 @@ from devtools.handwriting import HAND, fit_strokes, number_strokes
 
 SEVEN = Prediction(7, 0.9, (0.0, 0.01, 0.02, 0.0, 0.0, 0.0, 0.0, 0.9, 0.07, 0.0))
 
-# The fields of each event, as the format is documented (events.py, the README).
+# The fields of each event, as the format is documented (events.py, the README); a canvas
+# prediction also has each digit's box.
+CANVAS_FIELDS = {"boxes"}
 FIELDS = {
     "ready": {"event", "canvas"},
     "prediction": {"event", "source", "digits", "confidence", "probabilities"},
@@ -63,7 +65,8 @@ def test_every_event_written_has_the_documented_fields(logged):
     events, _ = logged
     assert {e["event"] for e in events} == set(FIELDS)
     for event in events:
-        assert set(event) == FIELDS[event["event"]], event
+        extra = CANVAS_FIELDS if event.get("source") == "canvas" else set()
+        assert set(event) == FIELDS[event["event"]] | extra, event
     (ready,) = of_kind(events, "ready")
     assert set(ready["canvas"]) == {"x", "y", "width", "height"}
     assert all(isinstance(v, int) for v in ready["canvas"].values())
@@ -81,6 +84,25 @@ def test_predictions_list_the_digits_in_reading_order_each_with_all_ten(logged):
         np.testing.assert_allclose(rows.sum(axis=1), 1.0, atol=1e-4)
         assert p["digits"] == rows.argmax(axis=1).tolist()
         assert p["confidence"] == rows.max(axis=1).tolist()
+
+
+@pytest.mark.gui
+def test_a_canvas_prediction_boxes_each_digits_strokes(logged, xvfb_display):
+    events, _ = logged
+    number = of_kind(events, "prediction")[0]
+    (ready,) = of_kind(events, "ready")
+    strokes = number_strokes("2026", ready["canvas"])  # as drawn, in canvas coordinates
+    per_digit = [len(HAND[d]) for d in "2026"]
+    assert len(number["boxes"]) == 4
+    first = 0
+    for box, count in zip(number["boxes"], per_digit, strict=True):
+        xy = np.array([p for stroke in strokes[first:first + count] for p in stroke])
+        first += count
+        left, top, right, bottom = box
+        assert left <= xy[:, 0].min() and xy[:, 0].max() <= right
+        assert top <= xy[:, 1].min() and xy[:, 1].max() <= bottom
+        assert right - left < np.ptp(xy[:, 0]) + 40  # the digit's own strokes, no neighbour's
+    assert [b[0] for b in number["boxes"]] == sorted(b[0] for b in number["boxes"])
 
 
 @pytest.mark.gui

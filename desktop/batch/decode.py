@@ -16,7 +16,7 @@ from desktop.batch import small_png
 from desktop.batch.files import Source, claims_image
 from desktop.engine.framed import is_candidate
 from desktop.engine.imagefile import SNIFF_BYTES, ImageError, load_image, sniff
-from desktop.engine.recipes import BLANK, DIGIT_WORK_SIZE, digit_input, file_inputs
+from desktop.engine.recipes import BLANK, DIGIT_WORK_SIZE, Score, digit_input, file_inputs
 
 SMALL_FILE = 1 << 16       # files up to this size are read in one go
 
@@ -45,7 +45,7 @@ def _start_of(path: str) -> tuple[bytes, bool]:
         os.close(descriptor)
 
 
-def _inputs(source: Source, multi_digit: bool) -> Decoded:
+def _inputs(source: Source, multi_digit: bool, score: Score | None) -> Decoded:
     """Read, sniff and decode the file into inputs (the app's `file_inputs`, with shortcuts
     that give the very same pixels: small grey PNGs, MNIST-framed images left for the bulk
     check); OS and decoding failures as they come."""
@@ -58,7 +58,7 @@ def _inputs(source: Source, multi_digit: bool) -> Decoded:
     data = start if whole else source.file
     formats = [kind] if kind else None
     if multi_digit:
-        return Decoded(source, inputs=file_inputs(data, formats, number=True))
+        return Decoded(source, inputs=file_inputs(data, formats, number=True, score=score))
     image = small_png.pixels(start) if whole and kind == "PNG" else None
     if image is None:
         image = load_image(data, formats, DIGIT_WORK_SIZE, grey=True)
@@ -67,12 +67,13 @@ def _inputs(source: Source, multi_digit: bool) -> Decoded:
     return Decoded(source, inputs=digit_input(image)[None])
 
 
-def read_source(source: Source, multi_digit: bool = False) -> Decoded:
-    """Read one file into what the batch step needs; never raises for a bad file."""
+def read_source(source: Source, multi_digit: bool = False, score: Score | None = None) -> Decoded:
+    """Read one file into what the batch step needs; never raises for a bad file. `score`
+    reads a number's candidate digits (touching ones cut apart by recognition)."""
     if source.error:
         return Decoded(source, error=source.error)
     try:
-        decoded = _inputs(source, multi_digit)
+        decoded = _inputs(source, multi_digit, score)
     except ImageError as err:
         return Decoded(source, error=str(err))
     except FileNotFoundError:

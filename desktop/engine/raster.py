@@ -16,15 +16,16 @@ Stroke = Sequence[Point]
 
 
 def render_strokes(strokes: Sequence[Stroke], height: int, width: int, thickness: float,
-                   scale: float = 1.0) -> np.ndarray:
-    """Anti-aliased round-capped strokes on a (height*scale, width*scale) ink map."""
+                   scale: float = 1.0, each: bool = False) -> np.ndarray:
+    """Anti-aliased round-capped strokes on a (height*scale, width*scale) ink map; with `each`,
+    one map per stroke (n, h, w), so that strokes can be grouped into digits afterwards."""
     out_h, out_w = max(1, round(height * scale)), max(1, round(width * scale))
-    ink = np.zeros((out_h, out_w), np.float32)
+    ink = np.zeros((len(strokes) if each else 1, out_h, out_w), np.float32)
     radius = max(thickness * scale / 2.0, 0.5)
-    starts, ends = _pieces(strokes, scale, step=max(1.0, radius))
+    starts, ends, owner = _pieces(strokes, scale, step=max(1.0, radius))
     if len(starts):
-        _draw_capsules(ink, starts, ends, radius)
-    return ink
+        _draw_capsules(ink, owner if each else np.zeros_like(owner), starts, ends, radius)
+    return ink if each else ink[0]
 
 
 def _simplify(points: np.ndarray, tolerance: float = SIMPLIFY) -> np.ndarray:
@@ -49,9 +50,10 @@ def _simplify(points: np.ndarray, tolerance: float = SIMPLIFY) -> np.ndarray:
 
 def _pieces(strokes: Sequence[Stroke], scale: float, step: float) -> tuple[np.ndarray, ...]:
     """Start and end points (n, 2) of the strokes' segments, long ones cut to at most 2*step,
-    so that every piece fits a small square and all are drawn in one batch."""
-    starts, ends = [], []
-    for stroke in strokes:
+    so that every piece fits a small square and all are drawn in one batch; and the index of
+    the stroke each piece belongs to."""
+    starts, ends, owner = [], [], []
+    for index, stroke in enumerate(strokes):
         points = _simplify(np.asarray(stroke, np.float32).reshape(-1, 2) * scale)
         if len(points) == 0:
             continue
@@ -63,14 +65,17 @@ def _pieces(strokes: Sequence[Stroke], scale: float, step: float) -> tuple[np.nd
         k = np.arange(parts.sum()) - np.repeat(np.cumsum(parts) - parts, parts)
         starts.append(a[segment] + d[segment] * (k / parts[segment])[:, None])
         ends.append(a[segment] + d[segment] * ((k + 1) / parts[segment])[:, None])
+        owner.append(np.full(len(segment), index))
     if not starts:
-        return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
-    return np.concatenate(starts), np.concatenate(ends)
+        return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32), np.zeros(0, int)
+    return np.concatenate(starts), np.concatenate(ends), np.concatenate(owner)
 
 
-def _draw_capsules(ink: np.ndarray, starts: np.ndarray, ends: np.ndarray, radius: float) -> None:
-    """Coverage of capsules (segments widened by radius), anti-aliased, max-blended: each
-    computed on its own small square of pixels, all squares at once."""
+def _draw_capsules(ink: np.ndarray, layer: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                   radius: float) -> None:
+    """Coverage of capsules (segments widened by radius), anti-aliased, max-blended into
+    ink[layer] (ink is (layers, h, w)): each computed on its own small square of pixels, all
+    squares at once."""
     side = int(np.ceil(np.abs(ends - starts).max() + 2 * radius + 3))
     corner = np.floor(np.minimum(starts, ends) - radius - 1).astype(np.int64)  # (n, 2) x, y
     offsets = np.arange(side)
@@ -85,8 +90,9 @@ def _draw_capsules(ink: np.ndarray, starts: np.ndarray, ends: np.ndarray, radius
     dist = np.hypot(xs + 0.5 - (sx + t * dx), ys + 0.5 - (sy + t * dy))
     coverage = np.clip(radius + 0.5 - dist, 0.0, 1.0).astype(np.float32)
     xs, ys = np.broadcast_to(xs, coverage.shape), np.broadcast_to(ys, coverage.shape)
-    inside = (coverage > 0) & (xs >= 0) & (xs < ink.shape[1]) & (ys >= 0) & (ys < ink.shape[0])
-    np.maximum.at(ink, (ys[inside], xs[inside]), coverage[inside])
+    layers = np.broadcast_to(layer[:, None, None], coverage.shape)
+    inside = (coverage > 0) & (xs >= 0) & (xs < ink.shape[2]) & (ys >= 0) & (ys < ink.shape[1])
+    np.maximum.at(ink, (layers[inside], ys[inside], xs[inside]), coverage[inside])
 
 
 def strokes_extent(strokes: Sequence[Stroke]) -> tuple[float, float, float, float] | None:
@@ -109,15 +115,17 @@ def model_thickness(strokes: Sequence[Stroke], thickness: float) -> float:
     return max(1.0, min(max(thickness, MIN_STROKE_RATIO * height), MAX_STROKE_RATIO * height))
 
 
-def rasterize(strokes: Sequence[Stroke], thickness: float, resolution: int = 112) -> np.ndarray:
-    """The ink of strokes, cropped to them and rendered with the longer side near resolution."""
+def rasterize(strokes: Sequence[Stroke], thickness: float, resolution: int = 112,
+              each: bool = False) -> np.ndarray:
+    """The ink of strokes, cropped to them and rendered with the longer side near resolution;
+    with `each`, one map per stroke on the same grid (n, h, w)."""
     extent = strokes_extent(strokes)
     if extent is None:
-        return np.zeros((1, 1), np.float32)
+        return np.zeros((len(strokes), 1, 1) if each else (1, 1), np.float32)
     left, top, right, bottom = extent
     pad = thickness / 2 + 1
     side = max(right - left, bottom - top) + 2 * pad
     scale = resolution / side
     shifted = [[(x - left + pad, y - top + pad) for x, y in stroke] for stroke in strokes]
     return render_strokes(shifted, int(bottom - top + 2 * pad) + 1,
-                          int(right - left + 2 * pad) + 1, thickness, scale)
+                          int(right - left + 2 * pad) + 1, thickness, scale, each)

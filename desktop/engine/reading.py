@@ -11,7 +11,9 @@ import numpy as np
 from desktop.engine.adapt import Adaptation
 from desktop.engine.classifier import Classifier, Prediction
 from desktop.engine.raster import Stroke
-from desktop.engine.recipes import canvas_inputs, file_inputs, number_inputs
+from desktop.engine.recipes import canvas_digits, file_inputs, number_inputs
+
+Box = tuple[float, float, float, float]    # left, top, right, bottom
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ class Reading:
     predictions: tuple[Prediction, ...]
     picture: np.ndarray | None = None        # the decoded image, for files
     adapted: bool = False                    # the person's samples changed a digit
+    groups: tuple[tuple[int, ...], ...] = ()  # for the canvas: each digit's strokes,
+    boxes: tuple[Box, ...] = ()               # and where its ink lies (canvas coordinates)
 
     @property
     def digits(self) -> list[int]:
@@ -47,15 +51,38 @@ def predictions(inputs: np.ndarray, classifier: Classifier,
 
 def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classifier,
                  adaptation: Adaptation | None = None) -> Reading:
-    """The digits drawn on the canvas (none for an empty drawing)."""
-    inputs = canvas_inputs(strokes, thickness)
-    found, adapted = predictions(inputs, classifier, adaptation)
-    return Reading("canvas", inputs, found, adapted=adapted)
+    """The digits drawn on the canvas (none for an empty drawing); the classifier also chooses
+    which strokes form which digit, and its reading of the chosen ones is the answer (adapted
+    to the person's samples when given)."""
+    found = canvas_digits(strokes, thickness, lambda inputs: probabilities(classifier, inputs))
+    assert found.probabilities is not None
+    if adaptation is None:
+        chosen = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(map(float, p)))
+                       for p in found.probabilities)
+        adapted = False
+    else:
+        chosen, adapted = predictions(found.inputs, classifier, adaptation)
+    return Reading("canvas", found.inputs, chosen, adapted=adapted, groups=found.groups,
+                   boxes=tuple(ink_box(strokes, group, thickness) for group in found.groups))
+
+
+def ink_box(strokes: Sequence[Stroke], group: Sequence[int], thickness: float) -> Box:
+    """Where a digit's strokes lie, their pen's breadth included."""
+    xy = np.concatenate([np.asarray(strokes[i], np.float64).reshape(-1, 2) for i in group])
+    pad = thickness / 2
+    (left, top), (right, bottom) = xy.min(axis=0) - pad, xy.max(axis=0) + pad
+    return float(left), float(top), float(right), float(bottom)
+
+
+def probabilities(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
+    """(n, 10) as `classify` gives them, so whatever it adds (a user's adaptation) counts."""
+    return np.array([p.probabilities for p in classifier.classify(inputs)],
+                    np.float64).reshape(-1, 10)
 
 
 def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
     """The digits in a picture (any size, polarity, channels), which the reading keeps."""
-    inputs = number_inputs(image)
+    inputs = number_inputs(image, classifier.predict)
     return Reading("file", inputs, tuple(classifier.classify(inputs)), picture=image)
 
 
@@ -65,6 +92,6 @@ def read_image_file(path: str, classifier: Classifier,
     the reading keeps the picture in colour, for showing. Raises ImageError."""
     from desktop.engine.imagefile import load_image
 
-    inputs = file_inputs(path, number=True)
+    inputs = file_inputs(path, number=True, score=classifier.predict)
     found, adapted = predictions(inputs, classifier, adaptation)
     return Reading("file", inputs, found, picture=load_image(path), adapted=adapted)

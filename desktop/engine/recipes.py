@@ -5,24 +5,32 @@ functions, so a digit reads the same wherever it comes from:
 
 - a picture of one digit → `digit_input`: find the ink on a reduced copy, drop specks and far
   haze, frame it like MNIST (images already framed like MNIST only need scaling);
-- a picture of a number → `number_inputs`: the same ink, split into digits; a picture of one
+- a picture of a number → `number_inputs`: the same ink, split into digits (touching ones cut
+  apart by recognition when a classifier is given, marks left out: `cuts`); a picture of one
   digit gives exactly `digit_input`'s answer;
 - an image file → `file_inputs`: decoded grey and reduced, then one of the two above;
-- pen strokes → `canvas_inputs`: rasterized at a fixed height of the writing, split into digits.
+- pen strokes → `canvas_digits` (`canvas_inputs`): rasterized at a fixed height of the writing,
+  each stroke on its own map; which strokes form which digit is chosen by the classifier
+  (`grouping`), or by geometry alone when there is none.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.engine.cuts import number_crops
 from desktop.engine.frame import INPUT_SIZE, dilate, normalize
 from desktop.engine.framed import framed_inputs, is_candidate
+from desktop.engine.grouping import candidate_runs, group_strokes, stroke_boxes
 from desktop.engine.ink import find_ink
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
-from desktop.engine.segment import INK_THRESHOLD, keep_significant, split_digits
+from desktop.engine.segment import INK_THRESHOLD, keep_significant
+
+Score = Callable[[np.ndarray], np.ndarray]  # (n, 28, 28) inputs → (n, 10) probabilities
 
 DIGIT_WORK_SIZE = 128      # one digit: 6x the 20-px box, plenty for its strokes to survive
 NUMBER_WORK_SIZE = 512     # several digits side by side share the width
@@ -63,25 +71,27 @@ def _framed_each(crops: list[np.ndarray]) -> np.ndarray:
     return np.stack(inputs) if inputs else no_inputs()
 
 
-def _several_digits(image: np.ndarray) -> np.ndarray | None:
-    """The inputs of the digits of a number, left to right; None unless there are several."""
-    crops = split_digits(picture_ink(image, NUMBER_WORK_SIZE))
-    return _framed_each(crops) if len(crops) > 1 else None
+def _several_digits(image: np.ndarray, score: Score | None = None) -> np.ndarray | None:
+    """The inputs of the digits of a number, left to right; None for a picture of one digit
+    (one group of ink, not cut). With `score`, touching digits are cut apart and the cut is
+    chosen by recognition (`cuts`)."""
+    crops, groups = number_crops(picture_ink(image, NUMBER_WORK_SIZE), score)
+    return _framed_each(crops) if groups > 1 or len(crops) > 1 else None
 
 
 def _one(model_input: np.ndarray) -> np.ndarray:
     return model_input[None] if model_input.any() else no_inputs()
 
 
-def number_inputs(image: np.ndarray) -> np.ndarray:
+def number_inputs(image: np.ndarray, score: Score | None = None) -> np.ndarray:
     """A picture of a number → (k, 28, 28) inputs of its digits, left to right (k = 0 when
     there is no ink). One digit found: `digit_input`'s answer."""
-    several = _several_digits(image)
+    several = _several_digits(image, score)
     return several if several is not None else _one(digit_input(image))
 
 
 def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = None,
-                number: bool = False) -> np.ndarray:
+                number: bool = False, score: Score | None = None) -> np.ndarray:
     """An image file (path or bytes) → (k, 28, 28) inputs: its digit, or with `number` the
     digits of the number in it. The one recipe for files: the app's File > Open image,
     batch classification and training on labelled images all read files through it, so a file
@@ -90,28 +100,60 @@ def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = N
     from desktop.engine.imagefile import load_image
 
     if number:
-        several = _several_digits(load_image(source, formats, NUMBER_WORK_SIZE, grey=True))
+        several = _several_digits(load_image(source, formats, NUMBER_WORK_SIZE, grey=True),
+                                  score)
         if several is not None:
             return several
     return _one(digit_input(load_image(source, formats, DIGIT_WORK_SIZE, grey=True)))
 
 
-def canvas_ink(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
+def canvas_ink(strokes: Sequence[Stroke], thickness: float, each: bool = False) -> np.ndarray:
     """Strokes rasterized so the writing is about ROW_RESOLUTION high, however many digits,
-    with a pen no broader than MNIST's relative to the writing."""
+    with a pen no broader than MNIST's relative to the writing; with `each`, one map per
+    stroke on the same grid (n, h, w)."""
     extent = strokes_extent(strokes)
     if extent is None:
-        return np.zeros((1, 1), np.float32)
+        return np.zeros((len(strokes), 1, 1) if each else (1, 1), np.float32)
     left, top, right, bottom = extent
     thickness = model_thickness(strokes, thickness)
     height, width = bottom - top + thickness, right - left + thickness
     resolution = ROW_RESOLUTION * max(1.0, width / height)
-    return rasterize(strokes, thickness, round(min(resolution, MAX_RESOLUTION)))
+    return rasterize(strokes, thickness, round(min(resolution, MAX_RESOLUTION)), each)
 
 
-def canvas_inputs(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
+@dataclass(frozen=True)
+class CanvasDigits:
+    """The digits drawn, left to right: their inputs, their strokes (indices into the strokes
+    given) and, when a classifier chose the grouping, its probabilities (k, 10)."""
+    inputs: np.ndarray
+    groups: tuple[tuple[int, ...], ...]
+    probabilities: np.ndarray | None
+
+
+def canvas_digits(strokes: Sequence[Stroke], thickness: float,
+                  score: Score | None = None) -> CanvasDigits:
+    """Strokes drawn on the canvas → their digits. Every run of strokes that may be one digit
+    is framed from its own strokes' ink (a neighbour's touching ink stays out) and, with
+    `score`, all are read in one call; the best grouping wins (`grouping`)."""
+    drawn = [i for i, stroke in enumerate(strokes) if len(stroke)]
+    if not drawn:
+        return CanvasDigits(no_inputs(), (), None if score is None else np.zeros((0, 10)))
+    kept = [strokes[i] for i in drawn]
+    layers = canvas_ink(kept, thickness, each=True)
+    boxes = stroke_boxes(kept)
+    runs = candidate_runs(boxes)
+    inputs = np.stack([normalize(layers[i:j].max(axis=0)) for i, j in runs])
+    grouping = group_strokes(boxes, runs, None if score is None else score(inputs))
+    chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
+    groups = tuple(tuple(drawn[i] for i in g) for g in grouping.groups)
+    return CanvasDigits(inputs[chosen] if chosen else no_inputs(), groups,
+                        grouping.probabilities)
+
+
+def canvas_inputs(strokes: Sequence[Stroke], thickness: float,
+                  score: Score | None = None) -> np.ndarray:
     """Strokes drawn on the canvas → (k, 28, 28) inputs of the digits, left to right."""
-    return _framed_each(split_digits(canvas_ink(strokes, thickness)))
+    return canvas_digits(strokes, thickness, score).inputs
 
 
 def canvas_digit_input(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:

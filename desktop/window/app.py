@@ -264,7 +264,10 @@ class App:
                 "No digit found" if reading.source == "file" else "Draw a digit"))
             return
         self._show(view_model.answer(reading.predictions, self.selected, reading.adapted))
-        self.log.write(prediction_event(reading.source, reading.predictions, reading.adapted))
+        if reading.source == "canvas":
+            self.board.show_split(reading.boxes)
+        self.log.write(prediction_event(reading.source, reading.predictions, reading.adapted,
+                                        reading.boxes))
 
     def show_failure(self, title: str, message: str) -> None:
         self.status.say(message)

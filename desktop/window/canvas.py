@@ -4,7 +4,7 @@ can also show a picture (an opened image file) in place of the strokes."""
 from __future__ import annotations
 
 import tkinter as tk
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -12,6 +12,7 @@ from desktop.window import pictures
 from desktop.window.drawing import Drawing
 
 INK, PAPER = "#141414", "#ffffff"
+SPLIT = "#9db4d6"          # the faint box around each digit read
 PREVIEW_MS = 120           # at most this often a prediction while the pen is down
 
 
@@ -37,6 +38,7 @@ class DrawingCanvas:
 
     def _pen_down(self, event: tk.Event) -> None:
         self._on_pen_down()
+        self.show_split(())  # the boxes were of the drawing before this stroke
         x, y = self.canvas.canvasx(event.x), self.canvas.canvasy(event.y)
         self.drawing.begin(x, y)
         self._items.append(self.canvas.create_line(
@@ -63,6 +65,15 @@ class DrawingCanvas:
             self.drawing.end()
             self._on_change()
 
+    def show_split(self, boxes: Sequence[Sequence[float]]) -> None:
+        """A faint box around each digit's strokes, behind them: which strokes were read as
+        which digit (so "100" read "10" shows why, and is written again with a gap)."""
+        self.canvas.delete("split")
+        for left, top, right, bottom in boxes:
+            self.canvas.create_rectangle(left, top, right, bottom, outline=SPLIT, dash=(4, 3),
+                                         tags="split")
+        self.canvas.tag_lower("split")
+
     def set_brush(self, width: int) -> None:
         self.canvas.itemconfigure("stroke", width=width)
 
@@ -78,6 +89,7 @@ class DrawingCanvas:
         if self.picture is not None or not self.drawing.undo():
             return False
         self.canvas.delete(self._items.pop())
+        self.show_split(())
         return True
 
     def show_picture(self, picture: np.ndarray) -> tuple[int, int]:

@@ -3,7 +3,9 @@
 The format is a public interface (automated UI tests outside the project read it):
   {"event": "ready", "canvas": {"x": X, "y": Y, "width": W, "height": H}}
   {"event": "prediction", "source": "canvas"|"file", "digits": [...], "confidence": [...],
-   "probabilities": [[p0, ..., p9], ...]}
+   "probabilities": [[p0, ..., p9], ...], "boxes": [[left, top, right, bottom], ...]}
+`boxes` (canvas readings only) says where each digit's strokes lie on the canvas (canvas
+coordinates, the pen's breadth included): which strokes were read as which digit.
   {"event": "cleared"}
   {"event": "sample", "digit": D, "path": PATH}
 """
@@ -26,14 +28,18 @@ def ready_event(x: int, y: int, width: int, height: int) -> dict:
                                          "width": int(width), "height": int(height)}}
 
 
-def prediction_event(source: str, predictions: Sequence, adapted: bool = False) -> dict:
+def prediction_event(source: str, predictions: Sequence, adapted: bool = False,
+                     boxes: Sequence[Sequence[float]] = ()) -> dict:
     """One prediction shown: its digits in reading order, each with confidence and all ten;
-    `"adapted": true` when the person's samples changed a digit."""
+    `"adapted": true` when the person's samples changed a digit; for the canvas, each digit's
+    box."""
     event = {"event": "prediction", "source": source,
              "digits": [int(p.digit) for p in predictions],
              "confidence": [round(float(p.confidence), DECIMALS) for p in predictions],
              "probabilities": [[round(float(v), DECIMALS) for v in p.probabilities]
                                for p in predictions]}
+    if boxes:
+        event["boxes"] = [[round(float(v), 1) for v in box] for box in boxes]
     return event | ({"adapted": True} if adapted else {})
 
 

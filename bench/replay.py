@@ -1,0 +1,64 @@
+"""Real pen ink drawn through the running window, as the review measures it: the shared
+replay tool (`../shared/tools/replay_ink.py`) moves the X pointer along each item's strokes with
+xdotool, presses Enter and reads the logged prediction.
+
+`python -m bench replay [--numbers 150] [--digits 150] [--seed 7]` replays a fixed-seed sample
+of `crohme_numbers` and of `crohme_digits` (a private Xvfb when DISPLAY is unset) and prints the
+tool's last line for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' display helper
+from bench.record import append_section  # noqa: E402
+from devtools.xdisplay import x_display  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+TOOL = SHARED / "tools" / "replay_ink.py"
+DEV = SHARED / "datasets" / "dev"
+
+
+def replay(name: str, count: int, seed: int, numbers: bool) -> str:
+    """The tool's summary line for `count` items of the set, and its misreads."""
+    command = [sys.executable, str(TOOL), str(DEV / name), str(count), "--seed", str(seed),
+               *(["--numbers"] if numbers else []), "--", sys.executable, "-m", "desktop"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        raise RuntimeError(f"replay failed ({done.returncode}): {done.stdout}{done.stderr}")
+    print(done.stderr.strip(), file=sys.stderr)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench replay", description=__doc__)
+    parser.add_argument("--numbers", type=int, default=150)
+    parser.add_argument("--digits", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
+    args = parser.parse_args(argv)
+    rows = []
+    with x_display():
+        if args.numbers:
+            rows.append(("crohme_numbers", replay("crohme_numbers.json.gz", args.numbers,
+                                                  args.seed, True)))
+        if args.digits:
+            rows.append(("crohme_digits", replay("crohme_digits.json.gz", args.digits,
+                                                 args.seed, False)))
+    lines = ["| set | drawn through the window |", "| --- | --- |",
+             *(f"| {name} | {result} |" for name, result in rows)]
+    print("\n".join(lines))
+    if args.record:
+        command = "python -m bench replay " + " ".join(argv if argv is not None else sys.argv[1:])
+        append_section(args.record, command, lines)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Numbers in scans the way forms look, read with `classify --multi-digit`'s recipe.
+
+`python -m bench scans [--count 300] [--seed 7]` makes numbers of 3-6 MNIST test digits (and of
+scikit-learn's `load_digits`, smoothly enlarged) on grey paper, 40-80 px high, and reads each
+through `desktop.engine.recipes.file_inputs(..., number=True)` and the bundled model, as batch
+classification does. Kinds, each `count` numbers:
+
+- plain: digits apart, uneven gaps, some slant and height jitter;
+- touching: the same with one pair whose ink touches or overlaps;
+- marks: thousands separators ("." or ","), a closing "-" or "=";
+- ruled: ruled or patterned paper behind plain numbers.
+
+Prints each kind's whole-number accuracy and the time per image.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.record import append_section, mnist  # noqa: E402
+
+KINDS = ("plain", "touching", "marks", "ruled")
+UNIT = 20               # a digit's height while the line is composed (MNIST's box)
+
+
+def crop(glyph: np.ndarray) -> np.ndarray:
+    rows, cols = np.flatnonzero(glyph.any(axis=1)), np.flatnonzero(glyph.any(axis=0))
+    return glyph[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
+def scaled(glyph: np.ndarray, height: int) -> np.ndarray:
+    from PIL import Image
+
+    width = max(1, round(glyph.shape[1] * height / glyph.shape[0]))
+    image = Image.fromarray((glyph * 255).astype(np.uint8)).resize((width, height),
+                                                                   Image.BILINEAR)
+    return np.asarray(image, np.float32) / 255
+
+
+class Glyphs:
+    """Digit glyphs (ink = 1, cropped) of MNIST's test set and of load_digits."""
+
+    def __init__(self) -> None:
+        from sklearn.datasets import load_digits
+
+        data = mnist()
+        self.mnist = (data.x_test.astype(np.float32) / 255, data.y_test)
+        small = load_digits()
+        self.small = (small.images.astype(np.float32) / 16, small.target)
+
+    def pick(self, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+        images, labels = self.mnist if rng.random() < 0.7 else self.small
+        i = int(rng.integers(len(images)))
+        glyph = images[i]
+        if glyph.shape[0] == 8:  # load_digits: smoothly enlarged, then sharpened to strokes
+            glyph = np.clip((scaled(glyph, 32) - 0.25) * 2.0, 0, 1)
+        return crop(glyph), int(labels[i])
+
+
+def mark(kind: str) -> tuple[np.ndarray, float]:
+    """A separator or closing mark (ink) and where its top sits, as a fraction of a digit."""
+    if kind == ".":
+        return np.ones((3, 3), np.float32), 0.85
+    if kind == ",":
+        return np.array([[1, 1, 0], [1, 1, 0], [0, 1, 0], [1, 0, 0]], np.float32), 0.85
+    if kind == "-":
+        return np.ones((2, 8), np.float32), 0.5
+    return np.pad(np.ones((2, 9), np.float32), ((0, 4), (0, 0)))[[0, 1, 2, 3, 0, 1]], 0.4
+
+
+def compose(rng: np.random.Generator, glyphs: Glyphs, kind: str) -> tuple[np.ndarray, str]:
+    """The ink of one number (and its digits), at UNIT pixels a digit."""
+    length = int(rng.integers(3, 7))
+    parts: list[tuple[np.ndarray, float]] = []
+    label = ""
+    touching = int(rng.integers(length - 1)) if kind == "touching" else -1
+    gaps = []
+    for k in range(length):
+        glyph, digit = glyphs.pick(rng)
+        height = int(rng.integers(UNIT - 3, UNIT + 2))
+        parts.append((scaled(glyph, height), float(rng.uniform(-0.06, 0.06))))
+        label += str(digit)
+        gaps.append(int(rng.integers(-3, 0)) if k == touching else int(rng.integers(2, 8)))
+        if kind == "marks" and (length - k - 1) % 3 == 0 and k < length - 1:
+            parts.append(mark("." if rng.random() < 0.5 else ","))
+            gaps.append(int(rng.integers(1, 4)))
+    if kind == "marks":
+        parts.append(mark("-" if rng.random() < 0.5 else "="))
+    width = sum(p.shape[1] for p, _ in parts) + sum(max(g, 0) for g in gaps) + 12
+    ink = np.zeros((UNIT + 12, width), np.float32)
+    x = 6
+    for (part, top), gap in zip(parts, [*gaps, 0][:len(parts)], strict=False):
+        h, w = part.shape
+        is_mark = h < UNIT / 2  # marks sit at a height; digits on the line, a little jitter
+        y = 6 + round(top * UNIT) if is_mark else 6 + UNIT - h + round(top * 40)
+        y = int(np.clip(y, 0, ink.shape[0] - h))
+        ink[y:y + h, x:x + w] = np.maximum(ink[y:y + h, x:x + w], part)
+        x += w + gap
+    return crop_columns(ink), label
+
+
+def crop_columns(ink: np.ndarray) -> np.ndarray:
+    cols = np.flatnonzero(ink.any(axis=0))
+    return ink[:, max(cols[0] - 6, 0):cols[-1] + 7]
+
+
+def scan(ink: np.ndarray, rng: np.random.Generator, ruled: bool) -> bytes:
+    """The ink on grey paper, 40-80 px high, a little noise; ruled or patterned when asked."""
+    from PIL import Image
+
+    height = int(rng.integers(40, 81))
+    ink = scaled(ink, height)
+    paper, pen = float(rng.uniform(0.72, 0.95)), float(rng.uniform(0.05, 0.35))
+    page = np.full(ink.shape, paper, np.float32)
+    if ruled:
+        ys, xs = np.mgrid[:ink.shape[0], :ink.shape[1]]
+        if rng.random() < 0.5:
+            spacing = int(rng.integers(height // 4, height // 2))
+            page -= 0.12 * ((ys % spacing) == spacing - 1)
+        else:
+            page -= 0.06 * (1 + np.sin((xs + ys) * float(rng.uniform(0.6, 1.2))))
+    page = page - (paper - pen) * ink + rng.normal(0, 0.02, ink.shape).astype(np.float32)
+    out = io.BytesIO()
+    Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8)).save(out, "PNG")
+    return out.getvalue()
+
+
+def make_set(count: int, seed: int) -> dict[str, list[tuple[bytes, str]]]:
+    rng = np.random.default_rng(seed)
+    glyphs = Glyphs()
+    sets = {}
+    for kind in KINDS:
+        items = []
+        for _ in range(count):
+            ink, label = compose(rng, glyphs, "plain" if kind == "ruled" else kind)
+            items.append((scan(ink, rng, kind == "ruled"), label))
+        sets[kind] = items
+    return sets
+
+
+def read(items: list[tuple[bytes, str]], classifier) -> tuple[int, float, list]:
+    from desktop.engine.recipes import file_inputs
+
+    right, misses = 0, []
+    start = time.perf_counter()
+    for data, label in items:
+        inputs = file_inputs(data, number=True, score=classifier.predict)
+        got = "".join(str(p.digit) for p in classifier.classify(inputs))
+        right += got == label
+        if got != label:
+            misses.append((label, got))
+    return right, (time.perf_counter() - start) / len(items), misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench scans", description=__doc__)
+    parser.add_argument("--count", type=int, default=300, help="numbers of each kind")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--save", type=Path, help="also write the scans as PNGs here")
+    parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
+    args = parser.parse_args(argv)
+    from desktop.engine.classifier import Classifier
+
+    classifier = Classifier()
+    sets = make_set(args.count, args.seed)
+    lines = ["| kind | read whole | per image |", "| --- | --- | --- |"]
+    total = 0
+    for kind, items in sets.items():
+        if args.save:
+            for i, (data, label) in enumerate(items):
+                (args.save / kind).mkdir(parents=True, exist_ok=True)
+                (args.save / kind / f"{i:04d}_{label}.png").write_bytes(data)
+        right, each, misses = read(items, classifier)
+        total += right
+        lines.append(f"| {kind} | {right}/{len(items)} ({100 * right / len(items):.1f} %) | "
+                     f"{1000 * each:.2f} ms |")
+        if args.misses:
+            print(kind, misses[:40])
+    n = args.count * len(KINDS)
+    lines.append(f"| all | {total}/{n} ({100 * total / n:.1f} %) | |")
+    print("\n".join(lines))
+    if args.record:
+        command = "python -m bench scans " + " ".join(argv if argv is not None else sys.argv[1:])
+        append_section(args.record, command, lines)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""A picture of a number → its digits, split and joined by recognition.
+
+Connected ink is not always one digit: two digits that touch are one piece of ink. Each group
+of pieces (`segment.group_digits`) wider than a narrow digit is cut into slices at the minima of
+its column profile and on a grid; runs of a group's slices, each group whole, and neighbouring
+groups together (a digit broken in two) are the candidate digits, all read in one call, and the
+best cut wins as for strokes on the canvas (`grouping`): the sum of the digits' log top
+probabilities, less the same costs and a cost per cut through ink. Marks much lower than the
+digits (separators, a closing dash or "=") are left out of the number. Without a classifier,
+each group is a digit, marks aside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from desktop.engine.frame import normalize
+from desktop.engine.grouping import (
+    JOIN_COST,
+    Run,
+    candidate_runs,
+    group_strokes,
+    is_mark,
+    writing_height,
+)
+from desktop.engine.segment import Region, components, group_digits
+
+CUT_WIDTH = 0.75      # a group wider than this (x its height) may hold touching digits
+CUT_COST = 0.75       # log-probability paid for each cut through connected ink
+SHORT = 0.45          # a picture's marks: lower than this (x the digits' height), as a
+                      # thousands separator, a closing "-" or "=" (blurred: taller than drawn)
+MIN_PIECE = 0.25      # cuts lie at least this far (x height) from the group's ends
+STEP = 0.25           # candidate cuts at least this far apart (x height)
+MAX_CUTS = 8          # at most this many cuts in one group
+MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
+                      # they are a whole group
+
+FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in
+Score = Callable[[np.ndarray], np.ndarray]  # (n, 28, 28) inputs → (n, 10) probabilities
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Columns left:right of one group of ink pieces, and the rows its ink spans there."""
+    group: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+
+def cut_columns(profile: np.ndarray, height: int) -> list[int]:
+    """Where touching digits may meet: the minima of the (smoothed) amount of ink per column,
+    the deepest first, then columns every STEP of the height where no minimum is near (digits
+    that overlap leave no minimum); at least MIN_PIECE of the height apart and from the ends."""
+    smooth = np.convolve(np.pad(profile, 1, mode="edge"), [0.25, 0.5, 0.25], "valid")
+    margin = max(2, round(MIN_PIECE * height))
+    inner = np.arange(margin, len(smooth) - margin)
+    minima = [int(c) for c in inner if smooth[c] <= smooth[c - 1] and smooth[c] <= smooth[c + 1]]
+    spaced = max(2, round(STEP * height))
+    cuts: list[int] = []
+    grid = [int(c) for c in inner[::spaced]]
+    for c in sorted(minima, key=lambda c: smooth[c]) + grid:
+        if len(cuts) < MAX_CUTS and all(abs(c - k) >= spaced for k in cuts):
+            cuts.append(c)
+    return sorted(cuts)
+
+
+def _slices(ink: np.ndarray, owner: np.ndarray, index: int, region: Region,
+            cut: bool) -> list[Slice]:
+    """The group's slices between its cuts (one slice when not cut)."""
+    mine = np.where(owner[region.top:region.bottom, region.left:region.right] == index,
+                    ink[region.top:region.bottom, region.left:region.right], 0.0)
+    height, width = mine.shape
+    cuts = cut_columns(mine.sum(axis=0), height) if cut and width > CUT_WIDTH * height else []
+    out = []
+    for a, b in zip([0, *cuts], [*cuts, width], strict=True):
+        rows = np.flatnonzero(mine[:, a:b].any(axis=1))
+        if rows.size:
+            out.append(Slice(index, region.left + a, region.left + b,
+                             region.top + int(rows[0]), region.top + int(rows[-1]) + 1))
+    return out
+
+
+def _owner_map(labels: np.ndarray, regions: list[Region], groups: list[Region]) -> np.ndarray:
+    """Each pixel's group: a component belongs to the group whose box holds it; FAINT for
+    the faint ink around strokes (below the components' threshold), -1 for none."""
+    of_label = np.full(len(regions) + 1, -1, np.int32)
+    of_label[0] = FAINT
+    for g, group in enumerate(groups):
+        for label, r in enumerate(regions, start=1):
+            if (group.left <= r.left and r.right <= group.right and group.top <= r.top
+                    and r.bottom <= group.bottom):
+                of_label[label] = g
+    return of_label[labels]
+
+
+def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.ndarray], int]:
+    """The ink of each digit of a number, left to right, and the number of groups of ink
+    found before cutting and leaving marks out (1: a picture of one digit)."""
+    labels, regions = components(ink)
+    groups = group_digits(regions)
+    if not groups:
+        return [], 0
+    owner = _owner_map(labels, regions, groups)
+    slices = [s for g, region in enumerate(groups)
+              for s in _slices(ink, owner, g, region, score is not None)]
+    boxes = np.array([(s.left, s.top, s.right, s.bottom) for s in slices], np.float64)
+    height = writing_height(boxes)
+    if score is None:  # geometry alone: every group a digit, marks aside
+        return [_run_ink(ink, owner, slices[i:i + 1]) for i in range(len(slices))
+                if len(slices) == 1 or not is_mark(boxes[i], height, SHORT)], len(groups)
+    runs = _candidates(slices, boxes, height)
+    crops = [_run_ink(ink, owner, slices[i:j]) for i, j in runs]
+    # Slices of one group are one piece of ink: free to keep together, a cost to cut apart.
+    joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
+    cuts = np.array([0.0] + [CUT_COST * (a.group == b.group)
+                             for a, b in pairwise(slices)])
+    found = group_strokes(boxes, runs, score(np.stack([normalize(c) for c in crops])), joins,
+                          cuts, SHORT)
+    return [crops[runs.index((g[0], g[-1] + 1))] for g in found.groups], len(groups)
+
+
+def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[Run]:
+    """Candidate digits: each group whole; runs of its slices up to MAX_WIDTH wide; whole
+    groups side by side that `grouping` would join (a digit broken in two)."""
+    spans: dict[int, list[int]] = {}
+    for k, piece in enumerate(slices):
+        spans.setdefault(piece.group, []).append(k)
+    runs = {(ks[0], ks[-1] + 1) for ks in spans.values()}
+    for ks in spans.values():
+        runs |= {(i, j) for i in ks for j in range(i + 1, ks[-1] + 2)
+                 if boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height}
+    starts = {ks[0] for ks in spans.values()}
+    ends = {ks[-1] + 1 for ks in spans.values()}
+    runs |= {(i, j) for i, j in candidate_runs(boxes) if i in starts and j in ends}
+    return sorted(runs)
+
+
+def _run_ink(ink: np.ndarray, owner: np.ndarray, run: list[Slice]) -> np.ndarray:
+    """The ink of consecutive slices: their columns, their groups' pixels and the faint ink
+    among them (as `segment.split_digits` crops a digit)."""
+    left, right = run[0].left, run[-1].right
+    top, bottom = min(s.top for s in run), max(s.bottom for s in run)
+    mine = np.isin(owner[top:bottom, left:right], [FAINT, *(s.group for s in run)])
+    return np.where(mine, ink[top:bottom, left:right], 0.0).astype(np.float32)

@@ -1,0 +1,177 @@
+"""Pen strokes → digits: which strokes form which digit, decided by the classifier.
+
+A digit is one stroke or a few strokes written in succession; two digits whose ink touches are
+still different strokes, so pixels never join them. The candidate digits are runs of consecutive
+strokes whose columns meet (the bar of a 5 and its body, the two strokes of a 4); every way of
+cutting the drawing into such runs is a candidate reading, and the one whose digits the
+classifier reads most surely wins: the sum of each digit's log top probability, less a small
+cost per digit, found by dynamic programming over the runs (all read in one batch). Without a
+classifier, geometry alone decides: strokes whose columns meet are one digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_STROKES = 5       # strokes one digit may have (a 1 with flag and base, retraced strokes)
+GAP = 0.12            # strokes of one digit lie at most this far apart (x writing height)
+OVERLAP = 0.5         # digits side by side share less than this of the narrower's columns
+SPECK = 0.1           # a stroke smaller than this (x writing height) is no digit on its own,
+SHORT = 0.3           # nor strokes lower than this: a dot, a dash, an underline, a bar
+DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
+OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
+MARK_COST = 0.5       # paid for a stroke left out of the number (a separator, a dash)
+WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 1.8x its own
+WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
+SHIFT = 0.15          # digits side by side have their middles at most this far apart (x
+SHIFT_COST = 8.0      # writing height); per unit beyond that (a 4's bar above its stem)
+JOIN = 0.6            # a stroke of a digit shares at least this of its columns with the rest
+JOIN_COST = 0.1       # (the bar of a 5, the stem of a 4); at most this paid per stroke that
+                      # shares fewer (two round digits side by side, each read surely alone)
+
+Run = tuple[int, int]  # strokes start:end of one candidate digit, in writing order
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The digits found, left to right: their strokes' indices and what the classifier read."""
+    groups: tuple[tuple[int, ...], ...]
+    probabilities: np.ndarray | None  # (k, 10) when a classifier chose
+
+
+def stroke_boxes(strokes: Sequence[Sequence[tuple[float, float]]]) -> np.ndarray:
+    """(n, 4) left, top, right, bottom of each stroke's points."""
+    boxes = np.zeros((len(strokes), 4), np.float64)
+    for i, stroke in enumerate(strokes):
+        xy = np.asarray(stroke, np.float64).reshape(-1, 2)
+        boxes[i] = (*xy.min(axis=0), *xy.max(axis=0))
+    return boxes
+
+
+def writing_height(boxes: np.ndarray) -> float:
+    """The height of the digits: their tallest stroke's, so that a slanted line of writing or
+    an underline does not count as taller digits."""
+    return float(max((boxes[:, 3] - boxes[:, 1]).max(), 1.0))
+
+
+def _connected(boxes: np.ndarray, gap: float) -> bool:
+    """The strokes' columns form one stretch, with gaps of at most `gap`."""
+    order = np.argsort(boxes[:, 0])
+    right = boxes[order[0], 2]
+    for k in order[1:]:
+        if boxes[k, 0] > right + gap:
+            return False
+        right = max(right, boxes[k, 2])
+    return True
+
+
+def candidate_runs(boxes: np.ndarray) -> list[Run]:
+    """Runs of consecutive strokes that may form one digit: every stroke alone, and up to
+    MAX_STROKES in succession whose columns meet."""
+    gap = GAP * writing_height(boxes)
+    n = len(boxes)
+    return [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_STROKES) + 1)
+            if j == i + 1 or _connected(boxes[i:j], gap)]
+
+
+def is_mark(box: np.ndarray, height: float, short: float = SHORT) -> bool:
+    """No digit on its own: a speck or dot, or lower than digits are (a dash, an underline, a
+    bar of a 5 or 7 that belongs to its neighbour)."""
+    return (box[3] - box[1] < short * height
+            or max(box[2] - box[0], box[3] - box[1]) < SPECK * height)
+
+
+def _box(boxes: np.ndarray, run: Run) -> np.ndarray:
+    part = boxes[run[0]:run[1]]
+    return np.array([part[:, 0].min(), part[:, 1].min(), part[:, 2].max(), part[:, 3].max()])
+
+
+def pair_cost(a: np.ndarray, b: np.ndarray, height: float) -> float:
+    """Neighbouring digits that mostly share their columns, or one much higher than the other,
+    are likely one digit cut in two."""
+    shared = min(a[2], b[2]) - max(a[0], b[0])
+    narrower = max(min(a[2] - a[0], b[2] - b[0]), 1e-6)
+    shift = abs(a[1] + a[3] - b[1] - b[3]) / 2 / height
+    return (OVERLAP_COST if shared > OVERLAP * narrower else 0.0) \
+        + SHIFT_COST * max(0.0, shift - SHIFT)
+
+
+def join_cost(boxes: np.ndarray) -> float:
+    """What joining these strokes into one digit costs: strokes left to right, each sharing
+    fewer of its columns with those before it than strokes of one digit do pays a part."""
+    order = boxes[np.argsort(boxes[:, 0])]
+    left, right, cost = order[0, 0], order[0, 2], 0.0
+    for box in order[1:]:
+        narrower = max(min(box[2] - box[0], right - left), 1e-6)
+        shared = max(min(right, box[2]) - box[0], 0.0) / narrower
+        cost += JOIN_COST * max(0.0, 1.0 - shared / JOIN)
+        right = max(right, box[2])
+    return cost
+
+
+def run_scores(runs: list[Run], probabilities: np.ndarray | None, boxes: np.ndarray,
+               joins: np.ndarray | None = None) -> np.ndarray:
+    """Each run read as one digit: its log top probability (0 without a classifier), less the
+    cost of a digit, of joining its parts (`join_cost` unless given) and of a width more like
+    two digits' (the classifier is sure of too many blots of two digits in one box)."""
+    height = writing_height(boxes)
+    run_boxes = np.array([_box(boxes, run) for run in runs])
+    sizes = (run_boxes[:, 2:] - run_boxes[:, :2]) / height
+    if joins is None:
+        joins = np.array([join_cost(boxes[i:j]) for i, j in runs])
+    prior = -DIGIT_COST - WIDE_COST * np.maximum(sizes[:, 0] - WIDE, 0.0) - joins
+    if probabilities is None:
+        return prior
+    return np.log(np.maximum(probabilities.max(axis=1), 1e-9)) + prior
+
+
+def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
+              cuts: np.ndarray | None = None, short: float = SHORT) -> list[tuple[Run, bool]]:
+    """The cut of the strokes into runs with the highest total score: (run, is a digit) in
+    writing order; a mark (`is_mark`) is no digit: a stroke of one is left out at a cost, or
+    joins a digit; cuts[k], when given, is paid by a run starting at part k (a cut through
+    connected ink). Dynamic programming over (end of the last run, that run), since the cost
+    of two neighbours depends on both."""
+    height = writing_height(boxes)
+    cuts = np.zeros(len(boxes)) if cuts is None else cuts
+    n = len(boxes)
+    box_of = {run: _box(boxes, run) for run in runs}
+    best: dict[int, tuple[float, list[tuple[Run, bool]]]] = {-1: (0.0, [])}  # by last run
+    ending: dict[int, list[int]] = {0: [-1]}
+    for r in sorted(range(len(runs)), key=lambda r: runs[r][1]):
+        start, end = runs[r]
+        mark = is_mark(box_of[runs[r]], height, short)
+        if mark and end > start + 1:
+            continue
+        score = (-MARK_COST if mark else float(scores[r])) - float(cuts[start])
+        options = []
+        for prev in ending.get(start, []):
+            total, path = best[prev]
+            digits = [run for run, digit in path if digit]
+            cost = 0.0 if mark or not digits else pair_cost(box_of[digits[-1]],
+                                                              box_of[runs[r]], height)
+            options.append((total + score - cost, path))
+        if options:
+            total, path = max(options, key=lambda o: o[0])
+            best[r] = (total, [*path, (runs[r], not mark)])
+            ending.setdefault(end, []).append(r)
+    finals = [best[r] for r in ending.get(n, [])]
+    return max(finals, key=lambda f: f[0])[1] if finals else []
+
+
+def group_strokes(boxes: np.ndarray, runs: list[Run], probabilities: np.ndarray | None,
+                  joins: np.ndarray | None = None, cuts: np.ndarray | None = None,
+                  short: float = SHORT) -> Grouping:
+    """The digits of the best cut, left to right (by the centre of their columns); `joins`,
+    `cuts` and `short` as in `run_scores` and `best_runs`."""
+    scores = run_scores(runs, probabilities, boxes, joins)
+    best = {run for run, digit in best_runs(runs, scores, boxes, cuts, short) if digit}
+    chosen = [(r, run) for r, run in enumerate(runs) if run in best]
+    chosen.sort(key=lambda item: float(_box(boxes, item[1])[[0, 2]].mean()))
+    groups = tuple(tuple(range(*run)) for _, run in chosen)
+    if probabilities is None:
+        return Grouping(groups, None)
+    return Grouping(groups, probabilities[[r for r, _ in chosen]])

@@ -1,0 +1,91 @@
+"""Numbers in scans, read with `classify --multi-digit` (and the app's File > Open image, the same
+recipe): digits whose ink touches are cut apart by recognition; separators and closing dashes
+stay out of the number. Each scan is made of real MNIST test digits on grey paper."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from desktop.batch.cli import main
+from desktop.engine.ink import find_ink
+from desktop.engine.reading import read_image_file
+from desktop.engine.segment import components
+
+DOT = np.full((4, 4), 255, np.uint8)
+DASH = np.full((3, 12), 255, np.uint8)
+
+
+def crop(glyph: np.ndarray) -> np.ndarray:
+    cols = np.flatnonzero(glyph.max(axis=0) > 30)
+    return glyph[:, cols[0]:cols[-1] + 1]
+
+
+def scan(parts: list[tuple[np.ndarray, int, int]], path) -> None:
+    """Glyphs (white on black, 28 high or less) side by side: (glyph, gap before, top), as a
+    grey scan 3x enlarged: dark grey ink on light grey paper, a little noise."""
+    width = sum(g.shape[1] + gap for g, gap, _ in parts) + 16
+    ink = np.zeros((36, width), np.float32)
+    x = 8
+    for glyph, gap, top in parts:
+        x += gap
+        h, w = glyph.shape
+        ink[4 + top:4 + top + h, x:x + w] = np.maximum(ink[4 + top:4 + top + h, x:x + w],
+                                                        glyph / 255)
+        x += w
+    page = 0.85 - 0.65 * ink + np.random.default_rng(0).normal(0, 0.02, ink.shape)
+    image = Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8))
+    image.resize((width * 3, 36 * 3), Image.BILINEAR).save(path)
+
+
+def read(path) -> str:
+    out = path.with_suffix(".json")
+    assert main([str(path), "--multi-digit", "--format", "json", "--out", str(out), "-q"]) == 0
+    return json.loads(out.read_text())[0]["digit"]
+
+
+def touching_pieces(path) -> int:
+    return len(components(find_ink(np.asarray(Image.open(path)), 512))[1])
+
+
+@pytest.mark.parametrize(("text", "gaps"), [("100", (2, -1)), ("132", (-2, 3)),
+                                            ("60", (-2,)), ("2026", (3, -2, 3))])
+def test_touching_digits_are_cut_apart(tmp_path, digits, classifier, text, gaps):
+    glyphs = [crop(digits[int(d)]) for d in text]
+    path = tmp_path / f"{text}.png"
+    scan([(g, gap, 0) for g, gap in zip(glyphs, (0, *gaps), strict=True)], path)
+    assert touching_pieces(path) < len(text)  # the ink really touches
+    assert read(path) == text
+    assert "".join(map(str, read_image_file(str(path), classifier).digits)) == text  # the app
+
+
+def test_a_dash_after_an_amount_is_left_out(tmp_path, digits):
+    path = tmp_path / "150-.png"
+    scan([(crop(digits[1]), 0, 0), (crop(digits[5]), 4, 0), (crop(digits[0]), 4, 0),
+          (DASH, 5, 13)], path)
+    assert read(path) == "150"
+
+
+def test_a_separator_dot_is_left_out(tmp_path, digits):
+    path = tmp_path / "1.250.png"
+    scan([(crop(digits[1]), 0, 0), (DOT, 3, 23), (crop(digits[2]), 3, 0),
+          (crop(digits[5]), 4, 0), (crop(digits[0]), 4, 0)], path)
+    assert read(path) == "1250"
+
+
+def test_a_closing_equals_sign_is_left_out(tmp_path, digits):
+    equals = np.zeros((7, 12), np.uint8)
+    equals[[0, 1, 5, 6]] = 255
+    path = tmp_path / "74=.png"
+    scan([(crop(digits[7]), 0, 0), (crop(digits[4]), 4, 0), (equals, 5, 9)], path)
+    assert read(path) == "74"
+
+
+def test_one_digit_alone_is_still_one_digit(tmp_path, digits):
+    for digit in range(10):
+        path = tmp_path / f"{digit}.png"
+        scan([(crop(digits[digit]), 0, 0)], path)
+        assert read(path) == str(digit)
