@@ -63,10 +63,10 @@ def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classi
     else:
         chosen, adapted = predictions(found.inputs, classifier, adaptation)
     return Reading("canvas", found.inputs, chosen, adapted=adapted, groups=found.groups,
-                   boxes=tuple(ink_box(strokes, group, thickness) for group in found.groups))
+                   boxes=tuple(strokes_box(strokes, group, thickness) for group in found.groups))
 
 
-def ink_box(strokes: Sequence[Stroke], group: Sequence[int], thickness: float) -> Box:
+def strokes_box(strokes: Sequence[Stroke], group: Sequence[int], thickness: float) -> Box:
     """Where a digit's strokes lie, their pen's breadth included."""
     xy = np.concatenate([np.asarray(strokes[i], np.float64).reshape(-1, 2) for i in group])
     pad = thickness / 2
