@@ -135,3 +135,19 @@ def test_real_digits_in_several_strokes_are_never_read_as_two(classifier):
         strokes = [[(200 + x * 0.2, 50 + y * 0.2) for x, y in s] for s in item["strokes"]]
         counts.append(len(read_strokes(strokes, 22, classifier).digits))
     assert len(picked) == 120 and counts == [1] * 120
+
+
+def test_a_digit_drawn_in_short_pieces_one_above_the_other_is_one_digit(classifier, mnist):
+    """MNIST test digit 6572, a 1 broken into four short pieces, traced into strokes: each piece
+    is far shorter than the digit, so the gap between pieces counts against the digit's height,
+    not a piece's (it read as "11")."""
+    from devtools.handwriting import place
+    from train.skeleton import trace
+
+    strokes, box = trace(mnist.x_test[6572])
+    assert len(strokes) == 4 and mnist.y_test[6572] == 1
+    placed = place(strokes, box, (440, 360), 0.6, (0.5, 0.5), 11)
+    heights = stroke_boxes(placed)[:, 3] - stroke_boxes(placed)[:, 1]
+    assert heights.max() < 0.25 * (max(y for s in placed for _, y in s)
+                                   - min(y for s in placed for _, y in s))
+    assert read_strokes(placed, 22, classifier).digits == [1]

@@ -137,7 +137,8 @@ def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[R
                  if boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height}
     starts = {ks[0] for ks in spans.values()}
     ends = {ks[-1] + 1 for ks in spans.values()}
-    runs |= {(i, j) for i, j in candidate_runs(boxes) if i in starts and j in ends}
+    runs |= {(i, j) for i, j in candidate_runs(boxes, pieces=False)
+             if i in starts and j in ends}
     return sorted(runs)
 
 

@@ -68,13 +68,20 @@ def _connected(boxes: np.ndarray, gap: float) -> bool:
     return True
 
 
-def candidate_runs(boxes: np.ndarray) -> list[Run]:
+def candidate_runs(boxes: np.ndarray, pieces: bool = True) -> list[Run]:
     """Runs of consecutive strokes that may form one digit: every stroke alone, and up to
-    MAX_STROKES in succession whose columns meet."""
-    gap = GAP * writing_height(boxes)
+    MAX_STROKES in succession whose columns meet, within a gap measured against the writing or,
+    with `pieces`, against the run itself where it is taller (a digit drawn in short pieces, one
+    above the other, is as tall as all of them; slices of a picture are not pieces)."""
+    height = writing_height(boxes)
     n = len(boxes)
     return [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_STROKES) + 1)
-            if j == i + 1 or _connected(boxes[i:j], gap)]
+            if j == i + 1 or _connected(boxes[i:j], GAP * max(
+                height, _tall(boxes[i:j]) if pieces else 0.0))]
+
+
+def _tall(boxes: np.ndarray) -> float:
+    return float(boxes[:, 3].max() - boxes[:, 1].min())
 
 
 def is_mark(box: np.ndarray, height: float, short: float = SHORT) -> bool:
