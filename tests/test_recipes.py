@@ -16,7 +16,7 @@ from desktop.engine.ink import find_ink
 from desktop.engine.raster import model_thickness, rasterize
 from desktop.engine.recipes import canvas_digit_input, digit_input, near_strokes
 from desktop.engine.resample import resize
-from devtools.handwriting import HAND, moved
+from devtools.handwriting import HAND, moved, written
 
 # Two 28x28 inputs look the same below this difference (see `difference`). The closest two
 # hand-drawn digits, 3 and 8, are 0.063 apart; 1 and 7 are 0.082, 4 and 9 0.090.
@@ -176,3 +176,20 @@ def test_the_picture_recipe_frames_a_big_scan_like_mnist(mnist):
     assert model_input.shape == (28, 28)
     rows = np.flatnonzero(model_input.max(axis=1) > 0.05)
     assert 18 <= rows[-1] - rows[0] + 1 <= 20
+
+
+def test_the_canvas_brings_strokes_to_mnist_width_once_when_it_draws_them(monkeypatch):
+    """The pen is drawn within MNIST's proportions (`raster.model_thickness`); framing each
+    digit does not measure and change the width again (two rules with different bands)."""
+    from desktop.engine import frame, recipes
+
+    def measured_again(_ink):
+        raise AssertionError("stroke width normalized a second time")
+
+    monkeypatch.setattr(frame, "normalize_stroke_width", measured_again)
+    strokes = written("2026")
+    for thickness in (1, 40):
+        assert len(recipes.canvas_inputs(strokes, thickness)) == 4
+        assert recipes.canvas_digit_input(written("7"), thickness).any()
+    with pytest.raises(AssertionError, match="second time"):  # pictures still do it
+        recipes.digit_input(np.pad(np.ones((40, 6), np.float32), 10))

@@ -90,14 +90,17 @@ def normalize_stroke_width(ink: np.ndarray) -> np.ndarray:
     return ink
 
 
-def normalize(ink: np.ndarray) -> np.ndarray:
-    """Ink map of one digit → the 28x28 float32 model input (zeros when there is no ink)."""
+def normalize(ink: np.ndarray, widths: bool = True) -> np.ndarray:
+    """Ink map of one digit → the 28x28 float32 model input (zeros when there is no ink).
+    widths=False where the strokes were already drawn with a pen of MNIST's proportions (the
+    canvas: `raster.model_thickness`), so their width is brought to MNIST's once, not twice."""
     frame = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
     box = ink_box(ink, FAINT)
     if box is None:
         return frame
     top, bottom, left, right = box
-    digit = normalize_stroke_width(ink[top:bottom, left:right])
+    digit = ink[top:bottom, left:right]
+    digit = normalize_stroke_width(digit) if widths else digit
     top, bottom, left, right = ink_box(digit, FAINT) or (0, digit.shape[0], 0, digit.shape[1])
     digit = digit[top:bottom, left:right]
     h, w = digit.shape

@@ -109,7 +109,8 @@ def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = N
 
 def canvas_ink(strokes: Sequence[Stroke], thickness: float, each: bool = False) -> np.ndarray:
     """Strokes rasterized so the writing is about ROW_RESOLUTION high, however many digits,
-    with a pen no broader than MNIST's relative to the writing; with `each`, one map per
+    with a pen within MNIST's proportions to the writing (the canvas's one stroke-width
+    normalization: `normalize` leaves the width alone after it); with `each`, one map per
     stroke on the same grid (n, h, w)."""
     extent = strokes_extent(strokes)
     if extent is None:
@@ -142,7 +143,7 @@ def canvas_digits(strokes: Sequence[Stroke], thickness: float,
     layers = canvas_ink(kept, thickness, each=True)
     boxes = stroke_boxes(kept)
     runs = candidate_runs(boxes)
-    inputs = np.stack([normalize(layers[i:j].max(axis=0)) for i, j in runs])
+    inputs = np.stack([normalize(layers[i:j].max(axis=0), widths=False) for i, j in runs])
     grouping = group_strokes(boxes, runs, None if score is None else score(inputs))
     chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
     groups = tuple(tuple(drawn[i] for i in g) for g in grouping.groups)
@@ -159,4 +160,4 @@ def canvas_inputs(strokes: Sequence[Stroke], thickness: float,
 def canvas_digit_input(strokes: Sequence[Stroke], thickness: float) -> np.ndarray:
     """Strokes of one digit → its 28x28 input, all the ink taken as that digit (a drawing
     that `canvas_inputs` reads as one digit gets the same input)."""
-    return normalize(canvas_ink(strokes, thickness))
+    return normalize(canvas_ink(strokes, thickness), widths=False)
