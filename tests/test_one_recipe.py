@@ -61,3 +61,21 @@ def test_a_blank_file_is_refused_in_the_same_words_by_batch_and_training(tmp_pat
                             [Source(str(blank), blank.name)])
     assert row is not None and row.error == "no ink found: blank image"
     assert skipped == [f"{blank}: no ink found: blank image"]
+
+
+def test_a_small_picture_of_one_digit_is_decoded_once_for_a_number(tmp_path, digits,
+                                                                   monkeypatch):
+    """Read as a number (the app, --multi-digit), a picture no larger than the one-digit work
+    size is decoded once: the smaller decode would give the very same pixels, and inputs."""
+    from desktop.engine import imagefile
+    from desktop.engine.recipes import file_inputs
+
+    path = tmp_path / "seven.jpg"
+    Image.fromarray(255 - digits[7]).resize((100, 120)).save(path, quality=90)
+    once = file_inputs(str(path))  # the one-digit recipe alone
+    decoded = []
+    real = imagefile.load_image
+    monkeypatch.setattr(imagefile, "load_image",
+                        lambda *a, **k: decoded.append(a[2:3]) or real(*a, **k))
+    assert np.array_equal(file_inputs(str(path), number=True), once)
+    assert len(decoded) == 1

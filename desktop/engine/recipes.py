@@ -100,10 +100,12 @@ def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = N
     from desktop.engine.imagefile import load_image
 
     if number:
-        several = _several_digits(load_image(source, formats, NUMBER_WORK_SIZE, grey=True),
-                                  score)
+        image = load_image(source, formats, NUMBER_WORK_SIZE, grey=True)
+        several = _several_digits(image, score)
         if several is not None:
             return several
+        if max(image.shape[:2]) <= DIGIT_WORK_SIZE:  # decoding it smaller gives these pixels
+            return _one(digit_input(image))
     return _one(digit_input(load_image(source, formats, DIGIT_WORK_SIZE, grey=True)))
 
 
