@@ -232,14 +232,14 @@ def send_delete_window(window: int) -> None:
 
 def take_readme_screenshot(path: Path) -> None:
     """The app with a hand-drawn 7 recognized, after one drawing of each digit was saved as a
-    sample, saved for the README. Samples and settings go to a temporary folder."""
+    sample, saved for the README. A temporary home folder holds the samples and settings, at
+    the places a user's would be (the window shows ~/.local/share/digit-recognizer/samples)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        env = os.environ | {"XDG_CONFIG_HOME": f"{folder}/config",
-                            "XDG_DATA_HOME": f"{folder}/data"}
-        app = AppProcess(Path(folder) / "events.jsonl", "--samples-dir", f"{folder}/samples",
-                         env=env)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")} | {
+            "HOME": folder}
+        app = AppProcess(Path(folder) / "events.jsonl", env=env)
         try:
             canvas = app.wait_ready()
             for digit, strokes in sorted(HAND.items()):

@@ -34,3 +34,12 @@ def default_samples_dir() -> Path:
 
 def default_models_dir() -> Path:
     return user_data_dir() / "models"
+
+
+def shown_path(path: Path) -> str:
+    """A folder as a person reads it: under their home folder as ~/..., else in full."""
+    home = Path.home()
+    try:
+        return str(Path("~") / Path(path).relative_to(home))
+    except ValueError:
+        return str(path)

@@ -9,6 +9,7 @@ from pathlib import Path
 from tkinter import font as tkfont
 from tkinter import ttk
 
+from desktop.user.dirs import shown_path
 from desktop.user.samples import count_samples
 
 MUTED = "#555555"
@@ -54,7 +55,8 @@ class TeachRow:
             label.configure(text=str(counts[digit]))
         total = sum(counts.values())
         self.samples_label.configure(
-            text=f"{total} {'sample' if total == 1 else 'samples'} in {self.samples_dir}")
+            text=f"{total} {'sample' if total == 1 else 'samples'} in "
+                 f"{shown_path(self.samples_dir)}")
         return counts
 
     def enable(self, enabled: bool) -> None:
