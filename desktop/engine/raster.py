@@ -92,7 +92,8 @@ def _draw_capsules(ink: np.ndarray, layer: np.ndarray, starts: np.ndarray, ends:
     xs, ys = np.broadcast_to(xs, coverage.shape), np.broadcast_to(ys, coverage.shape)
     layers = np.broadcast_to(layer[:, None, None], coverage.shape)
     inside = (coverage > 0) & (xs >= 0) & (xs < ink.shape[2]) & (ys >= 0) & (ys < ink.shape[1])
-    np.maximum.at(ink, (layers[inside], ys[inside], xs[inside]), coverage[inside])
+    flat = (layers[inside] * ink.shape[1] + ys[inside]) * ink.shape[2] + xs[inside]
+    np.maximum.at(ink.reshape(-1), flat, coverage[inside])  # 1-D indices: NumPy's fast path
 
 
 def strokes_extent(strokes: Sequence[Stroke]) -> tuple[float, float, float, float] | None:
