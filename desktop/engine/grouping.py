@@ -26,6 +26,7 @@ OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share the
 MARK_COST = 0.5       # paid for a stroke left out of the number (a separator, a dash)
 WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 1.8x its own
 WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
+WIDEST = 2.5          # wider runs of strokes are not read as one digit at all
 SHIFT = 0.15          # digits side by side have their middles at most this far apart (x
 SHIFT_COST = 8.0      # writing height); per unit beyond that (a 4's bar above its stem)
 UNEVEN = 0.6          # digits side by side are at least this high (x each other's height);
@@ -81,11 +82,12 @@ def _connected(boxes: np.ndarray, gap: float) -> bool:
 
 def candidate_runs(boxes: np.ndarray) -> list[Run]:
     """Runs of consecutive strokes that may form one digit: every stroke alone, and up to
-    MAX_STROKES in succession whose columns meet."""
-    gap = GAP * writing_height(boxes)
+    MAX_STROKES in succession whose columns meet, no wider than WIDEST (marks aside)."""
+    height = writing_height(boxes)
     n = len(boxes)
     return [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_STROKES) + 1)
-            if j == i + 1 or _connected(boxes[i:j], gap)]
+            if j == i + 1 or (_body_width(boxes[i:j], height) <= WIDEST * height
+                and _connected(boxes[i:j], GAP * height))]
 
 
 def is_mark(box: np.ndarray, height: float, short: float = SHORT) -> bool:
