@@ -36,6 +36,7 @@ SHORT = 0.45          # a picture's marks: lower than this (x the digits' height
 MIN_PIECE = 0.25      # cuts lie at least this far (x height) from the group's ends
 STEP = 0.25           # candidate cuts at least this far apart (x height)
 MAX_CUTS = 8          # at most this many cuts in one group
+BROKEN_GAP = 0.12     # pieces of a broken digit lie at most this far apart (x height)
 MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
                       # they are a whole group
 
@@ -138,7 +139,7 @@ def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[R
         runs |= {(i, j) for i in ks for j in range(i + 1, ks[-1] + 2)
                  if boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height}
     pairs = [(a[0], b[-1] + 1) for a, b in pairwise(spans.values())]
-    runs |= set(candidate_runs(boxes)) & set(pairs)
+    runs |= set(candidate_runs(boxes, BROKEN_GAP)) & set(pairs)
     return sorted(runs)
 
 

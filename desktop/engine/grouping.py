@@ -80,14 +80,15 @@ def _connected(boxes: np.ndarray, gap: float) -> bool:
     return len(reached) == len(boxes)
 
 
-def candidate_runs(boxes: np.ndarray) -> list[Run]:
+def candidate_runs(boxes: np.ndarray, gap: float = GAP) -> list[Run]:
     """Runs of consecutive strokes that may form one digit: every stroke alone, and up to
-    MAX_STROKES in succession whose columns meet, no wider than WIDEST (marks aside)."""
+    MAX_STROKES in succession whose columns meet (up to `gap` heights apart), no wider than
+    WIDEST (marks aside)."""
     height = writing_height(boxes)
     n = len(boxes)
     return [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_STROKES) + 1)
             if j == i + 1 or (_body_width(boxes[i:j], height) <= WIDEST * height
-                and _connected(boxes[i:j], GAP * height))]
+                and _connected(boxes[i:j], gap * height))]
 
 
 def is_mark(box: np.ndarray, height: float, short: float = SHORT) -> bool:
