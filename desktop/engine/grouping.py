@@ -2,11 +2,13 @@
 
 A digit is one stroke or a few strokes written in succession; two digits whose ink touches are
 still different strokes, so pixels never join them. The candidate digits are runs of consecutive
-strokes whose columns meet (the bar of a 5 and its body, the two strokes of a 4); every way of
-cutting the drawing into such runs is a candidate reading, and the one whose digits the
-classifier reads most surely wins: the sum of each digit's log top probability, less a small
-cost per digit, found by dynamic programming over the runs (all read in one batch). Without a
-classifier, geometry alone decides: strokes whose columns meet are one digit.
+strokes whose columns meet or that lie one above the other (the bar of a 5 and its body, the two
+strokes of a 4); every way of cutting the drawing into such runs is a candidate reading, and the
+one whose digits the classifier reads most surely wins: the sum of each digit's log top
+probability, less small costs for what digits rarely look like (below), found by dynamic
+programming over the runs (all read in one batch). Marks (dots, dashes, underlines) are never a
+digit on their own. Without a classifier, geometry alone decides. The costs were chosen on the
+development set's pen ink (`python -m bench ink`); `cuts` uses the same search for pictures.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_STROKES = 5       # strokes one digit may have (a 1 with flag and base, retraced strokes)
-GAP = 0.2            # strokes of one digit lie at most this far apart (x writing height)
+GAP = 0.2             # strokes of one digit lie at most this far apart (x the digits' height)
 OVERLAP = 0.5         # digits side by side share less than this of the narrower's columns
-SPECK = 0.1           # a stroke smaller than this (x writing height) is no digit on its own,
+SPECK = 0.1           # a stroke smaller than this (x the digits' height) is no digit on its own,
 SHORT = 0.3           # nor strokes lower than this: a dot, a dash, an underline, a bar
 DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
 OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
@@ -28,7 +30,7 @@ WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 
 WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
 WIDEST = 2.5          # wider runs of strokes are not read as one digit at all
 SHIFT = 0.15          # digits side by side have their middles at most this far apart (x
-SHIFT_COST = 8.0      # writing height); per unit beyond that (a 4's bar above its stem)
+SHIFT_COST = 8.0      # digits' height); per unit beyond that (a 4's bar above its stem)
 UNEVEN = 0.6          # digits side by side are at least this high (x each other's height);
 UNEVEN_COST = 0.5     # at most this paid by a pair as uneven as a digit and its tick
 JOIN = 0.6            # a stroke of a digit shares at least this of its columns with the rest
