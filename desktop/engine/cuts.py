@@ -36,6 +36,7 @@ SHORT = 0.45          # a picture's marks: lower than this (x the digits' height
 MIN_PIECE = 0.25      # cuts lie at least this far (x height) from the group's ends
 STEP = 0.25           # candidate cuts at least this far apart (x height)
 MAX_CUTS = 8          # at most this many cuts in one group
+BROKEN_GAP = 0.12     # pieces of a broken digit lie at most this far apart (x height)
 MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
                       # they are a whole group
 
@@ -107,14 +108,16 @@ def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.n
     if not groups:
         return [], 0
     owner = _owner_map(labels, regions, groups)
-    slices = [s for g, region in enumerate(groups)
-              for s in _slices(ink, owner, g, region, score is not None)]
+    tallest = max(r.bottom - r.top for r in groups)  # marks are never cut
+    slices = [s for g, region in enumerate(groups) for s in _slices(
+        ink, owner, g, region, score is not None and region.bottom - region.top >= SHORT * tallest)]
     boxes = np.array([(s.left, s.top, s.right, s.bottom) for s in slices], np.float64)
     height = writing_height(boxes)
-    if score is None:  # geometry alone: every group a digit, marks aside
+    runs = [] if score is None else _candidates(slices, boxes, height)
+    if all(j == i + 1 for i, j in runs):  # nothing to cut or join: every group a digit
         return [_run_ink(ink, owner, slices[i:i + 1]) for i in range(len(slices))
                 if len(slices) == 1 or not is_mark(boxes[i], height, SHORT)], len(groups)
-    runs = _candidates(slices, boxes, height)
+    assert score is not None
     crops = [_run_ink(ink, owner, slices[i:j]) for i, j in runs]
     # Slices of one group are one piece of ink: free to keep together, a cost to cut apart.
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
@@ -126,7 +129,7 @@ def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.n
 
 
 def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[Run]:
-    """Candidate digits: each group whole; runs of its slices up to MAX_WIDTH wide; whole
+    """Candidate digits: each group whole; runs of its slices up to MAX_WIDTH wide; two whole
     groups side by side that `grouping` would join (a digit broken in two)."""
     spans: dict[int, list[int]] = {}
     for k, piece in enumerate(slices):
@@ -135,10 +138,8 @@ def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[R
     for ks in spans.values():
         runs |= {(i, j) for i in ks for j in range(i + 1, ks[-1] + 2)
                  if boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height}
-    starts = {ks[0] for ks in spans.values()}
-    ends = {ks[-1] + 1 for ks in spans.values()}
-    runs |= {(i, j) for i, j in candidate_runs(boxes, pieces=False)
-             if i in starts and j in ends}
+    pairs = [(a[0], b[-1] + 1) for a, b in pairwise(spans.values())]
+    runs |= set(candidate_runs(boxes, BROKEN_GAP)) & set(pairs)
     return sorted(runs)
 
 

@@ -2,11 +2,13 @@
 
 A digit is one stroke or a few strokes written in succession; two digits whose ink touches are
 still different strokes, so pixels never join them. The candidate digits are runs of consecutive
-strokes whose columns meet (the bar of a 5 and its body, the two strokes of a 4); every way of
-cutting the drawing into such runs is a candidate reading, and the one whose digits the
-classifier reads most surely wins: the sum of each digit's log top probability, less a small
-cost per digit, found by dynamic programming over the runs (all read in one batch). Without a
-classifier, geometry alone decides: strokes whose columns meet are one digit.
+strokes whose columns meet or that lie one above the other (the bar of a 5 and its body, the two
+strokes of a 4); every way of cutting the drawing into such runs is a candidate reading, and the
+one whose digits the classifier reads most surely wins: the sum of each digit's log top
+probability, less small costs for what digits rarely look like (below), found by dynamic
+programming over the runs (all read in one batch). Marks (dots, dashes, underlines) are never a
+digit on their own. Without a classifier, geometry alone decides. The costs were chosen on the
+development set's pen ink (`python -m bench ink`); `cuts` uses the same search for pictures.
 """
 
 from __future__ import annotations
@@ -17,19 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_STROKES = 5       # strokes one digit may have (a 1 with flag and base, retraced strokes)
-GAP = 0.12            # strokes of one digit lie at most this far apart (x writing height)
+GAP = 0.2             # strokes of one digit lie at most this far apart (x the digits' height)
 OVERLAP = 0.5         # digits side by side share less than this of the narrower's columns
-SPECK = 0.1           # a stroke smaller than this (x writing height) is no digit on its own,
+SPECK = 0.1           # a stroke smaller than this (x the digits' height) is no digit on its own,
 SHORT = 0.3           # nor strokes lower than this: a dot, a dash, an underline, a bar
 DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
 OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
 MARK_COST = 0.5       # paid for a stroke left out of the number (a separator, a dash)
 WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 1.8x its own
 WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
+WIDEST = 2.5          # wider runs of strokes are not read as one digit at all
 SHIFT = 0.15          # digits side by side have their middles at most this far apart (x
-SHIFT_COST = 8.0      # writing height); per unit beyond that (a 4's bar above its stem)
+SHIFT_COST = 8.0      # digits' height); per unit beyond that (a 4's bar above its stem)
+UNEVEN = 0.6          # digits side by side are at least this high (x each other's height);
+UNEVEN_COST = 0.5     # at most this paid by a pair as uneven as a digit and its tick
 JOIN = 0.6            # a stroke of a digit shares at least this of its columns with the rest
-JOIN_COST = 0.1       # (the bar of a 5, the stem of a 4); at most this paid per stroke that
+JOIN_COST = 0.3       # (the bar of a 5, the stem of a 4); at most this paid per stroke that
                       # shares fewer (two round digits side by side, each read surely alone)
 
 Run = tuple[int, int]  # strokes start:end of one candidate digit, in writing order
@@ -57,31 +62,35 @@ def writing_height(boxes: np.ndarray) -> float:
     return float(max((boxes[:, 3] - boxes[:, 1]).max(), 1.0))
 
 
+def _near(a: np.ndarray, b: np.ndarray, gap: float) -> bool:
+    """Two strokes that may be parts of one digit: their columns meet (up to `gap` apart), or
+    one lies above the other, farther apart in height than in width (a 1 in dashes)."""
+    dx = max(a[0], b[0]) - min(a[2], b[2])
+    dy = max(a[1], b[1]) - min(a[3], b[3])
+    return dx <= gap or dx <= dy
+
+
 def _connected(boxes: np.ndarray, gap: float) -> bool:
-    """The strokes' columns form one stretch, with gaps of at most `gap`."""
-    order = np.argsort(boxes[:, 0])
-    right = boxes[order[0], 2]
-    for k in order[1:]:
-        if boxes[k, 0] > right + gap:
-            return False
-        right = max(right, boxes[k, 2])
-    return True
+    """The strokes are linked by `_near` pairs into one piece."""
+    reached, frontier = {0}, [0]
+    while frontier:
+        k = frontier.pop()
+        for m in range(len(boxes)):
+            if m not in reached and _near(boxes[k], boxes[m], gap):
+                reached.add(m)
+                frontier.append(m)
+    return len(reached) == len(boxes)
 
 
-def candidate_runs(boxes: np.ndarray, pieces: bool = True) -> list[Run]:
+def candidate_runs(boxes: np.ndarray, gap: float = GAP) -> list[Run]:
     """Runs of consecutive strokes that may form one digit: every stroke alone, and up to
-    MAX_STROKES in succession whose columns meet, within a gap measured against the writing or,
-    with `pieces`, against the run itself where it is taller (a digit drawn in short pieces, one
-    above the other, is as tall as all of them; slices of a picture are not pieces)."""
+    MAX_STROKES in succession whose columns meet (up to `gap` heights apart), no wider than
+    WIDEST (marks aside)."""
     height = writing_height(boxes)
     n = len(boxes)
     return [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_STROKES) + 1)
-            if j == i + 1 or _connected(boxes[i:j], GAP * max(
-                height, _tall(boxes[i:j]) if pieces else 0.0))]
-
-
-def _tall(boxes: np.ndarray) -> float:
-    return float(boxes[:, 3].max() - boxes[:, 1].min())
+            if j == i + 1 or (_body_width(boxes[i:j], height) <= WIDEST * height
+                and _connected(boxes[i:j], gap * height))]
 
 
 def is_mark(box: np.ndarray, height: float, short: float = SHORT) -> bool:
@@ -97,26 +106,45 @@ def _box(boxes: np.ndarray, run: Run) -> np.ndarray:
 
 
 def pair_cost(a: np.ndarray, b: np.ndarray, height: float) -> float:
-    """Neighbouring digits that mostly share their columns, or one much higher than the other,
-    are likely one digit cut in two."""
+    """Neighbouring digits that mostly share their columns, one much higher than the other or
+    one much shorter (a 7's serif beside it) are likely one digit cut in two."""
     shared = min(a[2], b[2]) - max(a[0], b[0])
     narrower = max(min(a[2] - a[0], b[2] - b[0]), 1e-6)
     shift = abs(a[1] + a[3] - b[1] - b[3]) / 2 / height
+    heights = sorted((a[3] - a[1], b[3] - b[1]))
     return (OVERLAP_COST if shared > OVERLAP * narrower else 0.0) \
-        + SHIFT_COST * max(0.0, shift - SHIFT)
+        + SHIFT_COST * max(0.0, shift - SHIFT) \
+        + UNEVEN_COST * max(0.0, 1.0 - heights[0] / max(heights[1], 1e-6) / UNEVEN)
 
 
-def join_cost(boxes: np.ndarray) -> float:
+def join_cost(boxes: np.ndarray, height: float) -> float:
     """What joining these strokes into one digit costs: strokes left to right, each sharing
-    fewer of its columns with those before it than strokes of one digit do pays a part."""
-    order = boxes[np.argsort(boxes[:, 0])]
+    fewer of its columns with those before it than strokes of one digit do pays a part; a mark
+    (`is_mark`) away from the other strokes' box pays as much as leaving it out (a separator
+    dot or an underline beside a digit is not part of it; the bar of a 5 or 7 touches it)."""
+    mark = np.array([is_mark(box, height) for box in boxes])
+    body = boxes[~mark] if not mark.all() else boxes
+    order = body[np.argsort(body[:, 0])]
     left, right, cost = order[0, 0], order[0, 2], 0.0
     for box in order[1:]:
         narrower = max(min(box[2] - box[0], right - left), 1e-6)
         shared = max(min(right, box[2]) - box[0], 0.0) / narrower
         cost += JOIN_COST * max(0.0, 1.0 - shared / JOIN)
         right = max(right, box[2])
+    outer = (body[:, 0].min(), body[:, 1].min(), body[:, 2].max(), body[:, 3].max())
+    for box in boxes[mark] if not mark.all() else ():
+        apart = (box[0] > outer[2] or box[2] < outer[0] or box[1] > outer[3]
+                 or box[3] < outer[1])
+        cost += 2 * MARK_COST if apart else 0.0  # dearer than leaving it out
     return cost
+
+
+def _body_width(boxes: np.ndarray, height: float) -> float:
+    """The width of strokes without their marks: a 7's long bar or a 5's does not make the
+    digit as wide as two."""
+    body = [box for box in boxes if not is_mark(box, height)]
+    part = np.array(body) if body else boxes
+    return float(part[:, 2].max() - part[:, 0].min())
 
 
 def run_scores(runs: list[Run], probabilities: np.ndarray | None, boxes: np.ndarray,
@@ -125,11 +153,10 @@ def run_scores(runs: list[Run], probabilities: np.ndarray | None, boxes: np.ndar
     cost of a digit, of joining its parts (`join_cost` unless given) and of a width more like
     two digits' (the classifier is sure of too many blots of two digits in one box)."""
     height = writing_height(boxes)
-    run_boxes = np.array([_box(boxes, run) for run in runs])
-    sizes = (run_boxes[:, 2:] - run_boxes[:, :2]) / height
+    widths = np.array([_body_width(boxes[i:j], height) for i, j in runs]) / height
     if joins is None:
-        joins = np.array([join_cost(boxes[i:j]) for i, j in runs])
-    prior = -DIGIT_COST - WIDE_COST * np.maximum(sizes[:, 0] - WIDE, 0.0) - joins
+        joins = np.array([join_cost(boxes[i:j], height) for i, j in runs])
+    prior = -DIGIT_COST - WIDE_COST * np.maximum(widths - WIDE, 0.0) - joins
     if probabilities is None:
         return prior
     return np.log(np.maximum(probabilities.max(axis=1), 1e-9)) + prior

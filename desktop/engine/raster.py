@@ -75,24 +75,27 @@ def _draw_capsules(ink: np.ndarray, layer: np.ndarray, starts: np.ndarray, ends:
                    radius: float) -> None:
     """Coverage of capsules (segments widened by radius), anti-aliased, max-blended into
     ink[layer] (ink is (layers, h, w)): each computed on its own small square of pixels, all
-    squares at once."""
+    squares at once, in float32 and on a margin wide enough that no square needs clipping."""
     side = int(np.ceil(np.abs(ends - starts).max() + 2 * radius + 3))
     corner = np.floor(np.minimum(starts, ends) - radius - 1).astype(np.int64)  # (n, 2) x, y
-    offsets = np.arange(side)
-    xs = corner[:, 0, None, None] + offsets[None, None, :]          # (n, 1, side)
-    ys = corner[:, 1, None, None] + offsets[None, :, None]          # (n, side, 1)
-    sx, sy = starts[:, 0, None, None], starts[:, 1, None, None]
-    d = ends - starts
+    offsets = np.arange(side, dtype=np.float32) + np.float32(0.5)
+    px = (corner[:, 0, None, None] - starts[:, 0, None, None]).astype(np.float32) \
+        + offsets[None, None, :]                                    # (n, 1, side)
+    py = (corner[:, 1, None, None] - starts[:, 1, None, None]).astype(np.float32) \
+        + offsets[None, :, None]                                    # (n, side, 1)
+    d = (ends - starts).astype(np.float32)
     dx, dy = d[:, 0, None, None], d[:, 1, None, None]
     length2 = dx * dx + dy * dy
-    t = np.clip(((xs + 0.5 - sx) * dx + (ys + 0.5 - sy) * dy)
-                / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
-    dist = np.hypot(xs + 0.5 - (sx + t * dx), ys + 0.5 - (sy + t * dy))
-    coverage = np.clip(radius + 0.5 - dist, 0.0, 1.0).astype(np.float32)
-    xs, ys = np.broadcast_to(xs, coverage.shape), np.broadcast_to(ys, coverage.shape)
-    layers = np.broadcast_to(layer[:, None, None], coverage.shape)
-    inside = (coverage > 0) & (xs >= 0) & (xs < ink.shape[2]) & (ys >= 0) & (ys < ink.shape[1])
-    np.maximum.at(ink, (layers[inside], ys[inside], xs[inside]), coverage[inside])
+    t = np.clip((px * dx + py * dy) / np.where(length2 > 0, length2, np.float32(1.0)), 0, 1)
+    coverage = np.clip(np.float32(radius + 0.5) - np.hypot(px - t * dx, py - t * dy), 0, 1)
+    layers, height, width = ink.shape
+    padded = np.zeros((layers, height + 2 * side, width + 2 * side), np.float32)
+    base = (layer * padded.shape[1] + corner[:, 1] + side) * padded.shape[2] + corner[:, 0] + side
+    steps = np.arange(side)
+    flat = (base[:, None, None] + steps[None, :, None] * padded.shape[2] + steps[None, None, :])
+    inside = coverage > 0
+    np.maximum.at(padded.reshape(-1), flat[inside], coverage[inside])  # 1-D: NumPy's fast path
+    np.maximum(ink, padded[:, side:side + height, side:side + width], out=ink)
 
 
 def strokes_extent(strokes: Sequence[Stroke]) -> tuple[float, float, float, float] | None:
