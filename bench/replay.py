@@ -16,7 +16,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # the tests' display helper
 from bench.record import append_section  # noqa: E402
 from devtools.xdisplay import x_display  # noqa: E402
 
