@@ -15,7 +15,7 @@ from tkinter import filedialog, messagebox, ttk
 from desktop.engine.adapt import Adaptation
 from desktop.engine.classifier import Classifier
 from desktop.engine.reading import Reading, read_image_file, read_strokes
-from desktop.user import model_choice, teach
+from desktop.user import model_choice
 from desktop.user.dirs import default_samples_dir
 from desktop.user.personal import Personal
 from desktop.user.settings import chosen_model, remember_model
@@ -31,10 +31,9 @@ from desktop.window.events import (
     cleared_event,
     prediction_event,
     ready_event,
-    sample_event,
 )
 from desktop.window.model_menu import ModelMenu
-from desktop.window.samples_undo import SampleUndo
+from desktop.window.sample_keeper import SampleKeeper
 from desktop.window.session import Session
 from desktop.window.status_line import StatusLine
 from desktop.window.teach_row import TeachRow
@@ -105,8 +104,9 @@ class App:
         panel.grid(row=0, column=1, rowspan=2, sticky="ns", padx=(self._px(14), 0))
         panel.columnconfigure(0, minsize=width)
         self.answer = AnswerPanel(panel, width, self._px, fonts, self._select)
+        self.samples = SampleKeeper(self)
         self.teach = TeachRow(panel, 6, width, self._px, fonts, self.samples_dir,
-                              self.save_sample, self.undo_sample)
+                              self.samples.save, self.samples.undo)
         self.teach.enable(False)
         # width=1: a long message is cut at the window's edge instead of widening the window
         label = ttk.Label(main, text="Loading the model…", font=fonts["small"],
@@ -125,7 +125,6 @@ class App:
             "Help": [("About Digit Recognizer", "", self.commands.show_about)]})
         self.adapt = AdaptMenu(menus["Model"], self.samples_dir, self.settings_file,
                                self._adapt_toggled, self._notify)
-        self.samples = SampleUndo(self)
         self.adapt.show(sum(self.teach.show_counts().values()))
         self._bind()
         self._show(view_model.empty_answer())
@@ -141,7 +140,7 @@ class App:
             ("<Control-q>",): self.close}
         if self.root.tk.call("tk", "windowingsystem") == "aqua":
             keys[("<Command-z>",)] = self.undo
-        controls.bind_keys(self.root, keys, self.save_sample)
+        controls.bind_keys(self.root, keys, self.samples.save)
         self.root.protocol("WM_DELETE_WINDOW", self.close)
 
     # ------------------------------------------------------------ drawing
@@ -212,28 +211,6 @@ class App:
         self.session.submit(lambda classifier: read_image_file(path, classifier,
                                                                adapt(classifier)), "file",
                             failure_title=f"Cannot open {Path(path).name}")
-
-    def save_sample(self, digit: int) -> None:
-        """It's a `digit`: save the drawing as a labelled sample, then clear for the next."""
-        drawing = self.board.drawing
-        if drawing.is_empty:
-            self.status.say(f"Draw a digit first, then press {digit} to save it.")
-            return
-        try:
-            path = teach.save_drawing(self.samples_dir, digit, drawing.snapshot(),
-                                      self.tools.brush)
-        except teach.SampleError as err:
-            self.status.say(f"Not saved: {err}.")
-            if not isinstance(err, teach.NotOneDigit):
-                messagebox.showerror("Cannot save the sample", str(err), parent=self.root)
-            return
-        self.log.write(sample_event(digit, path))
-        self.clear()
-        self.samples.saved(path, digit)
-        self.status.sample_saved(digit, self.teach.show_counts()[digit])
-
-    def undo_sample(self) -> None:
-        self.samples.undo()
 
     def _adapt_toggled(self, on: bool) -> None:
         self.log.write(adaptation_event(on, self.adapt.count))

@@ -1,4 +1,5 @@
-"""Taking back saved samples, and keeping the adaptation in step with the samples folder.
+"""The samples the window saves: "It's a..." and the digit keys save the drawing, Undo sample
+takes it back, and the adaptation is kept in step with the samples folder.
 
 Undo sample (the button under "It's a...") removes the last sample saved in this session, then
 the one before; Ctrl+Z does the same on the empty canvas right after a save (otherwise it
@@ -10,26 +11,45 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from tkinter import messagebox
 from typing import TYPE_CHECKING
 
 from desktop.engine.classifier import Classifier
+from desktop.user import teach
 from desktop.user.samples import delete_sample
-from desktop.window.events import sample_removed_event
+from desktop.window.events import sample_event, sample_removed_event
 
 if TYPE_CHECKING:
     from desktop.window.app import App
 
 
-class SampleUndo:
+class SampleKeeper:
     def __init__(self, app: App):
         self.app = app
         self.stack: list[tuple[Path, int]] = []   # samples saved in this session, newest last
         self.just_saved = False                   # nothing drawn since the last save
 
-    def saved(self, path: Path, digit: int) -> None:
+    def save(self, digit: int) -> None:
+        """It's a `digit`: save the drawing as a labelled sample, then clear for the next."""
+        app = self.app
+        drawing = app.board.drawing
+        if drawing.is_empty:
+            app.status.say(f"Draw a digit first, then press {digit} to save it.")
+            return
+        try:
+            path = teach.save_drawing(app.samples_dir, digit, drawing.snapshot(),
+                                      app.tools.brush)
+        except teach.SampleError as err:
+            app.status.say(f"Not saved: {err}.")
+            if not isinstance(err, teach.NotOneDigit):
+                messagebox.showerror("Cannot save the sample", str(err), parent=app.root)
+            return
+        app.log.write(sample_event(digit, path))
+        app.clear()
         self.stack.append((path, digit))
         self.just_saved = True
         self._changed()
+        app.status.sample_saved(digit, app.teach.show_counts()[digit])
 
     def drawing_started(self) -> None:
         self.just_saved = False
