@@ -4,6 +4,7 @@ driven with Tk events and by calling its handlers."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import time
@@ -78,5 +79,9 @@ class Window:
         return shown
 
     def close(self) -> None:
+        """Close the window, and free what it leaves on this thread: the next window's threads
+        must not be the ones to collect its Tk objects (a test may open one after another)."""
         with contextlib.suppress(tk.TclError):  # already closed by the test
             self.app.close()
+        self.app = None  # type: ignore[assignment]
+        gc.collect()

@@ -26,12 +26,13 @@ def private_user_folders(tmp_path_factory) -> Iterator[Path]:
         yield base
 
 
-@pytest.fixture(autouse=True)
-def tk_dies_on_the_main_thread() -> Iterator[None]:
-    """A Tk root must be freed by the thread that made it, or Tcl aborts the process. A closed
-    window's objects form reference cycles, which Python's collector frees on whichever thread
-    happens to allocate next (the next window's recognition thread, say): collect them here,
-    on the main thread, as soon as each test is over."""
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A Tk root must be freed by the thread that made it, or Tcl aborts the process, and its
+    images and variables complain. A closed window's objects form reference cycles, which
+    Python's collector frees on whichever thread happens to allocate next (the next window's
+    recognition thread, say): collect them here, on the main thread, once each test's teardown
+    is over, class- and module-wide fixtures (a window shared by a class of tests) included."""
     yield
     gc.collect()
 
