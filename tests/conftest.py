@@ -94,3 +94,34 @@ def xvfb_display() -> Iterator[str]:
 
     with x_display() as display:
         yield display
+
+
+@pytest.fixture(scope="class")
+def running_app(xvfb_display, tmp_path_factory):
+    """`python -m desktop` running under Xvfb, shared by a class's tests (a module's, for tests
+    outside a class), and gone before the module's other windows open and close."""
+    from app_driver import AppProcess
+
+    app = AppProcess(tmp_path_factory.mktemp("app") / "events.jsonl")
+    app.wait_ready()
+    yield app
+    app.kill()
+
+
+@pytest.fixture
+def app(running_app):
+    """The running app with an empty canvas."""
+    running_app.clear()
+    return running_app
+
+
+@pytest.fixture
+def clean(tmp_path, digits) -> Path:
+    """Three good images: 1.png (1), 2.png (2), 7.png (7)."""
+    from image_cases import paper
+
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    for digit in (1, 2, 7):
+        paper(digits[digit]).save(folder / f"{digit}.png")
+    return folder

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from app_driver import AppProcess, wait_for_window
 from app_window import Window, pump
+from bad_models import CARD_KINDS, MODEL_KINDS, unusable_model
 
 from desktop.engine.classifier import Prediction
 from desktop.engine.reading import Reading
@@ -215,21 +216,6 @@ def test_closing_the_window_stops_the_worker_and_destroys_the_root(window):
 
 # ---------------------------------------------------------------- end to end
 
-@pytest.fixture(scope="class")
-def running_app(xvfb_display, tmp_path_factory):
-    app = AppProcess(tmp_path_factory.mktemp("app") / "events.jsonl")
-    app.wait_ready()
-    yield app
-    app.kill()
-
-
-@pytest.fixture
-def app(running_app):
-    """The running app with an empty canvas."""
-    running_app.clear()
-    return running_app
-
-
 class TestThroughTheWindow:
     """One app process for all these tests, closed before the next ones start."""
 
@@ -327,13 +313,18 @@ def wrong_shaped_model(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", ["missing", "corrupt", "wrong-shape"])
+@pytest.mark.parametrize("kind", ["missing", "corrupt", "wrong-shape",
+                                  *MODEL_KINDS, *CARD_KINDS])
 def test_a_bad_model_gets_a_dialog_one_line_and_exit_code_2(xvfb_display, tmp_path, kind):
+    """Models that cannot be used: missing, corrupt, of the wrong shape, and ones that load
+    but fail in use (tests/bad_models.py) or whose card has fields of the wrong type."""
     model = tmp_path / "model.onnx"
     if kind == "corrupt":
         model.write_bytes(b"\x08\x07 this is not protobuf" * 50)
     elif kind == "wrong-shape":
         wrong_shaped_model(model)
+    elif kind != "missing":
+        model = unusable_model(tmp_path / "models", kind)
     app = AppProcess(tmp_path / "events.jsonl", "--model", str(model))
     try:
         dialog = wait_for_window("Cannot load the model")
@@ -343,8 +334,8 @@ def test_a_bad_model_gets_a_dialog_one_line_and_exit_code_2(xvfb_display, tmp_pa
     finally:
         app.kill()
     assert code == 2
-    assert len(stderr.splitlines()) == 1 and stderr.startswith("error: ")
-    assert "Traceback" not in stderr
+    assert len(stderr.splitlines()) == 1 and stderr.startswith("error: "), stderr
+    assert "Traceback" not in stderr and str(model.parent) in stderr
 
 
 LIGHTNESS_SCRIPT = """

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from app_driver import AppProcess, wait_for_window
-from bad_models import CARD_KINDS, MODEL_KINDS, unusable_model
 
 pytestmark = pytest.mark.gui
 
@@ -48,23 +47,6 @@ def test_settings_of_the_wrong_type_are_ignored_with_one_line(xvfb_display, tmp_
     else:
         lines = stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("warning: settings file "), stderr
-
-
-@pytest.mark.parametrize("kind", MODEL_KINDS + CARD_KINDS)
-def test_a_model_that_cannot_be_used_gets_a_dialog_one_line_and_exit_code_2(
-        xvfb_display, tmp_path, kind):
-    model = unusable_model(tmp_path / "models", kind)
-    app = AppProcess(tmp_path / "events.jsonl", "--model", str(model))
-    try:
-        dialog = wait_for_window("Cannot load the model")
-        subprocess.run(["xdotool", "windowfocus", "--sync", dialog, "key", "Return"],
-                       check=True, timeout=10)
-        code, stderr = app.finish()
-    finally:
-        app.kill()
-    assert code == 2
-    assert len(stderr.splitlines()) == 1 and stderr.startswith("error: "), stderr
-    assert str(model.parent) in stderr
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")

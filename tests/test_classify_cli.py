@@ -23,16 +23,6 @@ from desktop.batch.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def clean(tmp_path, digits) -> Path:
-    """Three good images: 1.png (1), 2.png (2), 7.png (7)."""
-    folder = tmp_path / "clean"
-    folder.mkdir()
-    for digit in (1, 2, 7):
-        paper(digits[digit]).save(folder / f"{digit}.png")
-    return folder
-
-
 def read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))

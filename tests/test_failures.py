@@ -62,15 +62,6 @@ def many(tmp_path, digits) -> Path:
     return folder
 
 
-@pytest.fixture
-def three(tmp_path, digits) -> Path:
-    folder = tmp_path / "three"
-    folder.mkdir()
-    for digit in (1, 2, 7):
-        paper(digits[digit]).save(folder / f"{digit}.png")
-    return folder
-
-
 def wait_for_rows(folder: Path, name: str, process: subprocess.Popen) -> None:
     """Until the run's temporary output file holds rows: it is reading files now."""
     while not any(p.name.startswith(f".{name}.") and p.stat().st_size > 40
@@ -81,38 +72,38 @@ def wait_for_rows(folder: Path, name: str, process: subprocess.Popen) -> None:
 
 # ---------------------------------------------------------------- data loss
 
-def test_an_output_that_is_one_of_the_input_images_is_refused_even_with_force(three):
-    image = three / "7.png"
+def test_an_output_that_is_one_of_the_input_images_is_refused_even_with_force(clean):
+    image = clean / "7.png"
     before = image.read_bytes()
-    code, stderr, _ = finished(classify(three, "--out", image, "--force"))
+    code, stderr, _ = finished(classify(clean, "--out", image, "--force"))
     assert code == 2
     assert "is one of the images being classified" in one_error_line(stderr)
     assert image.read_bytes() == before
 
 
-def test_an_output_beside_the_inputs_that_is_not_an_image_may_be_replaced(three):
+def test_an_output_beside_the_inputs_that_is_not_an_image_may_be_replaced(clean):
     """The common case stays allowed: results written into the folder being read."""
-    (three / "results.csv").write_text("old\n")
-    code, stderr, _ = finished(classify(three, "--out", three / "results.csv", "--force", "-q"))
+    (clean / "results.csv").write_text("old\n")
+    code, stderr, _ = finished(classify(clean, "--out", clean / "results.csv", "--force", "-q"))
     assert code == 0, stderr
-    assert (three / "results.csv").read_text().startswith("path,digit")
+    assert (clean / "results.csv").read_text().startswith("path,digit")
 
 
-def test_sorting_into_the_folder_being_read_is_refused(three):
-    before = sorted(p.name for p in three.rglob("*"))
-    code, stderr, _ = finished(classify(three, "-r", "--sort-into", three, "--out", "-"))
+def test_sorting_into_the_folder_being_read_is_refused(clean):
+    before = sorted(p.name for p in clean.rglob("*"))
+    code, stderr, _ = finished(classify(clean, "-r", "--sort-into", clean, "--out", "-"))
     assert code == 2
     assert "holds files being classified" in one_error_line(stderr)
-    assert sorted(p.name for p in three.rglob("*")) == before
+    assert sorted(p.name for p in clean.rglob("*")) == before
 
 
-def test_sorting_twice_into_a_subfolder_never_sorts_the_copies(three, tmp_path):
+def test_sorting_twice_into_a_subfolder_never_sorts_the_copies(clean, tmp_path):
     for run in range(2):
-        code, stderr, _ = finished(classify(three, "-r", "--sort-into", three / "sorted",
+        code, stderr, _ = finished(classify(clean, "-r", "--sort-into", clean / "sorted",
                                             "--out", tmp_path / f"{run}.csv", "-q"))
         assert code == 0, stderr
-    copies = sorted(p.relative_to(three / "sorted").as_posix()
-                    for p in (three / "sorted").rglob("*.png"))
+    copies = sorted(p.relative_to(clean / "sorted").as_posix()
+                    for p in (clean / "sorted").rglob("*.png"))
     assert copies == ["1/1 (2).png", "1/1.png", "2/2 (2).png", "2/2.png", "7/7 (2).png",
                       "7/7.png"]
 
@@ -186,8 +177,8 @@ def test_a_signal_to_the_whole_process_group_is_as_clean(many, tmp_path):
 
 @POSIX
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.15, 0.25, 0.4])
-def test_ctrl_c_while_starting_up_prints_no_traceback(three, tmp_path, delay):
-    process = classify(three, "--out", tmp_path / "r.csv")
+def test_ctrl_c_while_starting_up_prints_no_traceback(clean, tmp_path, delay):
+    process = classify(clean, "--out", tmp_path / "r.csv")
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     status, stderr, _ = finished(process)
@@ -216,9 +207,9 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(many, fmt):
 
 
 @POSIX
-def test_a_closed_stdout_is_a_usage_error(three):
+def test_a_closed_stdout_is_a_usage_error(clean):
     done = subprocess.run(["bash", "-c", f'"{sys.executable}" -m desktop classify "$1" >&-',
-                           "bash", str(three)], cwd=ROOT, capture_output=True, text=True,
+                           "bash", str(clean)], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 2
     assert "standard output is closed" in one_error_line(done.stderr)
@@ -286,10 +277,10 @@ def test_a_very_deep_tree_is_walked(tmp_path, digits):
 
 
 @POSIX
-def test_a_name_that_is_not_utf8_gives_valid_json_and_can_be_recovered(three):
-    raw = os.fsencode(three) + b"/bad\xffname.png"
-    os.rename(three / "2.png", raw)
-    code, stderr, stdout = finished(classify(three, "--format", "json", "-q"))
+def test_a_name_that_is_not_utf8_gives_valid_json_and_can_be_recovered(clean):
+    raw = os.fsencode(clean) + b"/bad\xffname.png"
+    os.rename(clean / "2.png", raw)
+    code, stderr, stdout = finished(classify(clean, "--format", "json", "-q"))
     assert code == 0, stderr
     stdout.decode("utf-8")  # valid UTF-8 throughout
     rows = json.loads(stdout)
@@ -298,9 +289,9 @@ def test_a_name_that_is_not_utf8_gives_valid_json_and_can_be_recovered(three):
 
 
 @POSIX
-def test_csv_is_valid_utf8_for_a_name_that_is_not(three):
-    os.rename(three / "2.png", os.fsencode(three) + b"/bad\xffname.png")
-    code, stderr, stdout = finished(classify(three, "-q"))
+def test_csv_is_valid_utf8_for_a_name_that_is_not(clean):
+    os.rename(clean / "2.png", os.fsencode(clean) + b"/bad\xffname.png")
+    code, stderr, stdout = finished(classify(clean, "-q"))
     assert code == 0, stderr
     cells = [row[0] for row in csv.reader(io.StringIO(stdout.decode("utf-8")))]
     assert "bad\\udcffname.png" in cells
@@ -313,23 +304,23 @@ def test_terminal_escapes_in_names_are_printed_escaped(tmp_path):
     assert "\x1b" not in stderr and "\\x1b[2J\\x1b[31mred.png" in one_error_line(stderr)
 
 
-def test_a_name_a_spreadsheet_would_run_gets_a_leading_quote_in_csv(three):
+def test_a_name_a_spreadsheet_would_run_gets_a_leading_quote_in_csv(clean):
     name = '=HYPERLINK("example.invalid";"x").png'
-    os.rename(three / "7.png", three / name)
-    code, stderr, stdout = finished(classify(three, "-q"))
+    os.rename(clean / "7.png", clean / name)
+    code, stderr, stdout = finished(classify(clean, "-q"))
     assert code == 0, stderr
     rows = list(csv.DictReader(io.StringIO(stdout.decode())))
     assert {r["path"]: r["digit"] for r in rows}["'" + name] == "7"
-    code, _, stdout = finished(classify(three, "-q", "--format", "json"))
+    code, _, stdout = finished(classify(clean, "-q", "--format", "json"))
     assert name in {r["path"] for r in json.loads(stdout)}  # JSON is data: no quote there
 
 
 @POSIX
-def test_a_pipe_and_a_link_loop_named_as_images_get_error_rows(three):
-    os.mkfifo(three / "pipe.png")
-    os.symlink("loop.png", three / "loop.png")
-    os.mkfifo(three / "pipe.dat")  # not named as an image: skipped and counted, as before
-    code, stderr, stdout = finished(classify(three, "--format", "json"), timeout=60)
+def test_a_pipe_and_a_link_loop_named_as_images_get_error_rows(clean):
+    os.mkfifo(clean / "pipe.png")
+    os.symlink("loop.png", clean / "loop.png")
+    os.mkfifo(clean / "pipe.dat")  # not named as an image: skipped and counted, as before
+    code, stderr, stdout = finished(classify(clean, "--format", "json"), timeout=60)
     assert code == 1
     errors = {r["path"]: r["error"] for r in json.loads(stdout) if r["error"]}
     assert errors["pipe.png"] == "not a regular file (a named pipe)"

@@ -6,27 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_driver import AppProcess
 from app_window import Window, pump
 
 from desktop.window.canvas import SPLIT
 from devtools.handwriting import LAYOUTS, laid_out
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(scope="module")
-def running_app(xvfb_display, tmp_path_factory):
-    app = AppProcess(tmp_path_factory.mktemp("numbers") / "events.jsonl")
-    app.wait_ready()
-    yield app
-    app.kill()
-
-
-@pytest.fixture
-def app(running_app):
-    running_app.clear()
-    return running_app
 
 
 @pytest.mark.parametrize("text", sorted(LAYOUTS))
