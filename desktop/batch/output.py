@@ -216,15 +216,15 @@ class ResultWriter:
         if self.force:
             os.replace(self._temp, self.out)
             return
+        appeared = OutputError(f"{printable(self.out)}: appeared while this run was reading "
+                               "(another run?); not replaced (use --force)")
         try:
             os.link(self._temp, self.out)
         except FileExistsError:
-            raise OutputError(f"{printable(self.out)}: appeared while this run was reading "
-                              "(another run?); not replaced (use --force)") from None
+            raise appeared from None
         except OSError:  # no hard links on this file system: check, then rename
             if os.path.lexists(self.out):
-                raise OutputError(f"{printable(self.out)}: appeared while this run was reading"
-                                  " (another run?); not replaced (use --force)") from None
+                raise appeared from None
             os.replace(self._temp, self.out)
             return
         os.unlink(self._temp)
