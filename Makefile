@@ -35,11 +35,17 @@ lint: $(VENV)/.dev-installed
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Two stages: 50 epochs with full augmentation, then 10 at a low learning rate with half of it.
+# Two stages: 30 epochs with full augmentation and the restyled digits, then 6 at a low learning
+# rate with half of it (about 25 minutes on two cores). QUICK=1: one stage of 7 epochs on MNIST
+# alone at half augmentation (about 3 minutes, 99.4 %+), for trying a change.
 train: $(VENV)/.dev-installed
+ifdef QUICK
+	$(BIN)/python -m train $(DATA_FLAG) --epochs 7 --styles 0 --styled-val 0 --augment 0.5 $(ARGS)
+else
 	$(BIN)/python -m train $(DATA_FLAG) $(ARGS)
 	$(BIN)/python -m train $(DATA_FLAG) --init-from "$$(ls -d runs/[0-9]*/ | tail -n 1)model.keras" \
-		--augment 0.5 --epochs 10 --learning-rate 3e-4 --finetune-lr-scale 1
+		--augment 0.5 --epochs 6 --learning-rate 3e-4 --finetune-lr-scale 1
+endif
 
 export: $(VENV)/.dev-installed
 	@test -n "$(RUN)" || { echo "no run folder: make train first, or make export RUN=runs/<stamp>"; exit 2; }

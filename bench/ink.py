@@ -5,7 +5,8 @@
 a 440x360 canvas the way `../shared/tools/replay_ink.py` places it (a number 30-50 % of the
 canvas high, a digit 45-80 %), with the app's default brush, and prints how many read whole,
 the digits' accuracy and the whole-number accuracy it predicts (accuracy^length), the digits
-read as two or more, and the recipe's time per number.
+read as two or more, and the recipe's time per number. `--model PATH` reads with another model
+(a candidate from `python -m export`), `--baseline PATH` adds a second column with one more.
 """
 
 from __future__ import annotations
@@ -90,39 +91,50 @@ def read_all(items: list[dict], numbers: bool, seed: int, classifier) -> dict:
             "median_ms": 1000 * times[len(times) // 2]}
 
 
+def figures_of(classifier, digit_set: list[dict], numbers_set: list[dict], seed: int) -> dict:
+    """One model's reading of the digits and numbers: the table's rows, and the misses."""
+    digits = read_all(digit_set, False, seed, classifier)
+    numbers = read_all(numbers_set, True, seed, classifier)
+    accuracy = digits["right"] / digits["n"]
+    predicted = sum(accuracy ** len(x["label"]) for x in numbers_set) / len(numbers_set)
+    several = sum(c for k, c in digits["lengths"].items() if k > 1)
+    rows = [("crohme_digits, read right",
+             f"{digits['right']}/{digits['n']} ({100 * accuracy:.1f} %)"),
+            ("crohme_digits read as two or more digits", str(several)),
+            ("crohme_numbers, read whole", f"{numbers['right']}/{numbers['n']} "
+             f"({100 * numbers['right'] / numbers['n']:.1f} %)"),
+            ("crohme_numbers, predicted by the digits' accuracy (accuracy^length)",
+             f"{100 * predicted:.1f} %"),
+            ("recipe + inference, median per number", f"{numbers['median_ms']:.2f} ms"),
+            ("recipe + inference, median per digit", f"{digits['median_ms']:.2f} ms")]
+    return {"rows": rows, "digits": digits, "numbers": numbers}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench ink", description=__doc__)
     parser.add_argument("--numbers", type=int, default=400)
     parser.add_argument("--digits", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
+    parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--misses", action="store_true", help="print every misread")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
     args = parser.parse_args(argv)
     from desktop.engine.classifier import Classifier
 
-    classifier = Classifier()
     rnd = random.Random(args.seed)
-    digits = read_all(pick(load("crohme_digits.json.gz"), args.digits, False, rnd), False,
-                      args.seed, classifier)
+    digit_set = pick(load("crohme_digits.json.gz"), args.digits, False, rnd)
     numbers_set = pick(load("crohme_numbers.json.gz"), args.numbers, True, rnd)
-    numbers = read_all(numbers_set, True, args.seed, classifier)
-    accuracy = digits["right"] / digits["n"]
-    predicted = sum(accuracy ** len(x["label"]) for x in numbers_set) / len(numbers_set)
-    several = sum(c for k, c in digits["lengths"].items() if k > 1)
-    lines = ["| what | figure |", "| --- | --- |",
-             f"| crohme_digits, read right | {digits['right']}/{digits['n']} "
-             f"({100 * accuracy:.1f} %) |",
-             f"| crohme_digits read as two or more digits | {several} |",
-             f"| crohme_numbers, read whole | {numbers['right']}/{numbers['n']} "
-             f"({100 * numbers['right'] / numbers['n']:.1f} %) |",
-             f"| crohme_numbers, predicted by the digits' accuracy (accuracy^length) | "
-             f"{100 * predicted:.1f} % |",
-             f"| recipe + inference, median per number | {numbers['median_ms']:.2f} ms |",
-             f"| recipe + inference, median per digit | {digits['median_ms']:.2f} ms |"]
+    models = [args.model] + ([args.baseline] if args.baseline else [])
+    figures = [figures_of(Classifier(path), digit_set, numbers_set, args.seed) for path in models]
+    names = [str(path) if path else "bundled model" for path in models]
+    lines = ["| what | " + " | ".join(names) + " |", "|---" * (len(models) + 1) + "|"]
+    for key, _ in figures[0]["rows"]:
+        lines.append(f"| {key} | " + " | ".join(dict(f["rows"])[key] for f in figures) + " |")
     print("\n".join(lines))
     if args.misses:
-        print("digits misread (want, got):", digits["misses"])
-        print("numbers misread (want, got):", numbers["misses"])
+        print("digits misread (want, got):", figures[0]["digits"]["misses"])
+        print("numbers misread (want, got):", figures[0]["numbers"]["misses"])
     if args.record:
         command = "python -m bench ink " + " ".join(argv if argv is not None else sys.argv[1:])
         append_section(args.record, command, lines)

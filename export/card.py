@@ -37,16 +37,17 @@ def read_run_json(run_dir: Path, name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def stage_seconds(run_dir: Path) -> list[float | None]:
-    """Training time of each stage that led to the run's model, first stage first: a run
-    trained on from another (`--init-from RUN/model.keras`) adds that run's stages before its
-    own. None for a stage whose run folder or figure is gone."""
+def stage_seconds(run_dir: Path, key: str = "training_seconds") -> list[float | None]:
+    """A time of each stage that led to the run's model, first stage first (`training_seconds`:
+    the network's training; `run_seconds`: the whole `python -m train`): a run trained on from
+    another (`--init-from RUN/model.keras`) adds that run's stages before its own. None for a
+    stage whose run folder or figure is gone."""
     stages: list[float | None] = []
     seen: set[Path] = set()
     current: Path | None = run_dir
     while current is not None and current.resolve() not in seen:
         seen.add(current.resolve())
-        stages.append(read_run_json(current, "metrics.json").get("training_seconds"))
+        stages.append(read_run_json(current, "metrics.json").get(key))
         source = read_run_json(current, "config.json").get("init_from")
         current = _run_of(source, run_dir) if source else None
         if source and current is None:
@@ -85,6 +86,7 @@ def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None =
             "epochs_run": train_metrics.get("epochs_run"),
             "training_seconds": train_metrics.get("training_seconds"),
             **_totals(stage_seconds(run_dir)),
+            **_totals(stage_seconds(run_dir, "run_seconds"), "run_"),
             "validation_accuracy": train_metrics.get("validation_accuracy"),
             "styled_validation_accuracy": train_metrics.get("styled_validation_accuracy"),
             "keras_test_accuracy": train_metrics.get("test_accuracy"),
@@ -99,11 +101,12 @@ def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None =
     }
 
 
-def _totals(stages: list[float | None]) -> dict:
-    """Every stage's training time and their sum (None when one is unknown)."""
+def _totals(stages: list[float | None], kind: str = "") -> dict:
+    """Every stage's time and their sum (None when one is unknown)."""
     known = None not in stages
-    return {"stage_seconds": stages,
-            "total_seconds": round(sum(s for s in stages if s is not None), 1) if known else None}
+    return {f"stage_{kind}seconds": stages,
+            f"total_{kind}seconds": round(sum(s for s in stages if s is not None), 1)
+            if known else None}
 
 
 def embed(proto: onnx.ModelProto, card: dict) -> None:

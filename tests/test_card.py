@@ -9,9 +9,11 @@ from pathlib import Path
 from export.card import build_card, stage_seconds
 
 
-def run(folder: Path, seconds: float | None, init_from: str | None = None) -> Path:
+def run(folder: Path, seconds: float | None, init_from: str | None = None,
+        whole: float | None = None) -> Path:
     folder.mkdir(parents=True)
-    metrics = {} if seconds is None else {"training_seconds": seconds}
+    metrics = ({} if seconds is None else {"training_seconds": seconds}) | (
+        {} if whole is None else {"run_seconds": whole})
     (folder / "metrics.json").write_text(json.dumps(metrics))
     config = {"command": "python -m train", **({"init_from": init_from} if init_from else {})}
     (folder / "config.json").write_text(json.dumps(config))
@@ -26,6 +28,17 @@ def test_two_stages_add_up_in_the_card(tmp_path):
     assert training["stage_seconds"] == [4860.0, 1260.5]
     assert training["total_seconds"] == 6120.5
     assert training["training_seconds"] == 1260.5  # the last stage alone, as before
+
+
+def test_whole_runs_add_up_beside_the_training(tmp_path):
+    run(tmp_path / "runs" / "a", 1000.0, whole=1100.5)
+    second = run(tmp_path / "runs" / "b", 200.0, init_from="runs/a/model.keras", whole=260.0)
+    training = build_card({}, second, "x")["training"]
+    assert training["stage_run_seconds"] == [1100.5, 260.0]
+    assert training["total_run_seconds"] == 1360.5
+    assert training["total_seconds"] == 1200.0
+    older = run(tmp_path / "runs" / "c", 50.0, init_from="runs/b/model.keras")  # before the field
+    assert build_card({}, older, "x")["training"]["total_run_seconds"] is None
 
 
 def test_one_stage_is_its_own_total(tmp_path):
