@@ -35,14 +35,13 @@ THREADS = ((0, 0), (2, 1), (1, 2))  # (intra-op, inter-op); 0: TensorFlow's defa
 
 
 def compiled_model():
-    import keras
-
+    """The network as `python -m train` builds and compiles it."""
+    from train.cli import compile_model
+    from train.config import TrainConfig
     from train.model import build_model
 
     model = build_model()
-    model.compile(optimizer=keras.optimizers.AdamW(1e-3, weight_decay=1e-4),
-                  loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.05),
-                  metrics=["accuracy"])
+    compile_model(model, TrainConfig(), TrainConfig().learning_rate)
     return model
 
 

@@ -13,7 +13,7 @@ ARCHITECTURES = ("compact", "wide")
 class TrainConfig:
     data: str | None = None          # IDX folder or mnist.npz; else $DIGITS_DATA, else download
     out: str = "runs"                # each run writes runs/<timestamp>/
-    epochs: int = 30
+    epochs: int = 32
     batch_size: int = 128
     learning_rate: float = 2e-3      # peak of the one-cycle schedule
     weight_decay: float = 1e-4
