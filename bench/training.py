@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -122,8 +123,10 @@ def in_child(what: str, threads: tuple[int, int] = (0, 0)) -> float:
             "training.set_threads(int(sys.argv[3]), int(sys.argv[4])); "
             "print(eval('training.' + sys.argv[2]))")
     done = subprocess.run([sys.executable, "-c", code, str(ROOT), what, *map(str, threads)],
-                          capture_output=True, text=True, timeout=1800, check=True,
+                          capture_output=True, text=True, timeout=1800, check=False,
                           env=os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3"})
+    if done.returncode:
+        raise SystemExit(f"{what} failed:\n{done.stderr[-2000:]}")
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -148,8 +151,8 @@ def main(argv: list[str] | None = None) -> int:
              *[f"| {name} | {rate:,.0f} |" for name, rate in rows]]
     print("\n".join(lines))
     if args.record:
-        command = "python -m bench training " + " ".join(argv if argv is not None else
-                                                         sys.argv[1:])
+        command = "python -m bench training " + shlex.join(argv if argv is not None else
+                                                           sys.argv[1:])
         append_section(args.record, command.strip(), lines)
     return 0
 
