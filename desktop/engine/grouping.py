@@ -122,8 +122,7 @@ def join_cost(boxes: np.ndarray, height: float) -> float:
     fewer of its columns with those before it than strokes of one digit do pays a part; a mark
     (`is_mark`) away from the other strokes' box pays as much as leaving it out (a separator
     dot or an underline beside a digit is not part of it; the bar of a 5 or 7 touches it)."""
-    mark = np.array([is_mark(box, height) for box in boxes])
-    body = boxes[~mark] if not mark.all() else boxes
+    mark, body = _marks_and_body(boxes, height)
     order = body[np.argsort(body[:, 0])]
     left, right, cost = order[0, 0], order[0, 2], 0.0
     for box in order[1:]:
@@ -139,12 +138,18 @@ def join_cost(boxes: np.ndarray, height: float) -> float:
     return cost
 
 
+def _marks_and_body(boxes: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which strokes are marks (`is_mark`), and the boxes of the others: the digit's body (all
+    of them when every stroke is a mark)."""
+    mark = np.array([is_mark(box, height) for box in boxes])
+    return mark, (boxes if mark.all() else boxes[~mark])
+
+
 def _body_width(boxes: np.ndarray, height: float) -> float:
     """The width of strokes without their marks: a 7's long bar or a 5's does not make the
     digit as wide as two."""
-    body = [box for box in boxes if not is_mark(box, height)]
-    part = np.array(body) if body else boxes
-    return float(part[:, 2].max() - part[:, 0].min())
+    _, body = _marks_and_body(boxes, height)
+    return float(body[:, 2].max() - body[:, 0].min())
 
 
 def run_scores(runs: list[Run], probabilities: np.ndarray | None, boxes: np.ndarray,
