@@ -104,10 +104,6 @@ def styles_rate(count: int) -> float:
         return count / (time.perf_counter() - start)
 
 
-def tensorflow_backend() -> bool:
-    return os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow"
-
-
 def set_threads(intra: int, inter: int) -> None:
     if intra or inter:
         import tensorflow as tf
@@ -145,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             ("network step alone, batch 256", median(f"step_rate(256, {args.steps // 2})"))]
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
     rows = [(f"{name} ({backend})", rate) for name, rate in rows]
-    if tensorflow_backend():
+    if backend == "tensorflow":
         rows += tensorflow_rows(median, args.steps)
     lines = ["| part | images/s (median of runs) |", "| --- | --- |",
              *[f"| {name} | {rate:,.0f} |" for name, rate in rows]]
