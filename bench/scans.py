@@ -27,23 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.record import append_section, mnist  # noqa: E402
+from train.numbers import UNIT, crop, mark, scaled  # noqa: E402
 
 KINDS = ("plain", "touching", "marks", "ruled")
-UNIT = 20               # a digit's height while the line is composed (MNIST's box)
-
-
-def crop(glyph: np.ndarray) -> np.ndarray:
-    rows, cols = np.flatnonzero(glyph.any(axis=1)), np.flatnonzero(glyph.any(axis=0))
-    return glyph[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-
-
-def scaled(glyph: np.ndarray, height: int) -> np.ndarray:
-    from PIL import Image
-
-    width = max(1, round(glyph.shape[1] * height / glyph.shape[0]))
-    image = Image.fromarray((glyph * 255).astype(np.uint8)).resize((width, height),
-                                                                   Image.BILINEAR)
-    return np.asarray(image, np.float32) / 255
 
 
 class Glyphs:
@@ -64,17 +50,6 @@ class Glyphs:
         if glyph.shape[0] == 8:  # load_digits: smoothly enlarged, then sharpened to strokes
             glyph = np.clip((scaled(glyph, 32) - 0.25) * 2.0, 0, 1)
         return crop(glyph), int(labels[i])
-
-
-def mark(kind: str) -> tuple[np.ndarray, float]:
-    """A separator or closing mark (ink) and where its top sits, as a fraction of a digit."""
-    if kind == ".":
-        return np.ones((3, 3), np.float32), 0.85
-    if kind == ",":
-        return np.array([[1, 1, 0], [1, 1, 0], [0, 1, 0], [1, 0, 0]], np.float32), 0.85
-    if kind == "-":
-        return np.ones((2, 8), np.float32), 0.5
-    return np.pad(np.ones((2, 9), np.float32), ((0, 4), (0, 0)))[[0, 1, 2, 3, 0, 1]], 0.4
 
 
 def compose(rng: np.random.Generator, glyphs: Glyphs, kind: str) -> tuple[np.ndarray, str]:
@@ -153,7 +128,7 @@ def read(items: list[tuple[bytes, str]], classifier) -> tuple[int, float, list]:
     right, misses = 0, []
     start = time.perf_counter()
     for data, label in items:
-        inputs = file_inputs(data, number=True, score=classifier.predict)
+        inputs = file_inputs(data, number=True, score=classifier.candidates)
         got = "".join(str(p.digit) for p in classifier.classify(inputs))
         right += got == label
         if got != label:
@@ -161,33 +136,48 @@ def read(items: list[tuple[bytes, str]], classifier) -> tuple[int, float, list]:
     return right, (time.perf_counter() - start) / len(items), misses
 
 
+def figures_of(classifier, sets: dict[str, list[tuple[bytes, str]]],
+               misses: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """One model's whole-number accuracy and time per image, by kind."""
+    accuracy, times, total = {}, {}, 0
+    for kind, items in sets.items():
+        right, each, missed = read(items, classifier)
+        total += right
+        accuracy[kind] = f"{right}/{len(items)} ({100 * right / len(items):.1f} %)"
+        times[kind] = f"{1000 * each:.2f} ms"
+        if misses:
+            print(kind, missed[:40])
+    n = sum(len(items) for items in sets.values())
+    accuracy["all"] = f"{total}/{n} ({100 * total / n:.1f} %)"
+    return accuracy, times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench scans", description=__doc__)
     parser.add_argument("--count", type=int, default=300, help="numbers of each kind")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
+    parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--save", type=Path, help="also write the scans as PNGs here")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
     args = parser.parse_args(argv)
     from desktop.engine.classifier import Classifier
 
-    classifier = Classifier()
     sets = make_set(args.count, args.seed)
-    lines = ["| kind | read whole | per image |", "| --- | --- | --- |"]
-    total = 0
-    for kind, items in sets.items():
-        if args.save:
+    if args.save:
+        for kind, items in sets.items():
+            (args.save / kind).mkdir(parents=True, exist_ok=True)
             for i, (data, label) in enumerate(items):
-                (args.save / kind).mkdir(parents=True, exist_ok=True)
                 (args.save / kind / f"{i:04d}_{label}.png").write_bytes(data)
-        right, each, misses = read(items, classifier)
-        total += right
-        lines.append(f"| {kind} | {right}/{len(items)} ({100 * right / len(items):.1f} %) | "
-                     f"{1000 * each:.2f} ms |")
-        if args.misses:
-            print(kind, misses[:40])
-    n = args.count * len(KINDS)
-    lines.append(f"| all | {total}/{n} ({100 * total / n:.1f} %) | |")
+    models = [args.model] + ([args.baseline] if args.baseline else [])
+    figures = [figures_of(Classifier(path), sets, args.misses) for path in models]
+    names = [str(path) if path else "bundled model" for path in models]
+    lines = ["| kind | " + " | ".join(f"read whole, {n} | per image" for n in names) + " |",
+             "|---" * (2 * len(models) + 1) + "|"]
+    for kind in [*KINDS, "all"]:
+        lines.append(f"| {kind} | " + " | ".join(f"{a[kind]} | {t.get(kind, '')}"
+                                                 for a, t in figures) + " |")
     print("\n".join(lines))
     if args.record:
         command = "python -m bench scans " + " ".join(argv if argv is not None else sys.argv[1:])

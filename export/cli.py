@@ -33,7 +33,16 @@ def parse_args(argv: list[str] | None):
                         help="where the model and its card go (default: the app's bundled model)")
     parser.add_argument("--quantize", action="store_true",
                         help="also make a static int8 model; kept if within 0.1 point")
+    add_one_digit_flag(parser)
     return parser.parse_args(argv)
+
+
+def add_one_digit_flag(parser: argparse.ArgumentParser) -> None:
+    from export.one_digit import NUMBERS
+
+    parser.add_argument("--one-digit-numbers", type=int, default=NUMBERS, metavar="N",
+                        help="synthetic numbers whose candidate digits teach the model's "
+                             f"one_digit output (default: {NUMBERS}; fewer: faster, worse cuts)")
 
 
 def measure(path: Path, x_test: np.ndarray, y_test: np.ndarray) -> tuple[dict, np.ndarray]:
@@ -46,8 +55,9 @@ def measure(path: Path, x_test: np.ndarray, y_test: np.ndarray) -> tuple[dict, n
 
 
 def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: bool = False,
-                 command: str = "") -> dict:
-    """Convert a run's Keras model (a run folder or a .keras file) to ONNX, verify it against
+                 command: str = "", one_digit_numbers: int | None = None) -> dict:
+    """Convert a run's Keras model (a run folder or a .keras file) to ONNX, add its one_digit
+    output (`export.one_digit`, taught on `one_digit_numbers` numbers), verify it against
     Keras on every MNIST test image, write its card and install both in install_dir; the card.
     Raises VerificationError (nothing installed) when the ONNX model does not agree."""
     import keras
@@ -55,6 +65,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
     from export import card as cards
     from export.convert import find_keras_model, keras_to_onnx
     from export.features import described
+    from export.one_digit import add_head, teach, training_glyphs
     from export.verify import check_onnx, parity, time_model
 
     keras_path = find_keras_model(str(source))
@@ -66,13 +77,17 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
         staged = Path(tmp) / MODEL_NAME
         proto = keras_to_onnx(model)
         cards.write_model(proto, {"input": {"layout": "NHWC"}, "created": ""}, staged)
+        weights, one_digit = teach(staged, *training_glyphs(data),
+                                   **({"numbers": one_digit_numbers} if one_digit_numbers else {}))
+        add_head(proto, weights)
+        cards.write_model(proto, {"input": {"layout": "NHWC"}, "created": ""}, staged)
         check_onnx(staged)
         measured, onnx_probabilities = measure(staged, x_test, data.y_test)
         agreement = parity(keras_probabilities, onnx_probabilities)
         measured["parity_with_keras"] = {"max_abs_diff": agreement.max_abs_diff,
                                          "images": agreement.images}
         measured["images_per_second"] = round(time_model(staged, x_test[:4096, ..., None]))
-        extra = {"source_model": str(keras_path), **described(proto)}
+        extra = {"source_model": str(keras_path), **described(proto), "one_digit": one_digit}
         if quantize:
             extra["quantized"] = quantized_report(staged, measured, data, x_test, Path(tmp))
         card = cards.write_model(proto, cards.build_card(measured, keras_path.parent, command,
@@ -117,9 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     command = "python -m export " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
+        if args.one_digit_numbers < 1:
+            raise ValueError(f"--one-digit-numbers must be at least 1, not "
+                             f"{args.one_digit_numbers}")
         card = export_model(args.source, load_mnist(args.data), args.install_dir, args.quantize,
-                            command.strip())
-    except (DatasetError, FileNotFoundError, ModelError) as err:
+                            command.strip(), args.one_digit_numbers)
+    except (DatasetError, FileNotFoundError, ModelError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except Exception as err:

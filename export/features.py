@@ -12,10 +12,7 @@ were on the 10,000 MNIST test digits, and updates its card.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -85,49 +82,24 @@ def described(proto: onnx.ModelProto) -> dict:
     return {}
 
 
-def _probabilities(path: Path, images: np.ndarray) -> np.ndarray:
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    name = session.get_inputs()[0].name
-    return np.concatenate([session.run(["probabilities"], {name: images[i:i + 64]})[0]
-                           for i in range(0, len(images), 64)])
-
-
 def add_to_model(path: Path, images: np.ndarray, command: str) -> dict:
     """Give the exported model at `path` its features output, in place; its new card.
     Raises NoFeatures, or ValueError when a probability changes (nothing written then)."""
-    from export.card import write_model
-    from export.verify import check_onnx
+    from export.amend import amend_model
 
-    before = _probabilities(path, images)
-    proto = onnx.load(str(path))
-    card = json.loads((path.with_name(path.stem + ".card.json")).read_text(encoding="utf-8"))
-    width = add_features_output(proto)
-    card = {k: v for k, v in card.items() if k not in ("file", "sha256", "size_bytes")}
-    card |= {"features": features_card(width), "features_command": command}
-    with tempfile.TemporaryDirectory() as tmp:
-        staged = Path(tmp) / path.name
-        card = write_model(proto, card, staged)
-        check_onnx(staged)
-        if not np.array_equal(before, _probabilities(staged, images)):
-            raise ValueError(f"{path}: the probabilities changed; nothing written")
-        from export.cli import install
+    def amend(proto: onnx.ModelProto) -> dict:
+        return {"features": features_card(add_features_output(proto)),
+                "features_command": command}
 
-        install(Path(tmp), path.parent)
-    return card
+    return amend_model(path, images, amend)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from desktop.engine.classifier import bundled_model_path
+    from export.amend import model_args
     from train.data import DatasetError, load_mnist
 
-    parser = argparse.ArgumentParser(prog="python -m export.features", description=__doc__
-                                     .splitlines()[0])
-    parser.add_argument("model", type=Path, nargs="?", default=bundled_model_path())
-    parser.add_argument("--data", help="MNIST folder or mnist.npz")
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = parser.parse_args(argv)
+    args = model_args("python -m export.features", __doc__, argv)
     try:
         data = load_mnist(args.data)
         images = (data.x_test.astype(np.float32) / 255.0)[..., None]

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from desktop.engine.classifier import MODEL_NAME
 from desktop.user.dirs import default_models_dir
-from export.cli import export_model
+from export.cli import add_one_digit_flag, export_model
 from train.data import DatasetError, load_mnist
 from train.finetune import MAX_MNIST_DROP, FineTuning, TooFewSamples, finetune
 
 PROG = "python -m export.finetune"
 
 
-def parse_args(argv: list[str]) -> tuple[FineTuning, Path | None]:
+def parse_args(argv: list[str]) -> tuple[FineTuning, Path | None, int]:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Teach the model your handwriting from the samples saved in the "
                                "app, then export it into your models folder.")
@@ -34,9 +34,10 @@ def parse_args(argv: list[str]) -> tuple[FineTuning, Path | None]:
                             + ("" if default is None else f" (default: {default})"))
     parser.add_argument("--install-dir", type=Path, default=None,
                         help="where the fine-tuned model goes (default: the user's models folder)")
+    add_one_digit_flag(parser)
     args = vars(parser.parse_args(argv))
-    install_dir = args.pop("install_dir")
-    return FineTuning(**args), install_dir
+    install_dir, numbers = args.pop("install_dir"), args.pop("one_digit_numbers")
+    return FineTuning(**args), install_dir, max(numbers, 1)
 
 
 HELP = {"samples": "the app's samples folder DIR/<digit>/",
@@ -51,7 +52,7 @@ HELP = {"samples": "the app's samples folder DIR/<digit>/",
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    job, install_dir = parse_args(argv)
+    job, install_dir, one_digit_numbers = parse_args(argv)
     try:
         data = load_mnist(job.data)
         report = finetune(job, data, " ".join([PROG, *argv]))
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = Path(report["run_dir"])
     target = install_dir or default_models_dir() / f"finetuned-{run_dir.name}"
     command = f"python -m export {run_dir} --install-dir {target}"
-    export_model(run_dir, data, target, command=command)
+    export_model(run_dir, data, target, command=command, one_digit_numbers=one_digit_numbers)
     print(f"fine-tuned model: {target / MODEL_NAME} (open it in the app: Model > Open model...)")
     return 0
 

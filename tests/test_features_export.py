@@ -45,7 +45,8 @@ def test_adding_it_twice_changes_nothing(tmp_path):
     proto = onnx.load(str(tmp_path / "digits.onnx"))
     outputs = [o.name for o in proto.graph.output]
     assert add_features_output(proto) == 128
-    assert [o.name for o in proto.graph.output] == outputs == ["probabilities", "features"]
+    assert [o.name for o in proto.graph.output] == outputs == ["probabilities", "features",
+                                                               "one_digit"]
 
 
 @pytest.mark.slow

@@ -42,7 +42,7 @@ def exported(smoke_run, tmp_path_factory, mnist_dir):
 
     target = tmp_path_factory.mktemp("model")
     assert main([str(smoke_run), "--data", str(mnist_dir), "--install-dir", str(target),
-                 "--quantize"]) == 0
+                 "--quantize", "--one-digit-numbers", "300"]) == 0
     return target
 
 
@@ -63,6 +63,8 @@ def test_export_installs_verified_model_with_card(exported, smoke_run):
 
     model = Classifier(exported / "digits.onnx")  # the app's own loader
     assert json.loads(model.metadata["model_card"])["test_accuracy"] == card["test_accuracy"]
+    assert model.features == 128 and model.judges_whole  # what retraining must never drop
+    assert "of 300 numbers" in card["one_digit"]["taught_on"]
 
 
 def test_exported_model_has_dynamic_batch(exported, mnist_test_inputs):
@@ -72,8 +74,9 @@ def test_exported_model_has_dynamic_batch(exported, mnist_test_inputs):
     (tensor,) = session.get_inputs()
     assert tensor.shape[1:] == [28, 28, 1] and not isinstance(tensor.shape[0], int)
     for batch in (1, 7, 64):
-        out, features = session.run(None, {"image": mnist_test_inputs[:batch, ..., None]})
+        out, features, whole = session.run(None, {"image": mnist_test_inputs[:batch, ..., None]})
         assert out.shape == (batch, 10) and features.shape[0] == batch
+        assert whole.shape == (batch, 1) and ((whole >= 0) & (whole <= 1)).all()
         np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-5)
 
 

@@ -45,7 +45,8 @@ def batch_classifier(model: str | Path | ModelRef | None = None,
 def classify_chunk(settings: Settings, classifier: Classifier,
                    sources: list[Source]) -> list[Row | None]:
     """One row per source, in order (None: not an image, skipped). Never raises for a file."""
-    decoded = [read_source(source, settings.multi_digit, classifier.predict) for source in sources]
+    decoded = [read_source(source, settings.multi_digit, classifier.candidates)
+               for source in sources]
     inputs = chunk_inputs(decoded)
     sizes = [len(x) for x in inputs]
     probabilities = classifier.predict(np.concatenate(inputs)) if sum(sizes) \

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.engine.adapt import Adaptation
+from desktop.engine.grouping import Candidates
 
 MODEL_NAME = "digits.onnx"
 CARD_SUFFIX = ".card.json"
@@ -23,6 +24,7 @@ PROBE = 2   # images in the test inference at load: more than one, as every batc
 FLOAT_TYPES = ("tensor(float)", "tensor(double)", "tensor(float16)")
 FEATURES = "features"  # the optional second output: what the last dense layer reads
 NO_FEATURES = "this model has no features output (python -m export.features MODEL adds it)"
+ONE_DIGIT = "one_digit"  # the optional output: the probability that an input is one whole digit
 
 
 class ModelError(Exception):
@@ -153,6 +155,7 @@ class Classifier:
         self._probe()
         self.metadata = self.session.get_modelmeta().custom_metadata_map
         self.features = self._features_output()
+        self.judges_whole = self._one_digit_output()
 
     def _load(self):
         ort = runtime()
@@ -168,8 +171,8 @@ class Classifier:
 
     def _check_signature(self) -> tuple[str, str]:
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
-        if len(inputs) != 1 or len(outputs) not in (1, 2):
-            raise ModelError(f"{self.path}: expected one input and one or two outputs, found "
+        if len(inputs) != 1 or len(outputs) not in (1, 2, 3):
+            raise ModelError(f"{self.path}: expected one input and one to three outputs, found "
                              f"{len(inputs)} and {len(outputs)}")
         shape = [d if isinstance(d, int) else None for d in inputs[0].shape]
         if shape[1:] == [28, 28, 1]:
@@ -218,16 +221,7 @@ class Classifier:
         """Probabilities (N, 10) for images (N, 28, 28); run in batches of 64."""
         if self.adaptation is not None:
             return self.adaptation.predict_proba(*self.predict_with_features(images))
-        images = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28)
-        if len(images) == 0:
-            return np.zeros((0, 10), np.float32)
-        try:
-            parts = [self.session.run(self._outputs, {self.input_name:
-                                                      self._feed(images[i:i + BATCH])})[0]
-                     for i in range(0, len(images), BATCH)]
-        except Exception as err:
-            raise ModelError(f"inference failed: {str(err).splitlines()[0][:200]}") from None
-        return np.concatenate(parts).astype(np.float32)
+        return self._run(self._outputs, images)[0]
 
     def classify(self, images: np.ndarray) -> list[Prediction]:
         """One Prediction per 28x28 image."""
@@ -240,25 +234,47 @@ class Classifier:
 
     def _features_output(self) -> int:
         """Width of the `features` output (0: none, and the model is read without adaptation)."""
-        outputs = self.session.get_outputs()
-        shape = outputs[-1].shape
-        if len(outputs) == 2 and outputs[1].name == FEATURES and len(shape) == 2 \
-                and isinstance(shape[1], int):
-            return shape[1]
-        return 0
+        shape = self._extra_outputs().get(FEATURES)
+        return shape[1] if shape and len(shape) == 2 and isinstance(shape[1], int) else 0
 
-    def predict_with_features(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities (N, 10) and features (N, width) in the same runs; needs `features`."""
+    def _extra_outputs(self) -> dict[str, list]:
+        """The outputs after the probabilities, by name, with their shapes."""
+        return {o.name: o.shape for o in self.session.get_outputs()[1:]}
+
+    def _one_digit_output(self) -> bool:
+        """The model has the `one_digit` output (numbers are cut better with it)."""
+        shape = self._extra_outputs().get(ONE_DIGIT)
+        return shape is not None and len(shape) == 2 and shape[1] == 1
+
+    def candidates(self, images: np.ndarray) -> Candidates:
+        """Candidate digits of a number read in one pass: their probabilities (adapted when
+        `adaptation` is set) and, when the model judges it, whether each is one whole digit."""
+        if not self.judges_whole:
+            return Candidates(self.predict(images))
+        if self.adaptation is None:
+            probabilities, whole = self._run([self._outputs[0], ONE_DIGIT], images)
+        else:
+            base, features, whole = self._run([self._outputs[0], FEATURES, ONE_DIGIT], images)
+            probabilities = self.adaptation.predict_proba(base, features)
+        return Candidates(probabilities, whole[:, 0])
+
+    def _run(self, names: list[str], images: np.ndarray) -> list[np.ndarray]:
+        """The named outputs for images (N, 28, 28), run in batches of 64."""
         images = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28)
-        if not self.features:
-            raise ModelError(NO_FEATURES)
-        names = [self.session.get_outputs()[0].name, FEATURES]
         try:
             parts = [self.session.run(names, {self.input_name: self._feed(images[i:i + BATCH])})
                      for i in range(0, len(images), BATCH)]
         except Exception as err:
             raise ModelError(f"inference failed: {str(err).splitlines()[0][:200]}") from None
         if not parts:
-            return np.zeros((0, 10), np.float32), np.zeros((0, self.features), np.float32)
-        return (np.concatenate([p[0] for p in parts]).astype(np.float32),
-                np.concatenate([p[1] for p in parts]).astype(np.float32))
+            widths = {o.name: o.shape[1] for o in self.session.get_outputs()}
+            return [np.zeros((0, widths[name]), np.float32) for name in names]
+        return [np.concatenate([p[k] for p in parts]).astype(np.float32)
+                for k in range(len(names))]
+
+    def predict_with_features(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities (N, 10) and features (N, width) in the same runs; needs `features`."""
+        if not self.features:
+            raise ModelError(NO_FEATURES)
+        probabilities, features = self._run([self._outputs[0], FEATURES], images)
+        return probabilities, features

@@ -5,14 +5,15 @@ of pieces (`segment.group_digits`) wider than a narrow digit is cut into slices 
 its column profile and on a grid; runs of a group's slices, each group whole, and neighbouring
 groups together (a digit broken in two) are the candidate digits, all read in one call, and the
 best cut wins as for strokes on the canvas (`grouping`): the sum of the digits' log top
-probabilities, less the same costs and a cost per cut through ink. Marks much lower than the
+probabilities and, when the model has its `one_digit` output, of half the log probability that
+each is one whole digit (not two touching digits, nor half of one), less the same costs and a
+cost per cut through ink. Marks much lower than the
 digits (separators, a closing dash or "=") are left out of the number. Without a classifier,
 each group is a digit, marks aside.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -22,6 +23,7 @@ from desktop.engine.frame import normalize
 from desktop.engine.grouping import (
     JOIN_COST,
     Run,
+    Score,
     candidate_runs,
     group_strokes,
     is_mark,
@@ -39,9 +41,9 @@ MAX_CUTS = 8          # at most this many cuts in one group
 BROKEN_GAP = 0.12     # pieces of a broken digit lie at most this far apart (x height)
 MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
                       # they are a whole group
+WHOLE_WEIGHT = 0.5    # x log of the model's probability that a candidate is one whole digit
 
 FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in
-Score = Callable[[np.ndarray], np.ndarray]  # (n, 28, 28) inputs → (n, 10) probabilities
 
 
 @dataclass(frozen=True)
@@ -100,32 +102,56 @@ def _owner_map(labels: np.ndarray, regions: list[Region], groups: list[Region]) 
     return of_label[labels]
 
 
-def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.ndarray], int]:
-    """The ink of each digit of a number, left to right, and the number of groups of ink
-    found before cutting and leaving marks out (1: a picture of one digit)."""
+@dataclass(frozen=True)
+class Pieces:
+    """A picture's ink cut into slices, and the runs of slices that may be one digit."""
+    ink: np.ndarray
+    owner: np.ndarray        # each pixel's group (`_owner_map`)
+    slices: list[Slice]
+    boxes: np.ndarray        # (n, 4) left, top, right, bottom of each slice
+    runs: list[Run]          # candidate digits: slices start:end ([] without cutting)
+    groups: int              # groups of ink before cutting and leaving marks out
+
+    def crop(self, run: Run) -> np.ndarray:
+        return _run_ink(self.ink, self.owner, self.slices[run[0]:run[1]])
+
+
+def pieces(ink: np.ndarray, cut: bool = True) -> Pieces | None:
+    """The slices of a picture's ink and its candidate digits (None when there is no ink);
+    `cut`: groups as tall as digits are cut at candidate columns."""
     labels, regions = components(ink)
     groups = group_digits(regions)
     if not groups:
-        return [], 0
+        return None
     owner = _owner_map(labels, regions, groups)
     tallest = max(r.bottom - r.top for r in groups)  # marks are never cut
     slices = [s for g, region in enumerate(groups) for s in _slices(
-        ink, owner, g, region, score is not None and region.bottom - region.top >= SHORT * tallest)]
+        ink, owner, g, region, cut and region.bottom - region.top >= SHORT * tallest)]
     boxes = np.array([(s.left, s.top, s.right, s.bottom) for s in slices], np.float64)
-    height = writing_height(boxes)
-    runs = [] if score is None else _candidates(slices, boxes, height)
+    runs = _candidates(slices, boxes, writing_height(boxes)) if cut else []
+    return Pieces(ink, owner, slices, boxes, runs, len(groups))
+
+
+def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.ndarray], int]:
+    """The ink of each digit of a number, left to right, and the number of groups of ink
+    found before cutting and leaving marks out (1: a picture of one digit)."""
+    found = pieces(ink, score is not None)
+    if found is None:
+        return [], 0
+    slices, boxes, runs = found.slices, found.boxes, found.runs
     if all(j == i + 1 for i, j in runs):  # nothing to cut or join: every group a digit
-        return [_run_ink(ink, owner, slices[i:i + 1]) for i in range(len(slices))
-                if len(slices) == 1 or not is_mark(boxes[i], height, SHORT)], len(groups)
+        height = writing_height(boxes)
+        return [found.crop((i, i + 1)) for i in range(len(slices))
+                if len(slices) == 1 or not is_mark(boxes[i], height, SHORT)], found.groups
     assert score is not None
-    crops = [_run_ink(ink, owner, slices[i:j]) for i, j in runs]
+    crops = [found.crop(run) for run in runs]
     # Slices of one group are one piece of ink: free to keep together, a cost to cut apart.
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
     cuts = np.array([0.0] + [CUT_COST * (a.group == b.group)
                              for a, b in pairwise(slices)])
-    found = group_strokes(boxes, runs, score(np.stack([normalize(c) for c in crops])), joins,
-                          cuts, SHORT)
-    return [crops[runs.index((g[0], g[-1] + 1))] for g in found.groups], len(groups)
+    chosen = group_strokes(boxes, runs, score(np.stack([normalize(c) for c in crops])), joins,
+                           cuts, SHORT, WHOLE_WEIGHT)
+    return [crops[runs.index((g[0], g[-1] + 1))] for g in chosen.groups], found.groups
 
 
 def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[Run]:

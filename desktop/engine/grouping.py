@@ -13,7 +13,7 @@ development set's pen ink (`python -m bench ink`); `cuts` uses the same search f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +38,18 @@ JOIN_COST = 0.3       # (the bar of a 5, the stem of a 4); at most this paid per
                       # shares fewer (two round digits side by side, each read surely alone)
 
 Run = tuple[int, int]  # strokes start:end of one candidate digit, in writing order
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What the classifier says of candidate digits: their probabilities (n, 10) and, when the
+    model has the `one_digit` output, the probability that each is one whole digit (n,), not
+    two touching digits, a part of one or a mark."""
+    probabilities: np.ndarray
+    whole: np.ndarray | None = None
+
+
+Score = Callable[[np.ndarray], Candidates]  # (n, 28, 28) inputs of candidate digits
 
 
 @dataclass(frozen=True)
@@ -152,19 +164,23 @@ def _body_width(boxes: np.ndarray, height: float) -> float:
     return float(body[:, 2].max() - body[:, 0].min())
 
 
-def run_scores(runs: list[Run], probabilities: np.ndarray | None, boxes: np.ndarray,
-               joins: np.ndarray | None = None) -> np.ndarray:
-    """Each run read as one digit: its log top probability (0 without a classifier), less the
+def run_scores(runs: list[Run], read: Candidates | None, boxes: np.ndarray,
+               joins: np.ndarray | None = None, whole_weight: float = 0.0) -> np.ndarray:
+    """Each run read as one digit: its log top probability (0 without a classifier) and
+    `whole_weight` x the log probability that it is one whole digit (when the model says; its
+    judgement, taught on pictures, costs pen ink more numbers than it saves), less the
     cost of a digit, of joining its parts (`join_cost` unless given) and of a width more like
-    two digits' (the classifier is sure of too many blots of two digits in one box)."""
+    two digits' (the classifier alone is sure of too many blots of two digits in one box)."""
     height = writing_height(boxes)
     widths = np.array([_body_width(boxes[i:j], height) for i, j in runs]) / height
     if joins is None:
         joins = np.array([join_cost(boxes[i:j], height) for i, j in runs])
     prior = -DIGIT_COST - WIDE_COST * np.maximum(widths - WIDE, 0.0) - joins
-    if probabilities is None:
+    if read is None:
         return prior
-    return np.log(np.maximum(probabilities.max(axis=1), 1e-9)) + prior
+    if read.whole is not None and whole_weight:
+        prior = prior + whole_weight * np.log(np.maximum(read.whole, 1e-9))
+    return np.log(np.maximum(read.probabilities.max(axis=1), 1e-9)) + prior
 
 
 def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
@@ -201,16 +217,17 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
     return max(finals, key=lambda f: f[0])[1] if finals else []
 
 
-def group_strokes(boxes: np.ndarray, runs: list[Run], probabilities: np.ndarray | None,
+def group_strokes(boxes: np.ndarray, runs: list[Run], read: Candidates | None,
                   joins: np.ndarray | None = None, cuts: np.ndarray | None = None,
-                  short: float = SHORT) -> Grouping:
-    """The digits of the best cut, left to right (by the centre of their columns); `joins`,
-    `cuts` and `short` as in `run_scores` and `best_runs`."""
-    scores = run_scores(runs, probabilities, boxes, joins)
+                  short: float = SHORT, whole_weight: float = 0.0) -> Grouping:
+    """The digits of the best cut, left to right (by the centre of their columns), `read`
+    being the classifier's reading of every run; `joins`, `whole_weight`, `cuts` and `short`
+    as in `run_scores` and `best_runs`."""
+    scores = run_scores(runs, read, boxes, joins, whole_weight)
     best = {run for run, digit in best_runs(runs, scores, boxes, cuts, short) if digit}
     chosen = [(r, run) for r, run in enumerate(runs) if run in best]
     chosen.sort(key=lambda item: float(_box(boxes, item[1])[[0, 2]].mean()))
     groups = tuple(tuple(range(*run)) for _, run in chosen)
-    if probabilities is None:
+    if read is None:
         return Grouping(groups, None)
-    return Grouping(groups, probabilities[[r for r, _ in chosen]])
+    return Grouping(groups, read.probabilities[[r for r, _ in chosen]])

@@ -54,7 +54,7 @@ def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classi
     """The digits drawn on the canvas (none for an empty drawing); the classifier also chooses
     which strokes form which digit, and its reading of the chosen ones is the answer (adapted
     to the person's samples when given)."""
-    found = canvas_digits(strokes, thickness, lambda inputs: probabilities(classifier, inputs))
+    found = canvas_digits(strokes, thickness, classifier.candidates)
     assert found.probabilities is not None
     if adaptation is None:
         chosen = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(map(float, p)))
@@ -74,15 +74,9 @@ def strokes_box(strokes: Sequence[Stroke], group: Sequence[int], thickness: floa
     return float(left), float(top), float(right), float(bottom)
 
 
-def probabilities(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
-    """(n, 10) as `classify` gives them, so whatever it adds (a user's adaptation) counts."""
-    return np.array([p.probabilities for p in classifier.classify(inputs)],
-                    np.float64).reshape(-1, 10)
-
-
 def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
     """The digits in a picture (any size, polarity, channels), which the reading keeps."""
-    inputs = number_inputs(image, classifier.predict)
+    inputs = number_inputs(image, classifier.candidates)
     return Reading("file", inputs, tuple(classifier.classify(inputs)), picture=image)
 
 
@@ -92,6 +86,6 @@ def read_image_file(path: str, classifier: Classifier,
     the reading keeps the picture in colour, for showing. Raises ImageError."""
     from desktop.engine.imagefile import load_image
 
-    inputs = file_inputs(path, number=True, score=classifier.predict)
+    inputs = file_inputs(path, number=True, score=classifier.candidates)
     found, adapted = predictions(inputs, classifier, adaptation)
     return Reading("file", inputs, found, picture=load_image(path), adapted=adapted)

@@ -17,7 +17,7 @@ functions, so a digit reads the same wherever it comes from:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,12 +25,10 @@ import numpy as np
 from desktop.engine.cuts import number_crops
 from desktop.engine.frame import INPUT_SIZE, dilate, normalize
 from desktop.engine.framed import framed_inputs, is_candidate
-from desktop.engine.grouping import candidate_runs, group_strokes, stroke_boxes
+from desktop.engine.grouping import Score, candidate_runs, group_strokes, stroke_boxes
 from desktop.engine.ink import find_ink
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
 from desktop.engine.segment import INK_THRESHOLD, keep_significant
-
-Score = Callable[[np.ndarray], np.ndarray]  # (n, 28, 28) inputs → (n, 10) probabilities
 
 DIGIT_WORK_SIZE = 128      # one digit: 6x the 20-px box, plenty for its strokes to survive
 NUMBER_WORK_SIZE = 512     # several digits side by side share the width

@@ -1,0 +1,88 @@
+"""The model's `one_digit` output (`export/one_digit.py`): it tells one whole digit from two
+touching digits or a part of one, numbers are cut better with it, an older export gets it in
+place with its probabilities unchanged by a bit, and a model without it cuts as before."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import onnx
+import pytest
+
+from bench.scans import Glyphs, compose, scan
+from desktop.engine.classifier import Classifier, bundled_model_path, card_path
+from desktop.engine.recipes import file_inputs
+from export.one_digit import add_to_model
+from train.numbers import candidate_set
+
+
+def without_one_digit(folder):
+    """The bundled model and its card as they were before the output."""
+    proto = onnx.load(str(bundled_model_path()))
+    del proto.graph.output[2:]
+    path = folder / "digits.onnx"
+    onnx.save(proto, str(path))
+    card = json.loads(card_path(bundled_model_path()).read_text(encoding="utf-8"))
+    card = {k: v for k, v in card.items() if k not in ("one_digit", "one_digit_command",
+                                                       "sha256", "size_bytes")}
+    card_path(path).write_text(json.dumps(card), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def older_export(tmp_path_factory):
+    return without_one_digit(tmp_path_factory.mktemp("older"))
+
+
+def test_the_bundled_model_tells_whole_digits_from_pieces(mnist):
+    """Candidates the cutting finds in numbers of MNIST test digits, which taught it nothing,
+    labelled from where each digit's ink really lies."""
+    inputs, whole = candidate_set(mnist.x_test.astype(np.float32) / 255, 150, seed=3)
+    judged = Classifier().candidates(inputs).whole
+    assert judged is not None and judged.shape == (len(inputs),)
+    assert 0.2 < whole.mean() < 0.5  # both kinds are there
+    assert (judged[whole == 1] > 0.5).mean() > 0.85
+    assert (judged[whole == 0] < 0.5).mean() > 0.9
+
+
+def test_touching_numbers_are_cut_better_than_by_the_probabilities_alone(older_export):
+    rng = np.random.default_rng(5)
+    glyphs = Glyphs()
+    numbers = [compose(rng, glyphs, "touching") for _ in range(120)]
+    scans = [(scan(ink, rng, False), label) for ink, label in numbers]
+
+    def whole(model: Classifier) -> int:
+        return sum("".join(str(p.digit) for p in model.classify(
+            file_inputs(data, number=True, score=model.candidates))) == label
+            for data, label in scans)
+
+    older = Classifier(older_export)
+    assert not older.judges_whole and older.candidates(np.zeros((2, 28, 28))).whole is None
+    before, after = whole(older), whole(Classifier())
+    assert after >= before + 12, (before, after)
+
+
+def test_an_older_export_gets_it_in_place_with_the_same_probabilities(
+        older_export, tmp_path, mnist, mnist_test_inputs):
+    path = tmp_path / "digits.onnx"
+    shutil.copy(older_export, path)
+    shutil.copy(card_path(older_export), card_path(path))
+    before = Classifier(path).predict(mnist_test_inputs)
+    card = add_to_model(path, mnist, "test", numbers=300)
+    model = Classifier(path)  # its card's new SHA-256 is checked on load
+    assert model.judges_whole and card["one_digit"]["shape"] == ["batch", 1]
+    assert "of 300 numbers" in card["one_digit"]["taught_on"]
+    assert np.array_equal(model.predict(mnist_test_inputs), before)
+    found = model.candidates(mnist_test_inputs[:500])
+    assert np.array_equal(found.probabilities, before[:500])
+    assert found.whole is not None and np.median(found.whole) > 0.5  # whole digits, mostly
+
+
+def test_the_export_command_refuses_an_absurd_teaching_size(capsys):
+    from export.cli import main
+
+    assert main(["runs/none", "--one-digit-numbers", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--one-digit-numbers must be at least 1" in err

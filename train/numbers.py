@@ -1,0 +1,143 @@
+"""Numbers made of MNIST training digits, and the candidate digits the app cuts them into.
+
+Each number is composed the way forms look (digits apart or touching, separators and closing
+dashes), printed on grey paper 40-80 px high and read back with the app's own recipe
+(`recipes.picture_ink`, `cuts.pieces`). Every candidate the cutting offers is labelled from where
+each digit's ink really lies: one whole digit (most of its ink one digit's, and most of that
+digit's ink in it), or not (two digits, a part of one, a mark); in-between candidates are left
+out. `export.one_digit` teaches the model's `one_digit` output from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+UNIT = 20                  # a digit's height while the line is composed (MNIST's box)
+KINDS = ("plain", "touching", "touching", "marks")  # in turn: touching ones twice as often
+INK = 0.3                  # a pixel is ink above this
+PURE, COVERS = 0.92, 0.9   # one whole digit: at least this share of its ink one digit's, and
+MIXED, PARTIAL = 0.8, 0.7  # at least this share of that digit's ink; not one: below these
+
+
+@dataclass(frozen=True)
+class Composed:
+    """One number's ink, and each digit's own ink (then the marks') in layers of the same size."""
+    ink: np.ndarray
+    layers: np.ndarray
+    digits: int
+
+
+def crop(glyph: np.ndarray) -> np.ndarray:
+    rows, cols = np.flatnonzero(glyph.any(axis=1)), np.flatnonzero(glyph.any(axis=0))
+    return glyph[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
+def scaled(glyph: np.ndarray, height: int) -> np.ndarray:
+    from PIL import Image
+
+    width = max(1, round(glyph.shape[1] * height / glyph.shape[0]))
+    image = Image.fromarray((glyph * 255).astype(np.uint8)).resize((width, height),
+                                                                   Image.BILINEAR)
+    return np.asarray(image, np.float32) / 255
+
+
+def mark(kind: str) -> tuple[np.ndarray, float]:
+    """A separator or closing mark (ink) and where its top sits, as a fraction of a digit."""
+    if kind == ".":
+        return np.ones((3, 3), np.float32), 0.85
+    if kind == ",":
+        return np.array([[1, 1, 0], [1, 1, 0], [0, 1, 0], [1, 0, 0]], np.float32), 0.85
+    if kind == "-":
+        return np.ones((2, 8), np.float32), 0.5
+    return np.pad(np.ones((2, 9), np.float32), ((0, 4), (0, 0)))[[0, 1, 2, 3, 0, 1]], 0.4
+
+
+def compose(rng: np.random.Generator, glyphs: np.ndarray, kind: str) -> Composed:
+    """A number of 2-6 of the glyphs (28x28, ink = 1): apart, some pairs touching or
+    overlapping ("touching"), or with separators and a closing mark ("marks")."""
+    length = int(rng.integers(2, 7))
+    touching = set(rng.choice(length - 1, size=int(rng.integers(1, length)), replace=False)
+                   .tolist()) if kind == "touching" else set()
+    parts: list[tuple[np.ndarray, float, int]] = []  # ink, height offset, layer
+    gaps: list[int] = []
+    for k in range(length):
+        glyph = crop(glyphs[int(rng.integers(len(glyphs)))])
+        height = int(rng.integers(UNIT - 3, UNIT + 2))
+        parts.append((scaled(glyph, height), float(rng.uniform(-0.06, 0.06)), k))
+        gaps.append(int(rng.integers(-4, 1)) if k in touching else int(rng.integers(2, 8)))
+        if kind == "marks" and (length - k - 1) % 3 == 0 and k < length - 1:
+            parts.append((*mark("." if rng.random() < 0.5 else ","), length))
+            gaps.append(int(rng.integers(1, 4)))
+    if kind == "marks":
+        parts.append((*mark("-" if rng.random() < 0.5 else "="), length))
+    width = sum(p.shape[1] for p, _, _ in parts) + sum(max(g, 0) for g in gaps) + 12
+    layers = np.zeros((length + 1, UNIT + 12, width), np.float32)
+    x = 6
+    for (part, top, layer), gap in zip(parts, [*gaps, 0][:len(parts)], strict=False):
+        h, w = part.shape
+        y = 6 + round(top * UNIT) if layer == length else 6 + UNIT - h + round(top * 40)
+        y = int(np.clip(y, 0, layers.shape[1] - h))
+        layers[layer, y:y + h, x:x + w] = np.maximum(layers[layer, y:y + h, x:x + w], part)
+        x += w + gap
+    cols = np.flatnonzero(layers.max(axis=0).any(axis=0))
+    layers = layers[:, :, max(cols[0] - 6, 0):cols[-1] + 7]
+    return Composed(layers.max(axis=0), layers, length)
+
+
+def printed(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The ink as a grey scan (uint8, dark ink on light paper, a little noise)."""
+    paper, pen = float(rng.uniform(0.72, 0.95)), float(rng.uniform(0.05, 0.35))
+    page = paper - (paper - pen) * ink + rng.normal(0, 0.02, ink.shape).astype(np.float32)
+    return (np.clip(page, 0, 1) * 255).astype(np.uint8)
+
+
+def labelled_candidates(number: Composed, height: int,
+                        rng: np.random.Generator) -> tuple[list[np.ndarray], list[int]]:
+    """The model inputs of the candidate digits the app finds in the number printed `height`
+    px high, and whether each is one whole digit (1) or not (0)."""
+    from desktop.engine.cuts import pieces
+    from desktop.engine.frame import normalize
+    from desktop.engine.recipes import NUMBER_WORK_SIZE, picture_ink
+
+    image = printed(scaled(number.ink, height), rng)
+    ink = picture_ink(image, NUMBER_WORK_SIZE)
+    found = pieces(ink)
+    if found is None or ink.shape != image.shape:
+        return [], []
+    owner = np.stack([scaled(layer, height) for layer in number.layers]).argmax(axis=0)
+    totals = np.bincount(owner[ink > INK], minlength=number.digits + 1)[:number.digits]
+    inputs, labels = [], []
+    for run in found.runs or [(i, i + 1) for i in range(len(found.slices))]:
+        left, top, right, bottom = found.boxes[run[0]:run[1]].T
+        crop_ink = found.crop(run)
+        inked = crop_ink > INK
+        within = owner[int(top.min()):int(bottom.max()), int(left[0]):int(right[-1])]
+        counts = np.bincount(within[inked], minlength=number.digits + 1)[:number.digits]
+        if not inked.any():
+            continue
+        k = int(counts.argmax())
+        pure, covers = counts[k] / inked.sum(), counts[k] / max(totals[k], 1)
+        if pure >= PURE and covers >= COVERS:
+            label = 1
+        elif pure < MIXED or covers < PARTIAL:
+            label = 0
+        else:
+            continue
+        inputs.append(normalize(crop_ink))
+        labels.append(label)
+    return inputs, labels
+
+
+def candidate_set(glyphs: np.ndarray, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 28, 28) inputs and (n,) labels of the candidates of `count` numbers of the glyphs."""
+    rng = np.random.default_rng(seed)
+    inputs: list[np.ndarray] = []
+    labels: list[int] = []
+    for t in range(count):
+        number = compose(rng, glyphs, KINDS[t % len(KINDS)])
+        found, whole = labelled_candidates(number, int(rng.integers(40, 81)), rng)
+        inputs += found
+        labels += whole
+    return np.stack(inputs).astype(np.float32), np.array(labels, np.int8)
