@@ -42,6 +42,10 @@ BROKEN_GAP = 0.12     # pieces of a broken digit lie at most this far apart (x h
 MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
                       # they are a whole group
 WHOLE_WEIGHT = 0.5    # x log of the model's probability that a candidate is one whole digit
+DOUBT = 0.5           # a cut group whose chosen digits are less likely whole is cut again:
+FINE_STEP = 0.1       # cuts this far apart (x height),
+FINE_MIN_PIECE = 0.06  # this far from the group's ends (a narrow 1 beside its neighbour),
+FINE_MAX_CUTS = 16    # at most this many
 
 FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in
 
@@ -56,30 +60,34 @@ class Slice:
     bottom: int
 
 
-def cut_columns(profile: np.ndarray, height: int) -> list[int]:
+def cut_columns(profile: np.ndarray, height: int, fine: bool = False) -> list[int]:
     """Where touching digits may meet: the minima of the (smoothed) amount of ink per column,
     the deepest first, then columns every STEP of the height where no minimum is near (digits
-    that overlap leave no minimum); at least MIN_PIECE of the height apart and from the ends."""
+    that overlap leave no minimum); at least STEP apart and MIN_PIECE of the height from the
+    ends, at most MAX_CUTS (`fine`: the FINE_ values, for a group cut again)."""
+    step, min_piece, most = (FINE_STEP, FINE_MIN_PIECE, FINE_MAX_CUTS) if fine \
+        else (STEP, MIN_PIECE, MAX_CUTS)
     smooth = np.convolve(np.pad(profile, 1, mode="edge"), [0.25, 0.5, 0.25], "valid")
-    margin = max(2, round(MIN_PIECE * height))
+    margin = max(2, round(min_piece * height))
     inner = np.arange(margin, len(smooth) - margin)
     minima = [int(c) for c in inner if smooth[c] <= smooth[c - 1] and smooth[c] <= smooth[c + 1]]
-    spaced = max(2, round(STEP * height))
+    spaced = max(2, round(step * height))
     cuts: list[int] = []
     grid = [int(c) for c in inner[::spaced]]
     for c in sorted(minima, key=lambda c: smooth[c]) + grid:
-        if len(cuts) < MAX_CUTS and all(abs(c - k) >= spaced for k in cuts):
+        if len(cuts) < most and all(abs(c - k) >= spaced for k in cuts):
             cuts.append(c)
     return sorted(cuts)
 
 
 def _slices(ink: np.ndarray, owner: np.ndarray, index: int, region: Region,
-            cut: bool) -> list[Slice]:
-    """The group's slices between its cuts (one slice when not cut)."""
+            cut: bool, fine: bool = False) -> list[Slice]:
+    """The group's slices between its cuts (one slice when not cut; `fine`: cut finely)."""
     mine = np.where(owner[region.top:region.bottom, region.left:region.right] == index,
                     ink[region.top:region.bottom, region.left:region.right], 0.0)
     height, width = mine.shape
-    cuts = cut_columns(mine.sum(axis=0), height) if cut and width > CUT_WIDTH * height else []
+    cuts = cut_columns(mine.sum(axis=0), height, fine) if cut and width > CUT_WIDTH * height \
+        else []
     out = []
     for a, b in zip([0, *cuts], [*cuts, width], strict=True):
         rows = np.flatnonzero(mine[:, a:b].any(axis=1))
@@ -116,9 +124,9 @@ class Pieces:
         return _run_ink(self.ink, self.owner, self.slices[run[0]:run[1]])
 
 
-def pieces(ink: np.ndarray, cut: bool = True) -> Pieces | None:
+def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset()) -> Pieces | None:
     """The slices of a picture's ink and its candidate digits (None when there is no ink);
-    `cut`: groups as tall as digits are cut at candidate columns."""
+    `cut`: groups as tall as digits are cut at candidate columns (finely: those in `fine`)."""
     labels, regions = components(ink)
     groups = group_digits(regions)
     if not groups:
@@ -126,7 +134,7 @@ def pieces(ink: np.ndarray, cut: bool = True) -> Pieces | None:
     owner = _owner_map(labels, regions, groups)
     tallest = max(r.bottom - r.top for r in groups)  # marks are never cut
     slices = [s for g, region in enumerate(groups) for s in _slices(
-        ink, owner, g, region, cut and region.bottom - region.top >= SHORT * tallest)]
+        ink, owner, g, region, cut and region.bottom - region.top >= SHORT * tallest, g in fine)]
     boxes = np.array([(s.left, s.top, s.right, s.bottom) for s in slices], np.float64)
     runs = _candidates(slices, boxes, writing_height(boxes)) if cut else []
     return Pieces(ink, owner, slices, boxes, runs, len(groups))
@@ -134,24 +142,42 @@ def pieces(ink: np.ndarray, cut: bool = True) -> Pieces | None:
 
 def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.ndarray], int]:
     """The ink of each digit of a number, left to right, and the number of groups of ink
-    found before cutting and leaving marks out (1: a picture of one digit)."""
+    found before cutting and leaving marks out (1: a picture of one digit). The groups whose
+    chosen digits the model doubts are whole digits are cut again, finely, and read again."""
     found = pieces(ink, score is not None)
     if found is None:
         return [], 0
-    slices, boxes, runs = found.slices, found.boxes, found.runs
-    if all(j == i + 1 for i, j in runs):  # nothing to cut or join: every group a digit
-        height = writing_height(boxes)
-        return [found.crop((i, i + 1)) for i in range(len(slices))
-                if len(slices) == 1 or not is_mark(boxes[i], height, SHORT)], found.groups
+    if all(j == i + 1 for i, j in found.runs):  # nothing to cut or join: every group a digit
+        height = writing_height(found.boxes)
+        return [found.crop((i, i + 1)) for i in range(len(found.slices))
+                if len(found.slices) == 1 or not is_mark(found.boxes[i], height, SHORT)], \
+            found.groups
     assert score is not None
+    crops, doubted = _best_cut(found, score)
+    if doubted:
+        again = pieces(ink, True, frozenset(doubted))
+        assert again is not None
+        crops = _best_cut(again, score)[0]
+    return crops, found.groups
+
+
+def _best_cut(found: Pieces, score: Score) -> tuple[list[np.ndarray], set[int]]:
+    """The crops of the best cut's digits, and the groups cut into slices whose chosen digits
+    the model doubts are whole digits."""
+    slices, runs = found.slices, found.runs
     crops = [found.crop(run) for run in runs]
     # Slices of one group are one piece of ink: free to keep together, a cost to cut apart.
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
     cuts = np.array([0.0] + [CUT_COST * (a.group == b.group)
                              for a, b in pairwise(slices)])
-    chosen = group_strokes(boxes, runs, score(np.stack([normalize(c) for c in crops])), joins,
-                           cuts, SHORT, WHOLE_WEIGHT)
-    return [crops[runs.index((g[0], g[-1] + 1))] for g in chosen.groups], found.groups
+    read = score(np.stack([normalize(c) for c in crops]))
+    chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
+        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT).groups]
+    sliced = {a.group for a, b in pairwise(slices) if a.group == b.group}
+    doubted = set() if read.whole is None else {
+        slices[runs[r][0]].group for r in chosen
+        if read.whole[r] < DOUBT and slices[runs[r][0]].group in sliced}
+    return [crops[r] for r in chosen], doubted
 
 
 def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[Run]:
