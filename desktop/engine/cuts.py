@@ -22,14 +22,16 @@ import numpy as np
 from desktop.engine.frame import normalize
 from desktop.engine.grouping import (
     JOIN_COST,
+    MAX_STROKES,
+    Candidates,
     Run,
     Score,
-    candidate_runs,
     group_strokes,
     is_mark,
+    may_be_one,
     writing_height,
 )
-from desktop.engine.segment import Region, components, group_digits
+from desktop.engine.segment import Parts, Region, components, group_digits
 
 CUT_WIDTH = 0.75      # a group wider than this (x its height) may hold touching digits
 CUT_COST = 0.75       # log-probability paid for each cut through connected ink
@@ -111,6 +113,15 @@ def _owner_map(labels: np.ndarray, regions: list[Region], groups: list[Region]) 
 
 
 @dataclass(frozen=True)
+class Known:
+    """A candidate digit already read: its ink, its model input and what the model said."""
+    crop: np.ndarray
+    input: np.ndarray
+    probabilities: np.ndarray
+    whole: float | None
+
+
+@dataclass(frozen=True)
 class Pieces:
     """A picture's ink cut into slices, and the runs of slices that may be one digit."""
     ink: np.ndarray
@@ -124,10 +135,12 @@ class Pieces:
         return _run_ink(self.ink, self.owner, self.slices[run[0]:run[1]])
 
 
-def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset()) -> Pieces | None:
+def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset(),
+           parts: Parts | None = None) -> Pieces | None:
     """The slices of a picture's ink and its candidate digits (None when there is no ink);
-    `cut`: groups as tall as digits are cut at candidate columns (finely: those in `fine`)."""
-    labels, regions = components(ink)
+    `cut`: groups as tall as digits are cut at candidate columns (finely: those in `fine`);
+    `parts`: the ink's components, when known."""
+    labels, regions = parts or components(ink)
     groups = group_digits(regions)
     if not groups:
         return None
@@ -140,37 +153,66 @@ def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset()
     return Pieces(ink, owner, slices, boxes, runs, len(groups))
 
 
-def number_crops(ink: np.ndarray, score: Score | None = None) -> tuple[list[np.ndarray], int]:
-    """The ink of each digit of a number, left to right, and the number of groups of ink
-    found before cutting and leaving marks out (1: a picture of one digit). The groups whose
-    chosen digits the model doubts are whole digits are cut again, finely, and read again."""
-    found = pieces(ink, score is not None)
+@dataclass(frozen=True)
+class NumberDigits:
+    """The digits found in a picture of a number, left to right."""
+    crops: list[np.ndarray]      # their ink
+    inputs: list[np.ndarray]     # their model inputs (`frame.normalize` of the crops)
+    groups: int                  # groups of ink found before cutting and leaving marks out
+
+
+def number_crops(ink: np.ndarray, score: Score | None = None,
+                 parts: Parts | None = None) -> NumberDigits:
+    """The digits of a number (one group of ink and one crop: a picture of one digit); `parts`:
+    the ink's components, when known. The groups whose chosen digits the model doubts are
+    whole digits are cut again, finely, and read again."""
+    parts = parts or components(ink)
+    found = pieces(ink, score is not None, parts=parts)
     if found is None:
-        return [], 0
+        return NumberDigits([], [], 0)
     if all(j == i + 1 for i, j in found.runs):  # nothing to cut or join: every group a digit
         height = writing_height(found.boxes)
-        return [found.crop((i, i + 1)) for i in range(len(found.slices))
-                if len(found.slices) == 1 or not is_mark(found.boxes[i], height, SHORT)], \
-            found.groups
+        crops = [found.crop((i, i + 1)) for i in range(len(found.slices))
+                 if len(found.slices) == 1 or not is_mark(found.boxes[i], height, SHORT)]
+        return NumberDigits(crops, [normalize(c) for c in crops], found.groups)
     assert score is not None
-    crops, doubted = _best_cut(found, score)
+    known: dict[tuple[Slice, ...], Known] = {}
+    chosen, doubted = _best_cut(found, score, known)
     if doubted:
-        again = pieces(ink, True, frozenset(doubted))
+        again = pieces(ink, True, frozenset(doubted), parts)
         assert again is not None
-        crops = _best_cut(again, score)[0]
-    return crops, found.groups
+        chosen = _best_cut(again, score, known)[0]
+    return NumberDigits([k.crop for k in chosen], [k.input for k in chosen], found.groups)
 
 
-def _best_cut(found: Pieces, score: Score) -> tuple[list[np.ndarray], set[int]]:
-    """The crops of the best cut's digits, and the groups cut into slices whose chosen digits
-    the model doubts are whole digits."""
+def _read(found: Pieces, score: Score,
+          known: dict[tuple[Slice, ...], Known]) -> tuple[list[Known], Candidates]:
+    """Every candidate digit and its reading; those of the same slices as a candidate read
+    before (in `known`, which gains the new ones) are not cropped and read again."""
+    keys = [tuple(found.slices[i:j]) for i, j in found.runs]
+    new = [k for k, key in enumerate(keys) if key not in known]
+    if new:
+        crops = [found.crop(found.runs[k]) for k in new]
+        inputs = np.stack([normalize(c) for c in crops])
+        read = score(inputs)
+        for n, k in enumerate(new):
+            known[keys[k]] = Known(crops[n], inputs[n], read.probabilities[n],
+                                   None if read.whole is None else float(read.whole[n]))
+    entries = [known[key] for key in keys]
+    whole = None if entries[0].whole is None else np.array([e.whole for e in entries])
+    return entries, Candidates(np.stack([e.probabilities for e in entries]), whole)
+
+
+def _best_cut(found: Pieces, score: Score,
+              known: dict[tuple[Slice, ...], Known]) -> tuple[list[Known], set[int]]:
+    """The best cut's digits, and the groups cut into slices whose chosen digits the model
+    doubts are whole digits."""
     slices, runs = found.slices, found.runs
-    crops = [found.crop(run) for run in runs]
+    crops, read = _read(found, score, known)
     # Slices of one group are one piece of ink: free to keep together, a cost to cut apart.
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
     cuts = np.array([0.0] + [CUT_COST * (a.group == b.group)
                              for a, b in pairwise(slices)])
-    read = score(np.stack([normalize(c) for c in crops]))
     chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
         found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT).groups]
     sliced = {a.group for a, b in pairwise(slices) if a.group == b.group}
@@ -191,7 +233,8 @@ def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[R
         runs |= {(i, j) for i in ks for j in range(i + 1, ks[-1] + 2)
                  if boxes[j - 1, 2] - boxes[i, 0] <= MAX_WIDTH * height}
     pairs = [(a[0], b[-1] + 1) for a, b in pairwise(spans.values())]
-    runs |= set(candidate_runs(boxes, BROKEN_GAP)) & set(pairs)
+    runs |= {(i, j) for i, j in pairs if j - i <= MAX_STROKES
+             and may_be_one(boxes[i:j], height, BROKEN_GAP)}
     return sorted(runs)
 
 
@@ -200,5 +243,8 @@ def _run_ink(ink: np.ndarray, owner: np.ndarray, run: list[Slice]) -> np.ndarray
     among them (as `segment.split_digits` crops a digit)."""
     left, right = run[0].left, run[-1].right
     top, bottom = min(s.top for s in run), max(s.bottom for s in run)
-    mine = np.isin(owner[top:bottom, left:right], [FAINT, *(s.group for s in run)])
+    area = owner[top:bottom, left:right]
+    mine = area == FAINT
+    for group in {s.group for s in run}:  # one or two: cheaper than np.isin
+        mine |= area == group
     return np.where(mine, ink[top:bottom, left:right], 0.0).astype(np.float32)

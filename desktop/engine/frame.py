@@ -71,13 +71,15 @@ def erode(ink: np.ndarray, radius: int) -> np.ndarray:
     return _spread(ink, radius, np.minimum)
 
 
-def normalize_stroke_width(ink: np.ndarray) -> np.ndarray:
-    """Bring strokes far thinner or thicker than MNIST's, relative to the digit's size, back to
-    MNIST's proportion: a hairline pen is thickened, a marker or a blurred blob thinned."""
-    box = ink_box(ink)
-    if box is None:
-        return ink
-    size = max(box[1] - box[0], box[3] - box[2])
+def normalize_stroke_width(ink: np.ndarray, size: int | None = None) -> np.ndarray:
+    """Bring strokes far thinner or thicker than MNIST's, relative to the digit's size (the
+    longer side of its ink's box, unless given), back to MNIST's proportion: a hairline pen is
+    thickened, a marker or a blurred blob thinned. Returns `ink` itself when it is kept."""
+    if size is None:
+        box = ink_box(ink)
+        if box is None:
+            return ink
+        size = max(box[1] - box[0], box[3] - box[2])
     width = stroke_width(ink)
     if width < MIN_STROKE_RATIO * size:
         radius = int((STROKE_RATIO * size - width) / 2)
@@ -100,9 +102,12 @@ def normalize(ink: np.ndarray, widths: bool = True) -> np.ndarray:
         return frame
     top, bottom, left, right = box
     digit = ink[top:bottom, left:right]
-    digit = normalize_stroke_width(digit) if widths else digit
-    top, bottom, left, right = ink_box(digit, FAINT) or (0, digit.shape[0], 0, digit.shape[1])
-    digit = digit[top:bottom, left:right]
+    # The crop is its ink's box: the digit's size is its longer side.
+    changed = normalize_stroke_width(digit, max(digit.shape)) if widths else digit
+    if changed is not digit:
+        top, bottom, left, right = ink_box(changed, FAINT) or (0, *changed.shape[:1], 0,
+                                                                changed.shape[1])
+        digit = changed[top:bottom, left:right]
     h, w = digit.shape
     scale = BOX / max(h, w)
     small = resize(digit, max(1, round(h * scale)), max(1, round(w * scale)))
@@ -114,7 +119,7 @@ def normalize(ink: np.ndarray, widths: bool = True) -> np.ndarray:
     rows, cols = small.sum(axis=1), small.sum(axis=0)
     mass = rows.sum()
     cy, cx = rows @ np.arange(sh) / mass, cols @ np.arange(sw) / mass
-    top = int(np.clip(round(CENTRE - cy), 0, INPUT_SIZE - sh))
-    left = int(np.clip(round(CENTRE - cx), 0, INPUT_SIZE - sw))
+    top = min(max(round(CENTRE - cy), 0), INPUT_SIZE - sh)  # Python's: cheaper for scalars
+    left = min(max(round(CENTRE - cx), 0), INPUT_SIZE - sw)
     frame[top:top + sh, left:left + sw] = small
     return frame

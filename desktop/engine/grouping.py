@@ -101,8 +101,14 @@ def candidate_runs(boxes: np.ndarray, gap: float = GAP) -> list[Run]:
     height = writing_height(boxes)
     n = len(boxes)
     return [(i, j) for i in range(n) for j in range(i + 1, min(n, i + MAX_STROKES) + 1)
-            if j == i + 1 or (_body_width(boxes[i:j], height) <= WIDEST * height
-                and _connected(boxes[i:j], gap * height))]
+            if may_be_one(boxes[i:j], height, gap)]
+
+
+def may_be_one(boxes: np.ndarray, height: float, gap: float = GAP) -> bool:
+    """The strokes may form one digit: one stroke, or strokes no wider than WIDEST (marks
+    aside) whose columns meet (up to `gap` heights apart)."""
+    return len(boxes) == 1 or (_body_width(boxes, height) <= WIDEST * height
+                               and _connected(boxes, gap * height))
 
 
 def is_mark(box: np.ndarray, height: float, short: float = SHORT) -> bool:

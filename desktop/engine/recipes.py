@@ -28,7 +28,7 @@ from desktop.engine.framed import framed_inputs, is_candidate
 from desktop.engine.grouping import Score, candidate_runs, group_strokes, stroke_boxes
 from desktop.engine.ink import find_ink
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
-from desktop.engine.segment import INK_THRESHOLD, keep_significant
+from desktop.engine.segment import INK_THRESHOLD, keep_significant, significant
 
 DIGIT_WORK_SIZE = 128      # one digit: 6x the 20-px box, plenty for its strokes to survive
 NUMBER_WORK_SIZE = 512     # several digits side by side share the width
@@ -64,17 +64,16 @@ def digit_input(image: np.ndarray) -> np.ndarray:
     return normalize(picture_ink(image, DIGIT_WORK_SIZE))
 
 
-def _framed_each(crops: list[np.ndarray]) -> np.ndarray:
-    inputs = [x for x in (normalize(crop) for crop in crops) if x.any()]
-    return np.stack(inputs) if inputs else no_inputs()
-
-
 def _several_digits(image: np.ndarray, score: Score | None = None) -> np.ndarray | None:
     """The inputs of the digits of a number, left to right; None for a picture of one digit
     (one group of ink, not cut). With `score`, touching digits are cut apart and the cut is
     chosen by recognition (`cuts`)."""
-    crops, groups = number_crops(picture_ink(image, NUMBER_WORK_SIZE), score)
-    return _framed_each(crops) if groups > 1 or len(crops) > 1 else None
+    ink, parts = significant(find_ink(image, NUMBER_WORK_SIZE))
+    found = number_crops(near_strokes(ink), score, parts)
+    if found.groups <= 1 and len(found.crops) <= 1:
+        return None
+    inputs = [x for x in found.inputs if x.any()]
+    return np.stack(inputs) if inputs else no_inputs()
 
 
 def _one(model_input: np.ndarray) -> np.ndarray:

@@ -103,18 +103,29 @@ def components(ink: np.ndarray) -> tuple[np.ndarray, list[Region]]:
                     in zip(tops, bottoms, lefts, rights, masses, strict=True)]
 
 
+Parts = tuple[np.ndarray, list[Region]]  # an ink map's component labels and regions
+
+
 def keep_significant(ink: np.ndarray) -> np.ndarray:
     """The ink without specks: components much smaller than the largest are erased."""
+    return significant(ink)[0]
+
+
+def significant(ink: np.ndarray) -> tuple[np.ndarray, Parts]:
+    """The ink without specks, and its components (what `components` finds in it: the ones
+    kept, in their order, so that it need not label the map again)."""
     labels, regions = components(ink)
     if not regions:
-        return ink
+        return ink, (labels, regions)
     largest = max(r.mass for r in regions)
     keep = np.array([False] + [r.mass >= SPECK_FRACTION * largest for r in regions])
     kept = keep[labels]
     speck = (labels > 0) & ~kept
     if not speck.any():
-        return ink
-    return np.where(_grow(speck) & ~kept, 0.0, ink)  # with the faint halo around each speck
+        return ink, (labels, regions)
+    renumbered = (np.cumsum(keep) * keep).astype(np.int32)[labels]
+    return (np.where(_grow(speck) & ~kept, 0.0, ink),  # with the faint halo around each speck
+            (renumbered, [r for r, k in zip(regions, keep[1:], strict=True) if k]))
 
 
 def _grow(mask: np.ndarray) -> np.ndarray:
