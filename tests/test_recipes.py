@@ -183,7 +183,7 @@ def test_the_canvas_brings_strokes_to_mnist_width_once_when_it_draws_them(monkey
     digit does not measure and change the width again (two rules with different bands)."""
     from desktop.engine import frame, recipes
 
-    def measured_again(_ink):
+    def measured_again(_ink, _size=None):
         raise AssertionError("stroke width normalized a second time")
 
     monkeypatch.setattr(frame, "normalize_stroke_width", measured_again)
