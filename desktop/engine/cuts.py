@@ -66,15 +66,22 @@ def cut_columns(profile: np.ndarray, height: int, fine: bool = False) -> list[in
     """Where touching digits may meet: the minima of the (smoothed) amount of ink per column,
     the deepest first, then columns every STEP of the height where no minimum is near (digits
     that overlap leave no minimum); at least STEP apart and MIN_PIECE of the height from the
-    ends, at most MAX_CUTS (`fine`: the FINE_ values, for a group cut again)."""
-    step, min_piece, most = (FINE_STEP, FINE_MIN_PIECE, FINE_MAX_CUTS) if fine \
-        else (STEP, MIN_PIECE, MAX_CUTS)
+    ends, at most MAX_CUTS. `fine`, for a group cut again: those cuts and more between them,
+    by the FINE_ values (the first cut stays possible, so cutting again never reads worse)."""
     smooth = np.convolve(np.pad(profile, 1, mode="edge"), [0.25, 0.5, 0.25], "valid")
+    cuts = _spaced(smooth, height, STEP, MIN_PIECE, MAX_CUTS, [])
+    return _spaced(smooth, height, FINE_STEP, FINE_MIN_PIECE, FINE_MAX_CUTS, cuts) if fine \
+        else cuts
+
+
+def _spaced(smooth: np.ndarray, height: int, step: float, min_piece: float, most: int,
+            cuts: list[int]) -> list[int]:
+    """`cuts` and more: minima, the deepest first, then a grid, `step` x height apart."""
     margin = max(2, round(min_piece * height))
     inner = np.arange(margin, len(smooth) - margin)
     minima = [int(c) for c in inner if smooth[c] <= smooth[c - 1] and smooth[c] <= smooth[c + 1]]
     spaced = max(2, round(step * height))
-    cuts: list[int] = []
+    cuts = list(cuts)
     grid = [int(c) for c in inner[::spaced]]
     for c in sorted(minima, key=lambda c: smooth[c]) + grid:
         if len(cuts) < most and all(abs(c - k) >= spaced for k in cuts):
@@ -149,7 +156,9 @@ def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset()
     slices = [s for g, region in enumerate(groups) for s in _slices(
         ink, owner, g, region, cut and region.bottom - region.top >= SHORT * tallest, g in fine)]
     boxes = np.array([(s.left, s.top, s.right, s.bottom) for s in slices], np.float64)
-    runs = _candidates(slices, boxes, writing_height(boxes)) if cut else []
+    # The writing's height from whole groups: thin slices of a group cut finely are lower.
+    height = writing_height(np.array([(g.left, g.top, g.right, g.bottom) for g in groups]))
+    runs = _candidates(slices, boxes, height) if cut else []
     return Pieces(ink, owner, slices, boxes, runs, len(groups))
 
 
@@ -213,9 +222,10 @@ def _best_cut(found: Pieces, score: Score,
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
     cuts = np.array([0.0] + [CUT_COST * (a.group == b.group)
                              for a, b in pairwise(slices)])
-    chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
-        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT).groups]
     sliced = {a.group for a, b in pairwise(slices) if a.group == b.group}
+    parts = np.array([s.group in sliced for s in slices])  # a slice of a digit is no mark
+    chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
+        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, parts).groups]
     doubted = set() if read.whole is None else {
         slices[runs[r][0]].group for r in chosen
         if read.whole[r] < DOUBT and slices[runs[r][0]].group in sliced}
