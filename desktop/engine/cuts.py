@@ -44,7 +44,7 @@ BROKEN_GAP = 0.12     # pieces of a broken digit lie at most this far apart (x h
 MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
                       # they are a whole group
 WHOLE_WEIGHT = 0.5    # x log of the model's probability that a candidate is one whole digit
-DOUBT = 0.5           # a cut group whose chosen digits are less likely whole is cut again:
+DOUBT = 0.3           # a cut group whose chosen digits are less likely whole is cut again:
 FINE_STEP = 0.1       # cuts this far apart (x height),
 FINE_MIN_PIECE = 0.06  # this far from the group's ends (a narrow 1 beside its neighbour),
 FINE_MAX_CUTS = 16    # at most this many
