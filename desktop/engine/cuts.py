@@ -7,7 +7,8 @@ groups together (a digit broken in two) are the candidate digits, all read in on
 best cut wins as for strokes on the canvas (`grouping`): the sum of the digits' log top
 probabilities and, when the model has its `one_digit` output, of half the log probability that
 each is one whole digit (not two touching digits, nor half of one), less the same costs and a
-cost per cut through ink. Marks much lower than the
+cost per cut through ink. A group whose chosen digits the model doubts are whole is cut again,
+finely (the first cuts kept), and only its new candidates are read. Marks much lower than the
 digits (separators, a closing dash or "=") are left out of the number. Without a classifier,
 each group is a digit, marks aside.
 """
