@@ -167,3 +167,33 @@ def test_rows_come_while_the_tree_is_still_being_counted(root, folder, classifie
     finally:
         counted.set()
         window.close()
+
+
+def test_a_window_closed_mid_run_is_freed_here_not_on_the_run_thread(root, folder, classifier,
+                                                                   monkeypatch):
+    """The run's thread holds the job and its queue, never the window: freed there, its Tk
+    objects (the preview image) would be deleted from the wrong thread."""
+    import gc
+    import threading
+    import time
+    import weakref
+
+    from desktop.batch.job import BatchJob
+
+    release = threading.Event()
+    rows = BatchJob.rows
+    monkeypatch.setattr(BatchJob, "rows", lambda job: (release.wait(60), (yield from rows(job))))
+    window = BatchWindow(root, classifier, folder)
+    thread, freed = window._thread, weakref.ref(window)
+    window.close()
+    del window
+    deadline = time.monotonic() + 2.0  # the poll already scheduled runs once more, then stops
+    while time.monotonic() < deadline:
+        root.update()
+        time.sleep(0.01)
+    gc.collect()
+    try:
+        assert thread.is_alive() and freed() is None
+    finally:
+        release.set()
+        thread.join(30)

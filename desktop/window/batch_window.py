@@ -74,7 +74,10 @@ class BatchWindow:
         self._preview: tk.PhotoImage | None = None
         self._started = time.monotonic()
         self._build(root)
-        self._thread = threading.Thread(target=self._work, name="batch", daemon=True)
+        # The thread holds the job and the queue, never the window: a Tk object (an image of the
+        # preview) must not be freed on that thread when the window is gone before the run.
+        self._thread = threading.Thread(target=_work, args=(self.job, self._queue),
+                                        name="batch", daemon=True)
         self._thread.start()
         self.window.after(POLL_MS, self._poll)
 
@@ -130,20 +133,7 @@ class BatchWindow:
         self.save_button.pack(side="left")
         ttk.Button(bottom, text="Close", command=self.close).pack(side="right")
 
-    # ------------------------------------------------------------ the run (worker thread)
-
-    def _work(self) -> None:
-        try:
-            results = self._queue  # not self: a Tk object must never be freed on this thread
-            self.job.count_in_background(lambda total: results.put(("total", total)))
-            for row in self.job.rows():
-                self._queue.put(("row", row))
-            self._queue.put(("done", None))
-        except (ModelError, WorkersFailed) as err:
-            self._queue.put(("failed", str(err)))
-        except Exception as err:  # a bug: keep the traceback, tell the user in one line
-            traceback.print_exc()
-            self._queue.put(("failed", f"Stopped by an unexpected error: {err}"))
+    # ------------------------------------------------------------ the run's results
 
     def _poll(self) -> None:
         if self.closed:
@@ -260,6 +250,20 @@ class BatchWindow:
         """Wait for the run's thread (and so its worker processes) to end; False on timeout."""
         self._thread.join(timeout)
         return not self._thread.is_alive()
+
+
+def _work(job: BatchJob, results: queue.SimpleQueue) -> None:
+    """The run, on its own thread: the total, each row, then the end, through `results`."""
+    try:
+        job.count_in_background(lambda total: results.put(("total", total)))
+        for row in job.rows():
+            results.put(("row", row))
+        results.put(("done", None))
+    except (ModelError, WorkersFailed) as err:
+        results.put(("failed", str(err)))
+    except Exception as err:  # a bug: keep the traceback, tell the user in one line
+        traceback.print_exc()
+        results.put(("failed", f"Stopped by an unexpected error: {err}"))
 
 
 def open_batch_window(root: tk.Misc, classifier: Classifier) -> None:
