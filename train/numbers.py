@@ -30,8 +30,10 @@ class Composed:
 
 
 def crop(glyph: np.ndarray) -> np.ndarray:
-    rows, cols = np.flatnonzero(glyph.any(axis=1)), np.flatnonzero(glyph.any(axis=0))
-    return glyph[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    from desktop.engine.frame import ink_box
+
+    top, bottom, left, right = ink_box(glyph) or (0, glyph.shape[0], 0, glyph.shape[1])
+    return glyph[top:bottom, left:right]
 
 
 def scaled(glyph: np.ndarray, height: int) -> np.ndarray:
@@ -99,11 +101,11 @@ def labelled_candidates(number: Composed, height: int,
     px high, and whether each is one whole digit (1) or not (0)."""
     from desktop.engine.cuts import pieces
     from desktop.engine.frame import normalize
-    from desktop.engine.recipes import NUMBER_WORK_SIZE, picture_ink
+    from desktop.engine.recipes import NUMBER_WORK_SIZE, picture_ink_and_parts
 
     image = printed(scaled(number.ink, height), rng)
-    ink = picture_ink(image, NUMBER_WORK_SIZE)
-    found = pieces(ink)
+    ink, parts = picture_ink_and_parts(image, NUMBER_WORK_SIZE)
+    found = pieces(ink, parts=parts)
     if found is None or ink.shape != image.shape:
         return [], []
     owner = np.stack([scaled(layer, height) for layer in number.layers]).argmax(axis=0)

@@ -28,7 +28,7 @@ from desktop.engine.framed import framed_inputs, is_candidate
 from desktop.engine.grouping import Score, candidate_runs, group_strokes, stroke_boxes
 from desktop.engine.ink import find_ink
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
-from desktop.engine.segment import INK_THRESHOLD, keep_significant, significant
+from desktop.engine.segment import INK_THRESHOLD, Parts, significant
 
 DIGIT_WORK_SIZE = 128      # one digit: 6x the 20-px box, plenty for its strokes to survive
 NUMBER_WORK_SIZE = 512     # several digits side by side share the width
@@ -52,7 +52,13 @@ def near_strokes(ink: np.ndarray) -> np.ndarray:
 def picture_ink(image: np.ndarray, work_size: int) -> np.ndarray:
     """The digits' ink in a picture (any size, polarity, channels), on a copy reduced to at
     most work_size, without specks and far haze."""
-    return near_strokes(keep_significant(find_ink(image, work_size)))
+    return picture_ink_and_parts(image, work_size)[0]
+
+
+def picture_ink_and_parts(image: np.ndarray, work_size: int) -> tuple[np.ndarray, Parts]:
+    """`picture_ink`, and its components (dropping far haze leaves every stroke as it was)."""
+    ink, parts = significant(find_ink(image, work_size))
+    return near_strokes(ink), parts
 
 
 def digit_input(image: np.ndarray) -> np.ndarray:
@@ -68,8 +74,8 @@ def _several_digits(image: np.ndarray, score: Score | None = None) -> np.ndarray
     """The inputs of the digits of a number, left to right; None for a picture of one digit
     (one group of ink, not cut). With `score`, touching digits are cut apart and the cut is
     chosen by recognition (`cuts`)."""
-    ink, parts = significant(find_ink(image, NUMBER_WORK_SIZE))
-    found = number_crops(near_strokes(ink), score, parts)
+    ink, parts = picture_ink_and_parts(image, NUMBER_WORK_SIZE)
+    found = number_crops(ink, score, parts)
     if found.groups <= 1 and len(found.crops) <= 1:
         return None
     inputs = [x for x in found.inputs if x.any()]
