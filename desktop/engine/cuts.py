@@ -223,13 +223,13 @@ def _best_cut(found: Pieces, score: Score,
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
     cuts = np.array([0.0] + [CUT_COST * (a.group == b.group)
                              for a, b in pairwise(slices)])
-    sliced = {a.group for a, b in pairwise(slices) if a.group == b.group}
-    parts = np.array([s.group in sliced for s in slices])  # a slice of a digit is no mark
+    cut_groups = {a.group for a, b in pairwise(slices) if a.group == b.group}
+    sliced = np.array([s.group in cut_groups for s in slices])  # a slice of a digit is no mark
     chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
-        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, parts).groups]
+        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced).groups]
     doubted = set() if read.whole is None else {
         slices[runs[r][0]].group for r in chosen
-        if read.whole[r] < DOUBT and slices[runs[r][0]].group in sliced}
+        if read.whole[r] < DOUBT and slices[runs[r][0]].group in cut_groups}
     return [crops[r] for r in chosen], doubted
 
 

@@ -105,7 +105,7 @@ def normalize(ink: np.ndarray, widths: bool = True) -> np.ndarray:
     # The crop is its ink's box: the digit's size is its longer side.
     changed = normalize_stroke_width(digit, max(digit.shape)) if widths else digit
     if changed is not digit:
-        top, bottom, left, right = ink_box(changed, FAINT) or (0, *changed.shape[:1], 0,
+        top, bottom, left, right = ink_box(changed, FAINT) or (0, changed.shape[0], 0,
                                                                 changed.shape[1])
         digit = changed[top:bottom, left:right]
     h, w = digit.shape
