@@ -65,7 +65,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
     from export import card as cards
     from export.convert import find_keras_model, keras_to_onnx
     from export.features import described
-    from export.one_digit import add_head, teach, training_glyphs
+    from export.one_digit import NUMBERS, add_head, teach, training_glyphs
     from export.verify import check_onnx, parity, time_model
 
     keras_path = find_keras_model(str(source))
@@ -78,7 +78,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
         proto = keras_to_onnx(model)
         cards.write_model(proto, {"input": {"layout": "NHWC"}, "created": ""}, staged)
         weights, one_digit = teach(staged, *training_glyphs(data),
-                                   **({"numbers": one_digit_numbers} if one_digit_numbers else {}))
+                                   numbers=one_digit_numbers or NUMBERS)
         add_head(proto, weights)
         cards.write_model(proto, {"input": {"layout": "NHWC"}, "created": ""}, staged)
         check_onnx(staged)
