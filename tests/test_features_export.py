@@ -9,6 +9,7 @@ import shutil
 import numpy as np
 import onnx
 import pytest
+from older_export import without_outputs
 
 from desktop.engine.classifier import Classifier, bundled_model_path, card_path
 from export.features import add_features_output, add_to_model
@@ -17,15 +18,7 @@ from export.features import add_features_output, add_to_model
 @pytest.fixture
 def older_export(tmp_path):
     """The bundled model and its card as they were before the features output."""
-    proto = onnx.load(str(bundled_model_path()))
-    del proto.graph.output[1:]
-    path = tmp_path / "digits.onnx"
-    onnx.save(proto, str(path))
-    card = json.loads(card_path(bundled_model_path()).read_text(encoding="utf-8"))
-    card = {k: v for k, v in card.items() if k not in ("features", "features_command",
-                                                       "sha256", "size_bytes")}
-    card_path(path).write_text(json.dumps(card), encoding="utf-8")
-    return path
+    return without_outputs(tmp_path, 1, ("features", "features_command"))
 
 
 def test_an_older_export_gets_the_output_in_place_with_the_same_probabilities(

@@ -4,36 +4,23 @@ place with its probabilities unchanged by a bit, and a model without it cuts as 
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import numpy as np
-import onnx
 import pytest
+from older_export import without_outputs
 
 from bench.scans import Glyphs, compose, scan
-from desktop.engine.classifier import Classifier, bundled_model_path, card_path
+from desktop.engine.classifier import Classifier, card_path
 from desktop.engine.recipes import file_inputs
 from export.one_digit import add_to_model
 from train.numbers import candidate_set
 
 
-def without_one_digit(folder):
-    """The bundled model and its card as they were before the output."""
-    proto = onnx.load(str(bundled_model_path()))
-    del proto.graph.output[2:]
-    path = folder / "digits.onnx"
-    onnx.save(proto, str(path))
-    card = json.loads(card_path(bundled_model_path()).read_text(encoding="utf-8"))
-    card = {k: v for k, v in card.items() if k not in ("one_digit", "one_digit_command",
-                                                       "sha256", "size_bytes")}
-    card_path(path).write_text(json.dumps(card), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def older_export(tmp_path_factory):
-    return without_one_digit(tmp_path_factory.mktemp("older"))
+    """The bundled model and its card as they were before the output."""
+    return without_outputs(tmp_path_factory.mktemp("older"), 2, ("one_digit", "one_digit_command"))
 
 
 def test_the_bundled_model_tells_whole_digits_from_pieces(mnist):
