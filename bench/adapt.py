@@ -3,8 +3,8 @@ their own digits, and what they cost everyone else's.
 
 - Other writers: scikit-learn's `load_digits` rendered as scans (as bench/generalize.py renders
   them), read by the app's recipe for image files. k = 1, 3, 5 and 10 samples a digit are drawn
-  from it (DRAWS draws each), the rest are read with and without adaptation: errors against
-  errors.
+  from it (--draws draws each, seeded from --first-draw on), the rest are read with and without
+  adaptation: errors against errors.
 - Styles made from MNIST digits (train/styles.py): a writer of continental 1s, one of crossed 7s
   (their other digits plain MNIST training digits), a thick marker (every digit). 5 samples a
   digit made from training digits; the style's test digits read with and without.
@@ -13,18 +13,19 @@ their own digits, and what they cost everyone else's.
 - Everyone else, with each of those profiles active: the 10,000 MNIST test digits, 1,000
   photo-like pictures of MNIST test digits (tests/photos.py, JPEG, in memory) and the 630 digits
   in handwriting fonts; the worst change over all profiles is what counts.
-- The gates set otherwise (the model's confidence, the nearest samples' agreement): what they
-  save and what they cost, to show why they are set as they are.
+- The gates and weights set otherwise (engine/adapt.py): what they save and what they cost, to
+  show why they are set as they are.
 - Cost: a digit drawn on the canvas, stroke end to prediction, with 1,000 samples and without;
   `classify` of the 10,000 MNIST test PNGs (three times over) with `--personal` (1,000
   samples) and without.
 
-    python bench/adapt.py [--draws 5] [--record HEADING]
+    python bench/adapt.py [--draws 5] [--first-draw 100] [--record HEADING]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import re
 import shlex
@@ -62,7 +63,7 @@ class Reader:
 
         self.classifier = Classifier()
 
-    def read(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def read(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.classifier.predict_with_features(inputs)
 
     @staticmethod
@@ -116,7 +117,7 @@ def everyone_else(reader: Reader, mnist) -> dict[str, tuple]:
 def fitted(reader: Reader, inputs: np.ndarray, labels: np.ndarray):
     from desktop.engine.adapt import Adaptation
 
-    return Adaptation().fit(reader.read(inputs)[1], labels)
+    return Adaptation.fit(*reader.read(inputs), labels)
 
 
 def worst_changes(others: dict, adaptations: list) -> dict[str, float]:
@@ -129,9 +130,9 @@ def worst_changes(others: dict, adaptations: list) -> dict[str, float]:
     return worst
 
 
-def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list, list]:
+def writer_rows(reader: Reader, draws: int, first: int) -> tuple[list[str], list, list]:
     """The rows; the Adaptations; and (k, the rest's reading, their digits, Adaptation) for
-    each draw, for `gate_rows`."""
+    each draw (seeds first, first + 1, ...), for `gate_rows`."""
     x, y = optdigit_scans()
     read_all = reader.read(x)
     rows = ["| samples a digit | errors without → with (mean of draws) | errors left | draws |",
@@ -140,13 +141,13 @@ def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list, list]:
     for k in PER_DIGIT:
         before, after = [], []
         for draw in range(draws):
-            rng = np.random.default_rng(100 + draw)
+            rng = np.random.default_rng(first + draw)
             chosen = np.concatenate([rng.choice(np.flatnonzero(y == d), k, replace=False)
                                      for d in range(10)])
             rest = np.setdiff1d(np.arange(len(y)), chosen)
             adaptation = fitted(reader, x[chosen], y[chosen])
             profiles.append(adaptation)
-            part = (read_all[0][rest], read_all[1][rest])
+            part = tuple(view[rest] for view in read_all)
             cases.append((k, part, y[rest], adaptation))
             before.append(Reader.errors(part, y[rest]))
             after.append(Reader.errors(part, y[rest], adaptation))
@@ -157,27 +158,31 @@ def writer_rows(reader: Reader, draws: int) -> tuple[list[str], list, list]:
     return rows, profiles, cases
 
 
-GATES = ((0.9, 0.7), (0.9, 0.8), (0.9, 1.0), (0.95, 0.7), (1.01, 0.7))
+GATES = {"as chosen": {},
+         "SURE 0.95 (more of the model's readings open to the samples)": {"SURE": 0.95},
+         "MISREAD 0 (any digit can be voted for)": {"MISREAD": 0.0},
+         "NEAR 2 (samples act however far a digit is from them)": {"NEAR": 2.0},
+         "STYLE_WEIGHT 0 (features alone)": {"STYLE_WEIGHT": 0.0, "NEAR": 2.0},
+         "FEATURES_WEIGHT 0 (style alone)": {"FEATURES_WEIGHT": 0.0},
+         "MARGIN 1": {"MARGIN": 1.0}}
 
 
 def gate_rows(cases: list, profiles: list, others: dict) -> list[str]:
-    """The two gates (engine/adapt.py: SURE, RATIO) set otherwise: errors left on load_digits,
-    and the worst loss elsewhere over the writer and style profiles. The looser the gates, the
-    more errors saved and the more lost for everyone else."""
+    """The gates and weights (engine/adapt.py) set otherwise: errors left on load_digits, the
+    styles' own digits, and the worst loss elsewhere over the writer and style profiles."""
     from unittest import mock
 
     from desktop.engine import adapt
 
-    rows = ["| SURE, RATIO | errors left, 3 / 10 a digit | worst change: MNIST, photo-like, "
-            "fonts |", "| --- | --- | --- |"]
-    for sure, ratio in GATES:
-        with mock.patch.multiple(adapt, SURE=sure, RATIO=ratio):
+    rows = ["| engine/adapt.py set | errors left, 3 / 10 a digit | worst change: MNIST, "
+            "photo-like, fonts |", "| --- | --- | --- |"]
+    for title, values in GATES.items():
+        with mock.patch.multiple(adapt, **values) if values else contextlib.nullcontext():
             left = [sum(Reader.errors(r, y, a) for k, r, y, a in cases if k == per)
                     / sum(Reader.errors(r, y) for k, r, y, _ in cases if k == per)
                     for per in (3, 10)]
             worst = worst_changes(others, profiles)
-        chosen = " (chosen)" if (sure, ratio) == (adapt.SURE, adapt.RATIO) else ""
-        rows.append(f"| {sure}, {ratio}{chosen} | {left[0]:.0%} / {left[1]:.0%} | "
+        rows.append(f"| {title} | {left[0]:.0%} / {left[1]:.0%} | "
                     + ", ".join(f"{v:+.2f}" for v in worst.values()) + " |")
         print(rows[-1], flush=True)
     return rows
@@ -220,13 +225,13 @@ MADE_UP = {"struck through (tests/made_up.py), 5 a digit": (5, lambda x: struck_
 
 def made_up_rows(reader: Reader, mnist) -> list[str]:
     """Styles nobody writes: how much they are learned, and what they cost MNIST; with the
-    gate on the model's confidence and without it (SURE = 1)."""
+    gates on the model's confidence and on nearness, and without them (SURE = 1, NEAR = 2)."""
     from unittest import mock
 
     from desktop.engine import adapt
 
     rows = ["| made-up style | its test digits without → with | MNIST test change | "
-            "MNIST change without the confidence gate |", "| --- | --- | --- | --- |"]
+            "MNIST change without the confidence and nearness gates |", "| --- | --- | --- | --- |"]
     plain = reader.read(mnist.x_test / 255.0)
     base = Reader.errors(plain, mnist.y_test)
     for title, (k, write) in MADE_UP.items():
@@ -236,7 +241,7 @@ def made_up_rows(reader: Reader, mnist) -> list[str]:
         before = 1 - Reader.errors(test, mnist.y_test[:2000]) / 2000
         after = 1 - Reader.errors(test, mnist.y_test[:2000], adaptation) / 2000
         change = (base - Reader.errors(plain, mnist.y_test, adaptation)) / 100
-        with mock.patch.object(adapt, "SURE", 1.01):
+        with mock.patch.multiple(adapt, SURE=1.01, NEAR=2.0):
             ungated = (base - Reader.errors(plain, mnist.y_test, adaptation)) / 100
         rows.append(f"| {title} (2,000) | {before:.2%} → **{after:.2%}** | {change:+.2f} points "
                     f"| {ungated:+.2f} points |")
@@ -307,12 +312,14 @@ def commit() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=5, help="draws of the samples for each k")
+    parser.add_argument("--first-draw", type=int, default=100,
+                        help="seed of the first draw (the next draws take the next seeds)")
     parser.add_argument("--record", metavar="HEADING")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     mnist = load_mnist()
     reader = Reader()
-    lines, writer_profiles, cases = writer_rows(reader, args.draws)
+    lines, writer_profiles, cases = writer_rows(reader, args.draws, args.first_draw)
     styles, style_profiles = style_rows(reader, mnist)
     lines += ["", *styles, "", *made_up_rows(reader, mnist), "",
               "| everyone else, worst over all profiles | change |",

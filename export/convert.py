@@ -6,7 +6,7 @@ from pathlib import Path
 
 import onnx
 
-from export.features import add_features_output
+from export.features import add_adaptation_outputs
 
 INPUT_NAME = "image"
 OUTPUT_NAME = "probabilities"
@@ -35,7 +35,7 @@ def keras_to_onnx(model) -> onnx.ModelProto:
 
     proto, _ = tf2onnx.convert.from_function(serve, input_signature=signature, opset=OPSET)
     _rename_io(proto)
-    add_features_output(proto)  # for adapting to a user's handwriting, in the app
+    add_adaptation_outputs(proto)  # for adapting to a user's handwriting, in the app
     return proto
 
 

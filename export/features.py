@@ -1,13 +1,21 @@
-"""The model's second output, `features`: the activations that feed its last dense layer.
+"""The model's outputs for adapting to a user's handwriting: `features` and `style`.
 
-The app adapts to a user's handwriting in feature space (`desktop.engine.adapt`), without
-TensorFlow. The output is added to the converted graph by naming the tensor the last MatMul
-reads and listing it as a graph output: no node changes, so the probabilities stay the very
-numbers the graph computed before.
+The app adapts to a user's handwriting without TensorFlow (`desktop.engine.adapt`), from two
+views of a digit the model already computes:
+
+- `features`: the activations that feed its last dense layer: where the model's own reading
+  places the digit;
+- `style`: the input of its last convolution (the strokes' parts, before they are reduced to a
+  reading), averaged over 2x2 cells: closer to how the digit was written. Its samples tell
+  apart writers whose digits the features lump together (measured in bench/adapt.py).
+
+Both are added without changing a node: `features` by naming the tensor the last MatMul reads
+and listing it as an output, `style` by two new nodes (AveragePool, Flatten) that only read the
+tensor the last Conv reads; the probabilities stay the very numbers the graph computed before.
 
 `python -m export.features MODEL.onnx` gives an exported model (the bundled one: same weights,
-no retraining) this output in place, checks that its probabilities are bit for bit what they
-were on the 10,000 MNIST test digits, and updates its card.
+no retraining) the outputs it lacks, in place, checks that its probabilities are bit for bit
+what they were on the 10,000 MNIST test digits, and updates its card.
 """
 
 from __future__ import annotations
@@ -24,6 +32,15 @@ FEATURES_CARD = {
     "name": FEATURES_NAME, "dtype": "float32",
     "meaning": "activations feeding the last dense layer (after its ReLU): probabilities = "
                "softmax(features @ W + b); the app adapts to a user's handwriting from them",
+}
+
+
+STYLE_NAME = "style"
+STYLE_CARD = {
+    "name": STYLE_NAME, "dtype": "float32",
+    "meaning": "the input of the last convolution (after its ReLU), averaged over 2x2 cells "
+               "and flattened in channel, row, column order; the app compares a user's "
+               "samples by it too",
 }
 
 
@@ -70,26 +87,68 @@ def add_features_output(proto: onnx.ModelProto) -> int:
     return width
 
 
+def _last_conv_input(proto: onnx.ModelProto) -> tuple[str, list[int]]:
+    """The tensor the last Conv reads and its (N, C, H, W) shape (ONNX convolutions are
+    channels-first whatever the source framework's layout)."""
+    convs = [node for node in proto.graph.node if node.op_type == "Conv"]
+    if not convs:
+        raise NoFeatures("no convolution found")
+    name = convs[-1].input[0]
+    for value in onnx.shape_inference.infer_shapes(proto).graph.value_info:
+        if value.name == name:
+            dims = [d.dim_value for d in value.type.tensor_type.shape.dim]
+            if len(dims) == 4 and all(dims[1:]):
+                return name, dims
+    raise NoFeatures(f"the shape of {name!r}, the last convolution's input, is unknown")
+
+
+def add_style_output(proto: onnx.ModelProto) -> int:
+    """Add the graph output `style`: the last convolution's input, averaged over 2x2 cells and
+    flattened; its width. Existing nodes are left as they are."""
+    graph = proto.graph
+    for output in graph.output:
+        if output.name == STYLE_NAME:
+            return int(output.type.tensor_type.shape.dim[1].dim_value)
+    source, (_, channels, height, width) = _last_conv_input(proto)
+    pooled = STYLE_NAME + "_pooled"
+    if not any(STYLE_NAME in node.output for node in graph.node):  # else: only unlisted
+        graph.node.extend([
+            helper.make_node("AveragePool", [source], [pooled], kernel_shape=[2, 2],
+                             strides=[2, 2], name=pooled),
+            helper.make_node("Flatten", [pooled], [STYLE_NAME], axis=1, name=STYLE_NAME)])
+    size = channels * (height // 2) * (width // 2)
+    graph.output.append(helper.make_tensor_value_info(
+        STYLE_NAME, TensorProto.FLOAT, [graph.input[0].type.tensor_type.shape.dim[0].dim_param
+                                        or "batch", size]))
+    return size
+
+
+def add_adaptation_outputs(proto: onnx.ModelProto) -> dict:
+    """Both outputs, where missing; the card's entries for them."""
+    return {"features": features_card(add_features_output(proto)),
+            "style": {**STYLE_CARD, "shape": ["batch", add_style_output(proto)]}}
+
+
 def features_card(width: int) -> dict:
     return {**FEATURES_CARD, "shape": ["batch", width]}
 
 
 def described(proto: onnx.ModelProto) -> dict:
-    """The card's entry for a converted model's features output ({} when it has none)."""
-    for output in proto.graph.output:
-        if output.name == FEATURES_NAME:
-            return {"features": features_card(output.type.tensor_type.shape.dim[1].dim_value)}
-    return {}
+    """The card's entries for a converted model's features and style outputs (none for an
+    output it lacks)."""
+    cards = {FEATURES_NAME: FEATURES_CARD, STYLE_NAME: STYLE_CARD}
+    return {output.name: {**cards[output.name],
+                          "shape": ["batch", output.type.tensor_type.shape.dim[1].dim_value]}
+            for output in proto.graph.output if output.name in cards}
 
 
 def add_to_model(path: Path, images: np.ndarray, command: str) -> dict:
-    """Give the exported model at `path` its features output, in place; its new card.
-    Raises NoFeatures, or ValueError when a probability changes (nothing written then)."""
+    """Give the exported model at `path` its features and style outputs, in place; its new
+    card. Raises NoFeatures, or ValueError when a probability changes (nothing written)."""
     from export.amend import amend_model
 
     def amend(proto: onnx.ModelProto) -> dict:
-        return {"features": features_card(add_features_output(proto)),
-                "features_command": command}
+        return {**add_adaptation_outputs(proto), "features_command": command}
 
     return amend_model(path, images, amend)
 
@@ -107,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     except (DatasetError, NoFeatures, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(f"{args.model}: features output ({card['features']['shape'][1]} values) added, "
+    print(f"{args.model}: features ({card['features']['shape'][1]} values) and style "
+          f"({card['style']['shape'][1]} values) outputs in place, "
           f"probabilities identical on {len(images):,} MNIST test digits; sha256 "
           f"{card['sha256'][:12]}…")
     return 0

@@ -76,15 +76,17 @@ def teach(path: Path, glyphs: np.ndarray, held_out: np.ndarray,
     """The head's weights for the model at `path` (it needs `features`), taught on the
     candidates of `numbers` numbers of the glyphs; its card entry: how it judges the
     candidates of numbers of held-out digits."""
-    from desktop.engine.classifier import Classifier
+    from desktop.engine.classifier import FEATURES, Classifier
     from train.numbers import candidate_set
 
     model = Classifier(path, verify_sha256=False)
+    if FEATURES not in {o.name for o in model.session.get_outputs()}:
+        raise ValueError(f"{path}: no features output (python -m export.features adds it)")
     inputs, labels = candidate_set(glyphs, numbers, SEED)
-    weights = fit_head(model.predict_with_features(inputs)[1], labels)
+    weights = fit_head(model.run([FEATURES], inputs)[0], labels)
     checked = max(numbers // 6, 50)
     check_inputs, check_labels = candidate_set(held_out, checked, SEED + 1)
-    features = model.predict_with_features(check_inputs)[1]
+    features = model.run([FEATURES], check_inputs)[0]
     judged = _sigmoid(np.maximum(features @ weights[0] + weights[1], 0) @ weights[2]
                       + weights[3])[:, 0] > 0.5
     whole = check_labels == 1

@@ -1,6 +1,6 @@
 """The adaptation to a person's handwriting (`engine.adapt`, `user.personal`): it learns a
 made-up style from a few samples, leaves everyone else's digits alone, keeps up with the
-samples folder, and stands aside for a model without the features output."""
+samples folder, and stands aside for a model without the features or style output."""
 
 from __future__ import annotations
 
@@ -35,21 +35,21 @@ def accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float:
 
 def test_it_learns_a_made_up_style_and_leaves_mnist_alone(mnist, classifier, style_samples):
     inputs, labels = style_samples
-    adaptation = Adaptation().fit(classifier.predict_with_features(inputs)[1], labels)
+    adaptation = Adaptation.fit(*classifier.predict_with_features(inputs), labels)
     test = struck_through(mnist.x_test[:2000])
-    before, features = classifier.predict_with_features(test)
-    after = adaptation.predict_proba(before, features)
+    before, *views = classifier.predict_with_features(test)
+    after = adaptation.predict_proba(before, *views)
     assert accuracy(after, mnist.y_test[:2000]) >= accuracy(before, mnist.y_test[:2000]) + 0.15
-    plain, plain_features = classifier.predict_with_features(mnist.x_test / 255.0)
-    kept = accuracy(adaptation.predict_proba(plain, plain_features), mnist.y_test)
+    plain, *plain_views = classifier.predict_with_features(mnist.x_test / 255.0)
+    kept = accuracy(adaptation.predict_proba(plain, *plain_views), mnist.y_test)
     assert kept >= accuracy(plain, mnist.y_test) - 0.001  # within 0.1 point
 
 
 def test_a_reading_the_model_is_sure_of_stands(mnist, classifier, style_samples):
     inputs, labels = style_samples
-    adaptation = Adaptation().fit(classifier.predict_with_features(inputs)[1], labels)
-    before, features = classifier.predict_with_features(struck_through(mnist.x_test[:2000]))
-    after = adaptation.predict_proba(before, features)
+    adaptation = Adaptation.fit(*classifier.predict_with_features(inputs), labels)
+    before, *views = classifier.predict_with_features(struck_through(mnist.x_test[:2000]))
+    after = adaptation.predict_proba(before, *views)
     sure = before.max(axis=1) >= SURE
     assert sure.any() and np.array_equal(after[sure], before[sure])
     changed = after.argmax(axis=1) != before.argmax(axis=1)
@@ -57,26 +57,29 @@ def test_a_reading_the_model_is_sure_of_stands(mnist, classifier, style_samples)
 
 
 def test_no_samples_or_one_digit_only_change_nothing(mnist, classifier):
-    before, features = classifier.predict_with_features(struck_through(mnist.x_test[:500]))
-    assert np.array_equal(Adaptation().predict_proba(before, features), before)
-    sevens = features[mnist.y_test[:500] == 7]
-    only_sevens = Adaptation().fit(sevens, np.full(len(sevens), 7))
-    assert np.array_equal(only_sevens.predict_proba(before, features), before)
+    before, features, style = classifier.predict_with_features(
+        struck_through(mnist.x_test[:500]))
+    assert np.array_equal(Adaptation().predict_proba(before, features, style), before)
+    sevens = mnist.y_test[:500] == 7
+    only_sevens = Adaptation.fit(before[sevens], features[sevens], style[sevens],
+                                   np.full(sevens.sum(), 7))
+    assert np.array_equal(only_sevens.predict_proba(before, features, style), before)
 
 
 def test_the_workers_rebuild_the_same_adaptation_from_its_params(classifier, style_samples):
     inputs, labels = style_samples
-    _, features = classifier.predict_with_features(inputs)
-    fitted = Adaptation().fit(features, labels)
+    views = classifier.predict_with_features(inputs)
+    fitted = Adaptation.fit(*views, labels)
     copy = Adaptation.from_params(fitted.params())
-    probabilities = np.full((len(features), 10), 0.1, np.float32)
-    assert np.array_equal(copy.predict_proba(probabilities, features),
-                          fitted.predict_proba(probabilities, features))
+    probabilities = np.full((len(labels), 10), 0.1, np.float32)
+    assert not np.array_equal(fitted.predict_proba(probabilities, *views[1:]), probabilities)
+    assert np.array_equal(copy.predict_proba(probabilities, *views[1:]),
+                          fitted.predict_proba(probabilities, *views[1:]))
 
 
 def test_a_reading_says_when_the_samples_changed_it(mnist, classifier, style_samples):
     inputs, labels = style_samples
-    adaptation = Adaptation().fit(classifier.predict_with_features(inputs)[1], labels)
+    adaptation = Adaptation.fit(*classifier.predict_with_features(inputs), labels)
     test = struck_through(mnist.x_test[:300])
     base = classifier.predict(test).argmax(axis=1)
     found = [predictions(test[i:i + 1], classifier, adaptation) for i in range(len(test))]
@@ -141,11 +144,12 @@ def test_unreadable_samples_are_listed_and_the_rest_used(tmp_path, classifier, s
 
 # ---------------------------------------------------------------- a model without features
 
-@pytest.fixture(scope="module")
-def featureless(tmp_path_factory):
-    """The bundled model with its features output removed, as older exports were."""
+@pytest.fixture(scope="module", params=[1, 3], ids=["no features", "features, no style"])
+def featureless(request, tmp_path_factory):
+    """The bundled model as older exports were: without its features output, or with it but
+    without the style output."""
     proto = onnx.load(str(bundled_model_path()))
-    del proto.graph.output[1:]
+    del proto.graph.output[request.param:]
     path = tmp_path_factory.mktemp("old") / "digits.onnx"
     onnx.save(proto, str(path))
     return Classifier(path)
@@ -156,11 +160,11 @@ def test_a_model_without_features_runs_and_cannot_adapt(featureless, classifier,
     images = mnist.x_test[:256] / 255.0
     assert featureless.features == 0 and classifier.features == 128
     assert np.array_equal(featureless.predict(images), classifier.predict(images))
-    with pytest.raises(ModelError, match="no features output"):
+    with pytest.raises(ModelError, match="lacks the features and style outputs"):
         featureless.predict_with_features(images)
     inputs, labels = style_samples
     write_samples(tmp_path, inputs, labels)
     assert Personal(tmp_path).adaptation(featureless) is None
-    adaptation = Adaptation().fit(classifier.predict_with_features(inputs)[1], labels)
+    adaptation = Adaptation.fit(*classifier.predict_with_features(inputs), labels)
     found, adapted = predictions(struck_through(mnist.x_test[:50]), featureless, adaptation)
     assert not adapted and len(found) == 50

@@ -95,7 +95,7 @@ def test_a_model_without_features_greys_the_switch_and_says_why(xvfb_display, ta
         assert menu.entrycget(index, "state") == "disabled"
         assert "unavailable" in menu.entrycget(index, "label")
         line = w.app.commands.about_extra()
-        assert "\n" not in line and "no features output" in line
+        assert "\n" not in line and "lacks the features and style outputs" in line
         event = open_and_wait(w, taught[1][0][0])
         assert "adapted" not in event
     finally:

@@ -49,8 +49,8 @@ def test_the_card_tells_what_the_model_does_on_mnist(classifier, predicted, mnis
 def test_the_card_describes_the_graph(classifier, where):
     card = classifier.card if where == "card file" else json.loads(
         classifier.metadata["model_card"])
-    (image,), (probabilities, features, one_digit) = (classifier.session.get_inputs(),
-                                                      classifier.session.get_outputs())
+    (image,), (probabilities, features, one_digit, style) = (classifier.session.get_inputs(),
+                                                             classifier.session.get_outputs())
     assert card["input"]["name"] == image.name and card["input"]["shape"][1:] == image.shape[1:]
     assert card["output"]["name"] == probabilities.name
     assert card["output"]["shape"][1:] == probabilities.shape[1:] == [10]
@@ -58,5 +58,7 @@ def test_the_card_describes_the_graph(classifier, where):
     assert card["features"]["shape"][1:] == features.shape[1:] == [classifier.features]
     assert card["one_digit"]["name"] == one_digit.name == "one_digit"
     assert card["one_digit"]["shape"][1:] == one_digit.shape[1:] == [1]
+    assert card["style"]["name"] == style.name == "style"
+    assert card["style"]["shape"][1:] == style.shape[1:] == [1024]
     assert card["training"]["command"].startswith("python -m train")
     assert card["export_command"].startswith("python -m export")

@@ -1,5 +1,5 @@
-"""The model's `features` output (`export/features.py`): every export has it, an older export
-gets it in place, and the probabilities never change by a bit."""
+"""The model's `features` and `style` outputs (`export/features.py`): every export has them, an
+older export gets them in place, and the probabilities never change by a bit."""
 
 from __future__ import annotations
 
@@ -12,48 +12,79 @@ import pytest
 from older_export import without_outputs
 
 from desktop.engine.classifier import Classifier, bundled_model_path, card_path
-from export.features import add_features_output, add_to_model
+from export.features import add_adaptation_outputs, add_to_model
+
+LAST_CONV_INPUT = "digit_cnn_compact_1/re_lu_3_1/Relu:0"  # (N, 64, 8, 8) in the bundled graph
 
 
-@pytest.fixture
-def older_export(tmp_path):
-    """The bundled model and its card as they were before the features output."""
-    return without_outputs(tmp_path, 1, ("features", "features_command"))
+@pytest.fixture(params=[1, 3], ids=["without both", "without style"])
+def older_export(request, tmp_path):
+    """The bundled model and its card as they were before the features output, or before the
+    style output."""
+    dropped = ("style",) + (("features", "features_command") if request.param == 1 else ())
+    return without_outputs(tmp_path, request.param, dropped)
 
 
-def test_an_older_export_gets_the_output_in_place_with_the_same_probabilities(
+def pooled_by_hand(path, images: np.ndarray) -> np.ndarray:
+    """The last convolution's input, straight from the graph, averaged over 2x2 cells."""
+    import onnxruntime as ort
+
+    proto = onnx.load(str(path))
+    proto.graph.output.append(onnx.helper.make_tensor_value_info(
+        LAST_CONV_INPUT, onnx.TensorProto.FLOAT, None))
+    session = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    grid = session.run([LAST_CONV_INPUT], {"image": images[..., None].astype(np.float32)})[0]
+    n, channels, height, width = grid.shape
+    cells = grid.reshape(n, channels, height // 2, 2, width // 2, 2).mean(axis=(3, 5))
+    return cells.reshape(n, -1)
+
+
+def test_an_older_export_gets_the_outputs_in_place_with_the_same_probabilities(
         older_export, mnist_test_inputs):
     before = Classifier(older_export).predict(mnist_test_inputs)
+    assert Classifier(older_export).features == 0  # it cannot adapt yet
     card = add_to_model(older_export, mnist_test_inputs[..., None], "test")
     model = Classifier(older_export)  # its card's new SHA-256 is checked on load
     assert model.features == 128 and card["features"]["shape"] == ["batch", 128]
+    assert card["style"]["shape"] == ["batch", 1024]
     assert card["sha256"] == json.loads(card_path(older_export).read_text())["sha256"]
-    probabilities, features = model.predict_with_features(mnist_test_inputs)
+    probabilities, features, style = model.predict_with_features(mnist_test_inputs)
     assert np.array_equal(probabilities, before)
     assert features.shape == (10000, 128) and (features >= 0).all()  # after a ReLU
+    expected = pooled_by_hand(older_export, mnist_test_inputs[:500])
+    assert np.allclose(style[:500], expected, atol=1e-5) and expected.std() > 0.1
 
 
-def test_adding_it_twice_changes_nothing(tmp_path):
+def test_adding_them_twice_changes_nothing(tmp_path):
     shutil.copy(bundled_model_path(), tmp_path / "digits.onnx")
     proto = onnx.load(str(tmp_path / "digits.onnx"))
     outputs = [o.name for o in proto.graph.output]
-    assert add_features_output(proto) == 128
+    card = add_adaptation_outputs(proto)
+    assert card["features"]["shape"] == ["batch", 128] and card["style"]["shape"] == [
+        "batch", 1024]
     assert [o.name for o in proto.graph.output] == outputs == ["probabilities", "features",
-                                                               "one_digit"]
+                                                               "one_digit", "style"]
 
 
 @pytest.mark.slow
 def test_a_keras_export_has_the_features_its_last_layer_reads(mnist_test_inputs, tmp_path):
     """models/digits.keras converted as every export converts: `features` is what the last
-    dense layer reads (softmax(features W + b) gives the probabilities)."""
+    dense layer reads (softmax(features W + b) gives the probabilities), `style` what its last
+    convolution reads, averaged over 2x2 cells."""
     import keras
 
     from export.convert import keras_to_onnx
 
     model = keras.models.load_model("models/digits.keras")
     onnx.save(keras_to_onnx(model), str(tmp_path / "digits.onnx"))
-    probabilities, features = Classifier(tmp_path / "digits.onnx").predict_with_features(
+    probabilities, features, style = Classifier(tmp_path / "digits.onnx").predict_with_features(
         mnist_test_inputs[:2000])
+    last_conv = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)][-1]
+    grid = keras.Model(model.inputs, last_conv.input).predict(mnist_test_inputs[:2000, ..., None],
+                                                              verbose=0)  # NHWC
+    n, height, width, channels = grid.shape
+    cells = grid.reshape(n, height // 2, 2, width // 2, 2, channels).mean(axis=(2, 4))
+    assert np.abs(cells.transpose(0, 3, 1, 2).reshape(n, -1) - style).max() < 1e-4
     kernel, bias = model.layers[-1].get_weights()
     logits = features.astype(np.float64) @ kernel + bias
     softmax = np.exp(logits - logits.max(axis=1, keepdims=True))

@@ -74,8 +74,10 @@ def test_exported_model_has_dynamic_batch(exported, mnist_test_inputs):
     (tensor,) = session.get_inputs()
     assert tensor.shape[1:] == [28, 28, 1] and not isinstance(tensor.shape[0], int)
     for batch in (1, 7, 64):
-        out, features, whole = session.run(None, {"image": mnist_test_inputs[:batch, ..., None]})
-        assert out.shape == (batch, 10) and features.shape[0] == batch
+        out, features, style, whole = session.run(
+            ["probabilities", "features", "style", "one_digit"],
+            {"image": mnist_test_inputs[:batch, ..., None]})
+        assert out.shape == (batch, 10) and features.shape[0] == batch == style.shape[0]
         assert whole.shape == (batch, 1) and ((whole >= 0) & (whole <= 1)).all()
         np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-5)
 

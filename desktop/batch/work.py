@@ -31,7 +31,7 @@ class Settings:
 
 
 def batch_classifier(model: str | Path | ModelRef | None = None,
-                     adaptation: tuple[np.ndarray, np.ndarray] | None = None) -> Classifier:
+                     adaptation: tuple[np.ndarray, ...] | None = None) -> Classifier:
     """A Classifier for batch work: one thread per onnxruntime call, as the chunks run side by
     side (a call spread over all cores waits on the slowest, and loses them to decoding).
     adaptation: a fitted Adaptation's params (--personal), for the worker processes."""

@@ -22,8 +22,10 @@ CARD_SUFFIX = ".card.json"
 BATCH = 64  # onnxruntime is several times faster on batches of 64 than on one huge batch
 PROBE = 2   # images in the test inference at load: more than one, as every batch has
 FLOAT_TYPES = ("tensor(float)", "tensor(double)", "tensor(float16)")
-FEATURES = "features"  # the optional second output: what the last dense layer reads
-NO_FEATURES = "this model has no features output (python -m export.features MODEL adds it)"
+FEATURES = "features"  # optional output: what the last dense layer reads
+STYLE = "style"        # optional output: what the last convolution reads, pooled
+NO_FEATURES = ("this model lacks the features and style outputs adaptation reads "
+               "(python -m export.features MODEL adds them)")
 ONE_DIGIT = "one_digit"  # the optional output: the probability that an input is one whole digit
 
 
@@ -171,8 +173,8 @@ class Classifier:
 
     def _check_signature(self) -> tuple[str, str]:
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
-        if len(inputs) != 1 or len(outputs) not in (1, 2, 3):
-            raise ModelError(f"{self.path}: expected one input and one to three outputs, found "
+        if len(inputs) != 1 or len(outputs) not in (1, 2, 3, 4):
+            raise ModelError(f"{self.path}: expected one input and one to four outputs, found "
                              f"{len(inputs)} and {len(outputs)}")
         shape = [d if isinstance(d, int) else None for d in inputs[0].shape]
         if shape[1:] == [28, 28, 1]:
@@ -221,7 +223,7 @@ class Classifier:
         """Probabilities (N, 10) for images (N, 28, 28); run in batches of 64."""
         if self.adaptation is not None:
             return self.adaptation.predict_proba(*self.predict_with_features(images))
-        return self._run(self._outputs, images)[0]
+        return self.run(self._outputs, images)[0]
 
     def classify(self, images: np.ndarray) -> list[Prediction]:
         """One Prediction per 28x28 image."""
@@ -233,9 +235,12 @@ class Classifier:
         return self.card.get("test_accuracy")
 
     def _features_output(self) -> int:
-        """Width of the `features` output (0: none, and the model is read without adaptation)."""
-        shape = self._extra_outputs().get(FEATURES)
-        return shape[1] if shape and len(shape) == 2 and isinstance(shape[1], int) else 0
+        """Width of the `features` output; 0 when the model lacks it or the `style` output
+        (it is then read without adaptation)."""
+        outputs = self._extra_outputs()
+        widths = [shape[1] if shape and len(shape) == 2 and isinstance(shape[1], int) else 0
+                  for shape in (outputs.get(FEATURES), outputs.get(STYLE))]
+        return widths[0] if all(widths) else 0
 
     def _extra_outputs(self) -> dict[str, list]:
         """The outputs after the probabilities, by name, with their shapes."""
@@ -252,13 +257,13 @@ class Classifier:
         if not self.judges_whole:
             return Candidates(self.predict(images))
         if self.adaptation is None:
-            probabilities, whole = self._run([self._outputs[0], ONE_DIGIT], images)
+            probabilities, whole = self.run([self._outputs[0], ONE_DIGIT], images)
         else:
-            base, features, whole = self._run([self._outputs[0], FEATURES, ONE_DIGIT], images)
-            probabilities = self.adaptation.predict_proba(base, features)
+            *views, whole = self.run([self._outputs[0], FEATURES, STYLE, ONE_DIGIT], images)
+            probabilities = self.adaptation.predict_proba(*views)
         return Candidates(probabilities, whole[:, 0])
 
-    def _run(self, names: list[str], images: np.ndarray) -> list[np.ndarray]:
+    def run(self, names: list[str], images: np.ndarray) -> list[np.ndarray]:
         """The named outputs for images (N, 28, 28), run in batches of 64."""
         images = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28)
         try:
@@ -272,9 +277,11 @@ class Classifier:
         return [np.concatenate([p[k] for p in parts]).astype(np.float32)
                 for k in range(len(names))]
 
-    def predict_with_features(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities (N, 10) and features (N, width) in the same runs; needs `features`."""
+    def predict_with_features(self, images: np.ndarray
+                              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Probabilities (N, 10), features and style in the same runs: what `Adaptation`
+        reads; needs both outputs (`features` is nonzero)."""
         if not self.features:
             raise ModelError(NO_FEATURES)
-        probabilities, features = self._run([self._outputs[0], FEATURES], images)
-        return probabilities, features
+        probabilities, features, style = self.run([self._outputs[0], FEATURES, STYLE], images)
+        return probabilities, features, style

@@ -42,8 +42,8 @@ def predictions(inputs: np.ndarray, classifier: Classifier,
     the adaptation changed any digit."""
     if adaptation is None or not classifier.features or not len(inputs):
         return tuple(classifier.classify(inputs)), False
-    base, features = classifier.predict_with_features(inputs)
-    adapted = adaptation.predict_proba(base, features)
+    views = classifier.predict_with_features(inputs)
+    base, adapted = views[0], adaptation.predict_proba(*views)
     found = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(float(v) for v in p))
                   for p in adapted)
     return found, bool((adapted.argmax(axis=1) != base.argmax(axis=1)).any())

@@ -1,9 +1,9 @@
 """The person's samples folder as an Adaptation of the model in use, kept in step with it.
 
-The folder stays the one record: this keeps only each sample's features for the model in use,
-computed once, and refits the Adaptation from them whenever a sample comes or goes (fitting is
-a normalization of at most a few thousand rows: about a millisecond). Safe to call from the
-recognition thread while the window saves or deletes samples.
+The folder stays the one record: this keeps the Adaptation built from how the model in use
+reads each sample, each read once; a sample that comes is added to it, one that goes is
+dropped from it, the others untouched. Safe to call from the recognition thread while the
+window saves or deletes samples.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from desktop.user.samples import load_samples, sample_files
 
 class Personal:
     """`adaptation(classifier)`: the samples' Adaptation for that model (None: no samples, or a
-    model without features); `changed()` after a sample is saved or deleted."""
+    model that cannot adapt); `changed()` after a sample is saved or deleted."""
 
     def __init__(self, samples_dir: Path):
         self.samples_dir = Path(samples_dir)
         self.unreadable: list[str] = []      # one line per sample file that could not be read
         self._lock = threading.Lock()
-        self._features: dict[Path, tuple[np.ndarray, int]] = {}
+        self._paths: list[Path] = []  # the sample behind each of the Adaptation's rows
         self._model: Classifier | None = None
         self._stale = True
         self._fitted: Adaptation | None = None
@@ -42,30 +42,32 @@ class Personal:
             return None
         with self._lock:
             if classifier is not self._model:
-                self._model, self._features, self._stale = classifier, {}, True
+                self._model, self._paths, self._fitted = classifier, [], None
+                self._stale = True
             if self._stale:
                 self._stale = False
                 self._sync(classifier)
             return self._fitted
 
     def _sync(self, classifier: Classifier) -> None:
-        """Features of the files new since the last look; files gone are dropped."""
+        """Files new since the last look are read and added; files gone are dropped."""
         files = sample_files(self.samples_dir)
         present = {path for path, _ in files}
-        self._features = {p: v for p, v in self._features.items() if p in present}
-        new = [(path, digit) for path, digit in files if path not in self._features]
+        fitted = self._fitted or Adaptation()
+        kept = np.array([path in present for path in self._paths], bool)
+        if not kept.all():
+            fitted = fitted.keeping(kept)
+            self._paths = [path for path, keep in zip(self._paths, kept, strict=True) if keep]
+        known = set(self._paths)
+        new = [(path, digit) for path, digit in files if path not in known]
         if new:
             samples = load_samples(self.samples_dir, new)
             self.unreadable = samples.unreadable
-            _, features = classifier.predict_with_features(samples.inputs)
-            for path, row, digit in zip(samples.paths, features, samples.labels, strict=True):
-                self._features[path] = (row, int(digit))
-        if not self._features:
-            self._fitted = None
-            return
-        rows = list(self._features.values())
-        self._fitted = Adaptation().fit(np.stack([r for r, _ in rows]),
-                                        np.array([d for _, d in rows]))
+            if len(samples.labels):
+                fitted = fitted.adding(*classifier.predict_with_features(samples.inputs),
+                                       samples.labels)
+                self._paths += list(samples.paths)
+        self._fitted = fitted if len(fitted) else None
 
 
 def unavailable_reason(classifier: Classifier) -> str:
@@ -75,7 +77,7 @@ def unavailable_reason(classifier: Classifier) -> str:
 
 def personalize(classifier: Classifier, samples_dir: str | None, quiet: bool = False) -> None:
     """Give the classifier the samples' adaptation; one line on stderr says what it learned
-    from. Raises ModelError when the model cannot adapt (no features output)."""
+    from. Raises ModelError when the model cannot adapt (no features or style output)."""
     reason = unavailable_reason(classifier)
     if reason:
         raise ModelError(f"--personal: {reason}")

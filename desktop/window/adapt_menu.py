@@ -1,7 +1,8 @@
 """Model > "Adapt to my handwriting (N samples)" and Model > "Open samples folder".
 
-The switch is remembered in the settings. With a model that has no features output the item
-is greyed and its label gives the reason; Help > About says it too (`about_line`).
+The switch is remembered in the settings. With a model that cannot adapt (no features or style
+output) the item is greyed and its label gives the reason; Help > About says it too
+(`about_line`).
 """
 
 from __future__ import annotations
