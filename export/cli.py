@@ -45,6 +45,13 @@ def add_one_digit_flag(parser: argparse.ArgumentParser) -> None:
                              f"one_digit output (default: {NUMBERS}; fewer: faster, worse cuts)")
 
 
+def check_one_digit_numbers(numbers: int) -> None:
+    """Raise ValueError (one line for the user) for a teaching size the head cannot learn from;
+    checked before any long work starts."""
+    if numbers < 1:
+        raise ValueError(f"--one-digit-numbers must be at least 1, not {numbers}")
+
+
 def measure(path: Path, x_test: np.ndarray, y_test: np.ndarray) -> tuple[dict, np.ndarray]:
     """Accuracy of an ONNX model, measured through the app's own loader."""
     probabilities = Classifier(path, verify_sha256=False).predict(x_test)
@@ -132,9 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     command = "python -m export " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
-        if args.one_digit_numbers < 1:
-            raise ValueError(f"--one-digit-numbers must be at least 1, not "
-                             f"{args.one_digit_numbers}")
+        check_one_digit_numbers(args.one_digit_numbers)
         card = export_model(args.source, load_mnist(args.data), args.install_dir, args.quantize,
                             command.strip(), args.one_digit_numbers)
     except (DatasetError, FileNotFoundError, ModelError, ValueError) as err:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from desktop.engine.classifier import MODEL_NAME
 from desktop.user.dirs import default_models_dir
-from export.cli import add_one_digit_flag, export_model
+from export.cli import add_one_digit_flag, check_one_digit_numbers, export_model
 from train.data import DatasetError, load_mnist
 from train.finetune import MAX_MNIST_DROP, FineTuning, TooFewSamples, finetune
 
@@ -37,7 +37,7 @@ def parse_args(argv: list[str]) -> tuple[FineTuning, Path | None, int]:
     add_one_digit_flag(parser)
     args = vars(parser.parse_args(argv))
     install_dir, numbers = args.pop("install_dir"), args.pop("one_digit_numbers")
-    return FineTuning(**args), install_dir, max(numbers, 1)
+    return FineTuning(**args), install_dir, numbers
 
 
 HELP = {"samples": "the app's samples folder DIR/<digit>/",
@@ -54,9 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     job, install_dir, one_digit_numbers = parse_args(argv)
     try:
+        check_one_digit_numbers(one_digit_numbers)
         data = load_mnist(job.data)
         report = finetune(job, data, " ".join([PROG, *argv]))
-    except (TooFewSamples, DatasetError, FileNotFoundError) as err:
+    except (TooFewSamples, DatasetError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     b, a = report["before"], report["after"]

@@ -73,3 +73,13 @@ def test_the_export_command_refuses_an_absurd_teaching_size(capsys):
     assert main(["runs/none", "--one-digit-numbers", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--one-digit-numbers must be at least 1" in err
+
+
+def test_fine_tuning_refuses_it_too_before_it_trains(tmp_path, capsys):
+    from export.finetune import main
+
+    assert main(["--samples", str(tmp_path), "--out", str(tmp_path / "runs"),
+                 "--one-digit-numbers", "-3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--one-digit-numbers must be at least 1, not -3" in err
+    assert not (tmp_path / "runs").exists()
