@@ -124,10 +124,9 @@ class Adaptation:
     def from_params(cls, params: tuple[np.ndarray, ...]) -> Adaptation:
         return cls(*params)
 
-    def _distances(self, samples: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """(N, 10): cosine distance to each digit's nearest sample; a digit without samples
-        gets the row's farthest."""
-        distance = 1 - _embed(values) @ samples.T
+    def _nearest(self, distance: np.ndarray) -> np.ndarray:
+        """(N, 10) from (N, samples) distances: each digit's nearest sample; a digit without
+        samples gets the row's farthest."""
         present = np.unique(self.labels)
         nearest = np.stack([distance[:, self.labels == d].min(axis=1) for d in present], 1)
         out = np.repeat(nearest.max(axis=1, keepdims=True), 10, axis=1)
@@ -143,17 +142,17 @@ class Adaptation:
         votable = self.votable
         if len(np.unique(self.labels)) < 2 or not len(unsure) or not votable.any():
             return voted
-        style = np.asarray(style, np.float32)[unsure]
+        in_style = 1 - _embed(np.asarray(style)[unsure]) @ self.style.T  # cosine distances
         score = (np.log(np.clip(probabilities[unsure].astype(np.float64), 1e-30, 1.0))
-                 - FEATURES_WEIGHT * self._distances(self.features, features[unsure])
-                 - STYLE_WEIGHT * self._distances(self.style, style))
+                 - FEATURES_WEIGHT * self._nearest(1 - _embed(features[unsure]) @ self.features.T)
+                 - STYLE_WEIGHT * self._nearest(in_style))
         rows = np.arange(len(unsure))
         own = probabilities[unsure].argmax(axis=1)
         allowed = np.broadcast_to(votable, score.shape).copy()
         allowed[rows, own] = True
         best = np.where(allowed, score, -np.inf).argmax(axis=1)
-        near = (1 - _embed(style) @ self.style.T).min(axis=1) < NEAR
-        act = (best != own) & (score[rows, best] - score[rows, own] > MARGIN) & near
+        act = ((best != own) & (score[rows, best] - score[rows, own] > MARGIN)
+               & (in_style.min(axis=1) < NEAR))
         voted[unsure[act]] = best[act]
         return voted
 
