@@ -77,6 +77,23 @@ def test_the_workers_rebuild_the_same_adaptation_from_its_params(classifier, sty
                           fitted.predict_proba(probabilities, *views[1:]))
 
 
+def test_the_classifier_asks_features_only_of_the_rows_the_samples_may_change(
+        mnist, style_samples):
+    """Batch reading (`Classifier.predict`, `candidates`) runs the unsure rows again for
+    their features and style: the same answers as reading every row's."""
+    inputs, labels = style_samples
+    classifier = Classifier()
+    adaptation = Adaptation.fit(*classifier.predict_with_features(inputs), labels)
+    test = struck_through(mnist.x_test[:1000])
+    expected = adaptation.predict_proba(*classifier.predict_with_features(test))
+    classifier.adaptation = adaptation
+    changed = expected.argmax(axis=1) != classifier.run(["probabilities"], test)[0].argmax(axis=1)
+    assert changed.sum() > 50
+    for found in (classifier.predict(test), classifier.candidates(test).probabilities):
+        assert np.array_equal(found.argmax(axis=1), expected.argmax(axis=1))
+        assert np.allclose(found, expected, atol=1e-5)
+
+
 def test_a_reading_says_when_the_samples_changed_it(mnist, classifier, style_samples):
     inputs, labels = style_samples
     adaptation = Adaptation.fit(*classifier.predict_with_features(inputs), labels)

@@ -41,6 +41,7 @@ follow the samples folder without redoing the rest. It holds nothing the folder 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -70,7 +71,9 @@ class Adaptation:
     """predict_proba(probabilities, features, style) of the model, as this person's samples
     adjust it. Immutable: a reader keeps the one it took while samples come and go."""
 
-    features: np.ndarray = field(default_factory=_empty)   # the samples, embedded
+    # The samples, embedded, one column each: a reading's few rows times these columns is
+    # the whole cost of the vote, and BLAS reads them fastest so.
+    features: np.ndarray = field(default_factory=_empty)
     style: np.ndarray = field(default_factory=_empty)
     labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # their digits
     doubt: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # 1 - p(digit)
@@ -90,22 +93,23 @@ class Adaptation:
             return self
         rows = np.arange(len(labels))
         doubt = 1 - np.asarray(probabilities, np.float32)[rows, labels]
-        if not len(self):
-            return Adaptation(_embed(features), _embed(style), labels, doubt)
-        return Adaptation(np.concatenate([self.features, _embed(features)]),
-                          np.concatenate([self.style, _embed(style)]),
-                          np.concatenate([self.labels, labels]),
-                          np.concatenate([self.doubt, doubt]))
+        columns = [np.ascontiguousarray(_embed(features).T), np.ascontiguousarray(_embed(style).T)]
+        if len(self):
+            columns = [np.concatenate([self.features, columns[0]], axis=1),
+                       np.concatenate([self.style, columns[1]], axis=1)]
+            labels = np.concatenate([self.labels, labels])
+            doubt = np.concatenate([self.doubt, doubt])
+        return Adaptation(columns[0], columns[1], labels, doubt)
 
     def keeping(self, kept: np.ndarray) -> Adaptation:
         """This adaptation with only the samples where `kept` is true."""
-        return Adaptation(self.features[kept], self.style[kept], self.labels[kept],
+        return Adaptation(self.features[:, kept], self.style[:, kept], self.labels[kept],
                           self.doubt[kept])
 
     def __len__(self) -> int:
         return len(self.labels)
 
-    @property
+    @cached_property
     def votable(self) -> np.ndarray:
         """(10,) bool: the digits whose samples the model reads with some doubt (MISREAD,
         PRIOR)."""
@@ -124,11 +128,25 @@ class Adaptation:
     def from_params(cls, params: tuple[np.ndarray, ...]) -> Adaptation:
         return cls(*params)
 
+    @cached_property
+    def _by_digit(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The samples' order by digit, where each digit's run starts, and those digits."""
+        order = np.argsort(self.labels, kind="stable")
+        present, starts = np.unique(self.labels[order], return_index=True)
+        return order, starts, present
+
+    def open_rows(self, probabilities: np.ndarray) -> np.ndarray:
+        """The rows whose reading the samples may change (the model is unsure of them): only
+        these need the features and style."""
+        if len(np.unique(self.labels)) < 2 or not self.votable.any():
+            return np.zeros(0, np.int64)
+        return np.flatnonzero(np.asarray(probabilities).max(axis=1) < SURE)
+
     def _nearest(self, distance: np.ndarray) -> np.ndarray:
         """(N, 10) from (N, samples) distances: each digit's nearest sample; a digit without
         samples gets the row's farthest."""
-        present = np.unique(self.labels)
-        nearest = np.stack([distance[:, self.labels == d].min(axis=1) for d in present], 1)
+        order, starts, present = self._by_digit
+        nearest = np.minimum.reduceat(distance[:, order], starts, axis=1)
         out = np.repeat(nearest.max(axis=1, keepdims=True), 10, axis=1)
         out[:, present] = nearest
         return out
@@ -138,17 +156,16 @@ class Adaptation:
         """For each digit, the digit the samples vote for, or -1 where they leave the model's
         reading as it is."""
         voted = np.full(len(probabilities), -1)
-        unsure = np.flatnonzero(probabilities.max(axis=1) < SURE)  # few: the vote costs little
-        votable = self.votable
-        if len(np.unique(self.labels)) < 2 or not len(unsure) or not votable.any():
+        unsure = self.open_rows(probabilities)  # few: the vote costs little
+        if not len(unsure):
             return voted
-        in_style = 1 - _embed(np.asarray(style)[unsure]) @ self.style.T  # cosine distances
+        in_style = 1 - _embed(np.asarray(style)[unsure]) @ self.style  # cosine distances
         score = (np.log(np.clip(probabilities[unsure].astype(np.float64), 1e-30, 1.0))
-                 - FEATURES_WEIGHT * self._nearest(1 - _embed(features[unsure]) @ self.features.T)
+                 - FEATURES_WEIGHT * self._nearest(1 - _embed(features[unsure]) @ self.features)
                  - STYLE_WEIGHT * self._nearest(in_style))
         rows = np.arange(len(unsure))
         own = probabilities[unsure].argmax(axis=1)
-        allowed = np.broadcast_to(votable, score.shape).copy()
+        allowed = np.broadcast_to(self.votable, score.shape).copy()
         allowed[rows, own] = True
         best = np.where(allowed, score, -np.inf).argmax(axis=1)
         act = ((best != own) & (score[rows, best] - score[rows, own] > MARGIN)

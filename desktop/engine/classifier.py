@@ -220,10 +220,22 @@ class Classifier:
         return images[:, None] if self.layout == "NCHW" else images
 
     def predict(self, images: np.ndarray) -> np.ndarray:
-        """Probabilities (N, 10) for images (N, 28, 28); run in batches of 64."""
-        if self.adaptation is not None:
-            return self.adaptation.predict_proba(*self.predict_with_features(images))
-        return self.run(self._outputs, images)[0]
+        """Probabilities (N, 10) for images (N, 28, 28) (adapted when `adaptation` is set);
+        run in batches of 64."""
+        return self._adapted(images, self.run(self._outputs, images)[0])
+
+    def _adapted(self, images: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+        """The probabilities as the adaptation reads them; only the few rows it may change
+        are run again for their features and style (cheaper than asking every row's)."""
+        if self.adaptation is None:
+            return probabilities
+        rows = self.adaptation.open_rows(probabilities)
+        if not len(rows):
+            return probabilities
+        _, features, style = self.predict_with_features(np.asarray(images)[rows])
+        out = probabilities.copy()
+        out[rows] = self.adaptation.predict_proba(probabilities[rows], features, style)
+        return out
 
     def classify(self, images: np.ndarray) -> list[Prediction]:
         """One Prediction per 28x28 image."""
@@ -256,12 +268,8 @@ class Classifier:
         `adaptation` is set) and, when the model judges it, whether each is one whole digit."""
         if not self.judges_whole:
             return Candidates(self.predict(images))
-        if self.adaptation is None:
-            probabilities, whole = self.run([self._outputs[0], ONE_DIGIT], images)
-        else:
-            *views, whole = self.run([self._outputs[0], FEATURES, STYLE, ONE_DIGIT], images)
-            probabilities = self.adaptation.predict_proba(*views)
-        return Candidates(probabilities, whole[:, 0])
+        probabilities, whole = self.run([self._outputs[0], ONE_DIGIT], images)
+        return Candidates(self._adapted(images, probabilities), whole[:, 0])
 
     def run(self, names: list[str], images: np.ndarray) -> list[np.ndarray]:
         """The named outputs for images (N, 28, 28), run in batches of 64."""
