@@ -18,7 +18,8 @@ beats the model's own choice by MARGIN. Three gates keep the samples to where th
   samples of a digit say little alone: their mean is pulled toward the mean over all the
   person's samples as if by PRIOR samples more (with 3 a digit: 52-64 % of the load_digits
   errors left instead of 68-72 %);
-- NEAR: the digit must lie near one of the samples in style (cosine distance under 0.22):
+- NEAR: the digit must lie near one of the samples in style (cosine distance under 0.22; the
+  samples of the digits in play, its own reading's and those that can be voted for):
   samples unlike anyone else's handwriting (the made-up styles of the bench) cannot drag
   everyone's digits to them.
 
@@ -129,27 +130,37 @@ class Adaptation:
         return cls(*params)
 
     @cached_property
-    def _by_digit(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The samples' order by digit, where each digit's run starts, and those digits."""
-        order = np.argsort(self.labels, kind="stable")
-        present, starts = np.unique(self.labels[order], return_index=True)
-        return order, starts, present
+    def _by_digit(self) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """For each digit with samples: the digit and its samples' features and style columns,
+        contiguous (a vote then reads only the samples of the digits in play)."""
+        return [(int(d), np.ascontiguousarray(self.features[:, self.labels == d]),
+                 np.ascontiguousarray(self.style[:, self.labels == d]))
+                for d in np.unique(self.labels)]
 
     def open_rows(self, probabilities: np.ndarray) -> np.ndarray:
         """The rows whose reading the samples may change (the model is unsure of them): only
         these need the features and style."""
-        if len(np.unique(self.labels)) < 2 or not self.votable.any():
+        if not self._can_vote:
             return np.zeros(0, np.int64)
         return np.flatnonzero(np.asarray(probabilities).max(axis=1) < SURE)
 
-    def _nearest(self, distance: np.ndarray) -> np.ndarray:
-        """(N, 10) from (N, samples) distances: each digit's nearest sample; a digit without
-        samples gets the row's farthest."""
-        order, starts, present = self._by_digit
-        nearest = np.minimum.reduceat(distance[:, order], starts, axis=1)
-        out = np.repeat(nearest.max(axis=1, keepdims=True), 10, axis=1)
-        out[:, present] = nearest
-        return out
+    @cached_property
+    def _can_vote(self) -> bool:
+        """Samples of two digits at least, and a digit they can vote for."""
+        return len(self._by_digit) >= 2 and bool(self.votable.any())
+
+    def _nearest(self, features: np.ndarray, style: np.ndarray,
+                 digits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(N, 10) cosine distances to each of `digits`' nearest sample, in features and in
+        style; the other digits get the row's farthest."""
+        found = np.full((2, len(features), 10), -np.inf, np.float32)
+        for digit, in_features, in_style in self._by_digit:
+            if digits[digit]:
+                found[0, :, digit] = 1 - (features @ in_features).max(axis=1)
+                found[1, :, digit] = 1 - (style @ in_style).max(axis=1)
+        farthest = found.max(axis=2, keepdims=True)
+        found = np.where(np.isinf(found), farthest, found)
+        return found[0], found[1]
 
     def votes(self, probabilities: np.ndarray, features: np.ndarray,
               style: np.ndarray) -> np.ndarray:
@@ -159,17 +170,19 @@ class Adaptation:
         unsure = self.open_rows(probabilities)  # few: the vote costs little
         if not len(unsure):
             return voted
-        in_style = 1 - _embed(np.asarray(style)[unsure]) @ self.style  # cosine distances
-        score = (np.log(np.clip(probabilities[unsure].astype(np.float64), 1e-30, 1.0))
-                 - FEATURES_WEIGHT * self._nearest(1 - _embed(features[unsure]) @ self.features)
-                 - STYLE_WEIGHT * self._nearest(in_style))
-        rows = np.arange(len(unsure))
         own = probabilities[unsure].argmax(axis=1)
+        in_play = self.votable.copy()
+        in_play[own] = True
+        in_features, in_style = self._nearest(_embed(features[unsure]),
+                                              _embed(np.asarray(style)[unsure]), in_play)
+        score = (np.log(np.clip(probabilities[unsure].astype(np.float64), 1e-30, 1.0))
+                 - FEATURES_WEIGHT * in_features - STYLE_WEIGHT * in_style)
+        rows = np.arange(len(unsure))
         allowed = np.broadcast_to(self.votable, score.shape).copy()
         allowed[rows, own] = True
         best = np.where(allowed, score, -np.inf).argmax(axis=1)
         act = ((best != own) & (score[rows, best] - score[rows, own] > MARGIN)
-               & (in_style.min(axis=1) < NEAR))
+               & (in_style.min(axis=1) < NEAR))  # near a sample of a digit in play
         voted[unsure[act]] = best[act]
         return voted
 
