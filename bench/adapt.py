@@ -167,33 +167,38 @@ GATES = {"as chosen": {},
          "MARGIN 1": {"MARGIN": 1.0}}
 
 
-def gate_rows(cases: list, profiles: list, others: dict) -> list[str]:
+def gate_rows(cases: list, styles: list, profiles: list, others: dict) -> list[str]:
     """The gates and weights (engine/adapt.py) set otherwise: errors left on load_digits, the
-    styles' own digits, and the worst loss elsewhere over the writer and style profiles."""
+    styles' own digits (`styles`: their reading, digits and Adaptation), and the worst loss
+    elsewhere over the writer and style profiles."""
     from unittest import mock
 
     from desktop.engine import adapt
 
-    rows = ["| engine/adapt.py set | errors left, 3 / 10 a digit | worst change: MNIST, "
-            "photo-like, fonts |", "| --- | --- | --- |"]
+    rows = ["| engine/adapt.py set | errors left, 3 / 10 a digit | continental 1, crossed 7, "
+            "thick marker | worst change: MNIST, photo-like, fonts |", "| --- | --- | --- | --- |"]
     for title, values in GATES.items():
         with mock.patch.multiple(adapt, **values) if values else contextlib.nullcontext():
             left = [sum(Reader.errors(r, y, a) for k, r, y, a in cases if k == per)
                     / sum(Reader.errors(r, y) for k, r, y, _ in cases if k == per)
                     for per in (3, 10)]
             worst = worst_changes(others, profiles)
+            own = [1 - Reader.errors(r, y, a) / len(y) for r, y, a in styles]
         rows.append(f"| {title} | {left[0]:.0%} / {left[1]:.0%} | "
+                    + ", ".join(f"{v:.2%}" for v in own) + " | "
                     + ", ".join(f"{v:+.2f}" for v in worst.values()) + " |")
         print(rows[-1], flush=True)
     return rows
 
 
-def style_rows(reader: Reader, mnist) -> tuple[list[str], list]:
+def style_rows(reader: Reader, mnist) -> tuple[list[str], list, list]:
+    """The rows; the Adaptations; and (the style's test reading, digits, Adaptation) for
+    `gate_rows`."""
     from train.styles import style_set
 
     rows = ["| style (5 samples a digit) | its test digits without → with |",
             "| --- | --- |"]
-    profiles = []
+    profiles, cases = [], []
     for title, (name, digit) in STYLES.items():
         styled, styled_labels = style_set(name, mnist.x_train, mnist.y_train, seed=5,
                                           count=STYLE_SAMPLES * (10 if digit is None else 1))
@@ -211,12 +216,13 @@ def style_rows(reader: Reader, mnist) -> tuple[list[str], list]:
         test, test_labels = style_set(name, mnist.x_test, mnist.y_test, seed=21,
                                       count=STYLE_TEST)
         read = reader.read(test)
+        cases.append((read, test_labels, adaptation))
         n = len(test_labels)
         before = 1 - Reader.errors(read, test_labels) / n
         after = 1 - Reader.errors(read, test_labels, adaptation) / n
         rows.append(f"| {title} ({n}) | {before:.2%} → **{after:.2%}** |")
         print(rows[-1], flush=True)
-    return rows, profiles
+    return rows, profiles, cases
 
 
 MADE_UP = {"struck through (tests/made_up.py), 5 a digit": (5, lambda x: struck_through(x)),
@@ -320,14 +326,14 @@ def main(argv: list[str] | None = None) -> int:
     mnist = load_mnist()
     reader = Reader()
     lines, writer_profiles, cases = writer_rows(reader, args.draws, args.first_draw)
-    styles, style_profiles = style_rows(reader, mnist)
+    styles, style_profiles, style_cases = style_rows(reader, mnist)
     lines += ["", *styles, "", *made_up_rows(reader, mnist), "",
               "| everyone else, worst over all profiles | change |",
               "| --- | --- |"]
     others = everyone_else(reader, mnist)
     for name, change in worst_changes(others, writer_profiles + style_profiles).items():
         lines.append(f"| {name} ({len(others[name][1])}) | {change:+.2f} points |")
-    lines += ["", *gate_rows(cases, writer_profiles + style_profiles, others)]
+    lines += ["", *gate_rows(cases, style_cases, writer_profiles + style_profiles, others)]
     lines += ["", "| cost | without | with adaptation |", "| --- | --- | --- |",
               *canvas_cost(reader, mnist), *batch_cost(mnist)]
     print("\n".join(lines))
