@@ -72,8 +72,7 @@ class Adaptation:
     """predict_proba(probabilities, features, style) of the model, as this person's samples
     adjust it. Immutable: a reader keeps the one it took while samples come and go."""
 
-    # The samples, embedded, one column each: a reading's few rows times these columns is
-    # the whole cost of the vote, and BLAS reads them fastest so.
+    # The samples, embedded, one column each (as `_by_digit` hands them to the vote).
     features: np.ndarray = field(default_factory=_empty)
     style: np.ndarray = field(default_factory=_empty)
     labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # their digits
@@ -94,13 +93,13 @@ class Adaptation:
             return self
         rows = np.arange(len(labels))
         doubt = 1 - np.asarray(probabilities, np.float32)[rows, labels]
-        columns = [np.ascontiguousarray(_embed(features).T), np.ascontiguousarray(_embed(style).T)]
-        if len(self):
-            columns = [np.concatenate([self.features, columns[0]], axis=1),
-                       np.concatenate([self.style, columns[1]], axis=1)]
-            labels = np.concatenate([self.labels, labels])
-            doubt = np.concatenate([self.doubt, doubt])
-        return Adaptation(columns[0], columns[1], labels, doubt)
+        features, style = _embed(features).T, _embed(style).T
+        if not len(self):
+            return Adaptation(features, style, labels, doubt)
+        return Adaptation(np.concatenate([self.features, features], axis=1),
+                          np.concatenate([self.style, style], axis=1),
+                          np.concatenate([self.labels, labels]),
+                          np.concatenate([self.doubt, doubt]))
 
     def keeping(self, kept: np.ndarray) -> Adaptation:
         """This adaptation with only the samples where `kept` is true."""
