@@ -39,14 +39,16 @@ test: lint
 # rate with half of it (about 26 minutes on two cores). QUICK=1: one stage of 7 epochs on MNIST
 # alone at half augmentation (about 3 minutes, 99.4 %+), for trying a change.
 # SEED=N seeds both stages: the seed also picks the validation split, which they must share.
+# TEACHERS="a.onnx b.onnx": both stages distil those exported models (train/distil.py).
 SEED ?= 1234
+TEACHER_FLAG = $(if $(TEACHERS),--teachers $(TEACHERS),)
 train: $(VENV)/.dev-installed
 ifdef QUICK
 	$(BIN)/python -m train $(DATA_FLAG) --seed $(SEED) --epochs 7 --styles 0 --styled-val 0 \
 		--augment 0.5 $(ARGS)
 else
-	$(BIN)/python -m train $(DATA_FLAG) --seed $(SEED) $(ARGS)
-	$(BIN)/python -m train $(DATA_FLAG) --seed $(SEED) \
+	$(BIN)/python -m train $(DATA_FLAG) --seed $(SEED) $(TEACHER_FLAG) $(ARGS)
+	$(BIN)/python -m train $(DATA_FLAG) --seed $(SEED) $(TEACHER_FLAG) \
 		--init-from "$$(ls -d runs/[0-9]*/ | tail -n 1)model.keras" \
 		--augment 0.5 --epochs 8 --learning-rate 3e-4 --finetune-lr-scale 1
 endif

@@ -142,3 +142,17 @@ def test_the_restyled_set_is_cached_and_read_back(mnist, tmp_path):
                         cache_dir=tmp_path, workers=1)
     assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
     assert cached.suffix == ".npz" and len(first[0]) == 40
+
+
+def test_the_cache_follows_the_code_that_restyles_and_only_it():
+    """The key reads the sources of the modules restyling imports, at any depth: the app's
+    recipes and raster (used inside functions too), not the classifier or the adaptation."""
+    from pathlib import Path
+
+    import train.styles as styles
+
+    names = {str(p.relative_to(styles.ROOT)) for p in styles._sources(Path(styles.__file__))}
+    assert {"train/styles.py", "train/hands.py", "train/skeleton.py", "desktop/engine/recipes.py",
+            "desktop/engine/raster.py", "desktop/engine/imagefile.py"} <= names
+    assert not names & {"desktop/engine/classifier.py", "desktop/engine/adapt.py",
+                        "desktop/engine/reading.py", "train/cli.py"}

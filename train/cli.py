@@ -30,13 +30,15 @@ def cosine_schedule(cfg: TrainConfig, peak: float):
 
 
 def make_datasets(train, val, cfg: TrainConfig):
+    """Batched, augmented training data and the validation data; labels may be digits or (n, 10)
+    targets (distillation's)."""
     import tensorflow as tf
 
     from train.augment import augment_batch
 
     def to_tensors(x, y):
         return x.astype(np.float32)[..., None] / 255.0 if x.dtype == np.uint8 else x[..., None], \
-            np.eye(10, dtype=np.float32)[y]
+            np.eye(10, dtype=np.float32)[y] if y.ndim == 1 else y
 
     x_train, y_train = to_tensors(*train)
     train_ds = (tf.data.Dataset.from_tensor_slices((x_train, y_train))
@@ -92,11 +94,16 @@ def compile_model(model, cfg: TrainConfig, peak_lr: float) -> None:
 
 
 def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
-          extra: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
-    """Train (or fine-tune), save model.keras and the report in run_dir; the test metrics."""
+          extra: tuple[np.ndarray, np.ndarray] | None = None, started: float | None = None) -> dict:
+    """Train (or fine-tune), save model.keras and the report in run_dir; the test metrics.
+    `run_seconds` counts from `started` (perf_counter; default: now)."""
     import keras
 
+    from train.distil import load_teachers, targets
+
+    started = time.perf_counter() if started is None else started
     keras.utils.set_random_seed(cfg.seed)
+    teachers = load_teachers(cfg.teachers)
     train_set, val_set = split(data.x_train, data.y_train, cfg)
     if extra is None and cfg.extra:
         extra = read_extra(cfg.extra)
@@ -105,6 +112,9 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     if extra is not None:
         print(f"extra: {len(extra[0])} images, repeated {cfg.extra_repeat}x")
         train_set = add_extra(train_set, extra, cfg.extra_repeat)
+    if teachers:
+        train_set = train_set[0], targets(*train_set, teachers, cfg.teacher_weight,
+                                           cfg.teacher_temperature)
     train_ds, val_ds = make_datasets(train_set, val_set, cfg)
 
     model, peak_lr = build_or_load(cfg)
@@ -119,10 +129,10 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
                                       restore_best_weights=True),
         keras.callbacks.CSVLogger(run_dir / "history.csv"),
     ]
-    started = time.perf_counter()
+    fit_started = time.perf_counter()
     fit = model.fit(train_ds, validation_data=val_ds, epochs=cfg.epochs, callbacks=callbacks,
                     shuffle=False, verbose=2)  # the dataset reshuffles itself each epoch
-    seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - fit_started
     calibration = calibrate(model, data, cfg)
     model.save(run_dir / "model.keras")
     (run_dir / "checkpoint.keras").unlink(missing_ok=True)
@@ -139,11 +149,13 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
         "dataset": data.source,
     }
     report.write_json(run_dir / "history.json", history)
-    report.write_json(run_dir / "metrics.json", results)
     report.plot_history(history, run_dir / "learning_curves.png")
     report.plot_confusion(np.array(results["confusion_matrix"]), run_dir / "confusion_matrix.png")
     report.plot_mistakes(x_test, data.y_test, probabilities, run_dir / "misclassified.png")
     report.plot_styles(val_set[0], val_set[1], run_dir / "styles.png")
+    # The whole run, restyling, calibration and report included: what a person waits for.
+    results["run_seconds"] = round(time.perf_counter() - started, 1)
+    report.write_json(run_dir / "metrics.json", results)
     return results
 
 
@@ -177,13 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     (run_dir / "config.json").write_text(
         json.dumps(cfg.to_dict() | {"command": command.strip()}, indent=2) + "\n")
     try:
-        results = train(cfg, data, run_dir)
+        results = train(cfg, data, run_dir, started=started)
     except (DatasetError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    # The whole run, restyling, calibration and report included: what a person waits for.
-    results["run_seconds"] = round(time.perf_counter() - started, 1)
-    report.write_json(run_dir / "metrics.json", results)
     print(f"test accuracy {results['test_accuracy']:.4%} ({results['test_errors']} errors), "
           f"{results['training_seconds']:.0f} s training, {results['run_seconds']:.0f} s in all; "
           f"run folder: {run_dir}")

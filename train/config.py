@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 ARCHITECTURES = ("compact", "wide")
 
@@ -34,6 +34,9 @@ class TrainConfig:
     finetune_lr_scale: float = 0.1
     extra: str | None = None         # DIR/<digit>/*.png mixed into training
     extra_repeat: int = 20           # how often each extra image is repeated per epoch
+    teachers: list[str] = field(default_factory=list)  # exported models to distil (train/distil.py)
+    teacher_weight: float = 0.5      # share of the teachers' mean in each target (1 - it: label)
+    teacher_temperature: float = 2.0  # softens the teachers' mean (train/distil.py)
 
     @classmethod
     def from_argv(cls, argv: list[str] | None = None) -> TrainConfig:
@@ -42,11 +45,20 @@ class TrainConfig:
             formatter_class=argparse.ArgumentDefaultsHelpFormatter)
         for f in fields(cls):
             flag = "--" + f.name.replace("_", "-")
+            helptext = _HELP.get(f.name, f.name.replace("_", " "))
+            if f.default is dataclasses.MISSING:  # a list: any number of values
+                parser.add_argument(flag, nargs="*", default=[], metavar="PATH", help=helptext)
+                continue
             kind = {int: int, float: float}.get(type(f.default), str)
             parser.add_argument(flag, type=kind, default=f.default, metavar=f.name.upper(),
                                 choices=ARCHITECTURES if f.name == "arch" else None,
-                                help=_HELP.get(f.name, f.name.replace("_", " ")))
-        return cls(**vars(parser.parse_args(argv)))
+                                help=helptext)
+        cfg = cls(**vars(parser.parse_args(argv)))
+        if not 0 <= cfg.teacher_weight <= 1:
+            parser.error(f"--teacher-weight {cfg.teacher_weight}: must lie in 0..1")
+        if not cfg.teacher_temperature > 0:
+            parser.error(f"--teacher-temperature {cfg.teacher_temperature}: must be above 0")
+        return cfg
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -65,4 +77,8 @@ _HELP = {
     "limit": "train on the first N images only (0 = all); for smoke runs",
     "init_from": "continue training from this model.keras",
     "extra": "folder of labelled images DIR/<digit>/*.png to mix into training",
+    "teachers": "exported models (digits.onnx) whose mean reading of each training digit is "
+                "mixed into its target: distillation (train/distil.py)",
+    "teacher_weight": "share of the teachers' reading in each target, the label's the rest",
+    "teacher_temperature": "the teachers' mean reading is softened so (logits divided by it)",
 }

@@ -11,6 +11,7 @@ the canvas, `digit_input` for pictures), so the model learns from exactly what i
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import multiprocessing
 import os
@@ -23,7 +24,6 @@ import numpy as np
 from desktop.engine.raster import render_strokes
 from desktop.engine.recipes import canvas_digit_input, digit_input
 from desktop.engine.resample import resize
-from train import hands
 from train.hands import (
     NEW_SHAPES,
     SHAPES,
@@ -50,6 +50,7 @@ LOW_RES_SHARE = 0.5          # pictures scanned at 8-16 px high, then enlarged
 LOW_RES_PEN = (0.1, 0.3)     # such scans come from bold writing (optdigits: 32x32 bitmaps)
 LOW_RES_HEIGHT = (8, 16)
 CHUNK = 500                  # digits per worker task
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # ---------------------------------------------------------------- how it is captured
@@ -216,12 +217,28 @@ def styled_set(digits: np.ndarray, labels: np.ndarray, count: int, seed: int,
 
 
 def _key(digits: np.ndarray, labels: np.ndarray, seed: int) -> str:
-    """Changes with the digits chosen and with the code that restyles them."""
-    import desktop.engine
-
+    """Changes with the digits chosen and with the code that restyles them: this module and the
+    project modules it imports, directly or not (not the rest of the app, so a change to, say,
+    the classifier does not cost the next run its restyling)."""
     digest = hashlib.sha256(digits.tobytes() + labels.tobytes() + str(seed).encode())
-    for module in (__file__, hands.__file__):
-        digest.update(Path(module).read_bytes())
-    for source in sorted(Path(desktop.engine.__file__).parent.glob("*.py")):
+    for source in sorted(_sources(Path(__file__))):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _sources(module: Path, seen: set[Path] | None = None) -> set[Path]:
+    """The source files of module and of every train/ or desktop/ module it imports, at any
+    depth (imports inside functions too)."""
+    seen = set() if seen is None else seen
+    seen.add(module)
+    for node in ast.walk(ast.parse(module.read_bytes())):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            # `from train import hands` imports a module; `from train.hands import x`, a name.
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        for name in names:
+            path = ROOT.joinpath(*name.split(".")).with_suffix(".py")
+            if name.split(".")[0] in ("train", "desktop") and path.is_file() and path not in seen:
+                _sources(path, seen)
+    return seen
