@@ -29,24 +29,26 @@ def cosine_schedule(cfg: TrainConfig, peak: float):
     return rate
 
 
-def make_datasets(train, val, cfg: TrainConfig):
-    """Batched, augmented training data and the validation data; labels may be digits or (n, 10)
-    targets (distillation's)."""
+def make_datasets(train, val, cfg: TrainConfig, teachers: list | None = None):
+    """Batched, augmented training data (its targets mixed with the teachers' reading, if any)
+    and the validation data."""
     import tensorflow as tf
 
     from train.augment import augment_batch
+    from train.distil import distilling
 
     def to_tensors(x, y):
         return x.astype(np.float32)[..., None] / 255.0 if x.dtype == np.uint8 else x[..., None], \
-            np.eye(10, dtype=np.float32)[y] if y.ndim == 1 else y
+            np.eye(10, dtype=np.float32)[y]
 
     x_train, y_train = to_tensors(*train)
     train_ds = (tf.data.Dataset.from_tensor_slices((x_train, y_train))
                 .shuffle(len(x_train), seed=cfg.seed, reshuffle_each_iteration=True)
                 .batch(cfg.batch_size)
                 .map(lambda x, y: (augment_batch(x, cfg.augment), y),
-                     num_parallel_calls=tf.data.AUTOTUNE)
-                .prefetch(tf.data.AUTOTUNE))
+                     num_parallel_calls=tf.data.AUTOTUNE))
+    train_ds = distilling(train_ds, teachers or [], cfg.teacher_weight)
+    train_ds = train_ds.prefetch(tf.data.AUTOTUNE)
     val_ds = tf.data.Dataset.from_tensor_slices(to_tensors(*val)).batch(512)
     return train_ds, val_ds
 
@@ -99,11 +101,13 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     `run_seconds` counts from `started` (perf_counter; default: now)."""
     import keras
 
-    from train.distil import load_teachers, targets
+    from train.distil import load_teachers
 
     started = time.perf_counter() if started is None else started
     keras.utils.set_random_seed(cfg.seed)
     teachers = load_teachers(cfg.teachers)
+    if teachers:
+        print(f"teachers: {len(teachers)}, {cfg.teacher_weight:.0%} of each target")
     train_set, val_set = split(data.x_train, data.y_train, cfg)
     if extra is None and cfg.extra:
         extra = read_extra(cfg.extra)
@@ -112,10 +116,7 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     if extra is not None:
         print(f"extra: {len(extra[0])} images, repeated {cfg.extra_repeat}x")
         train_set = add_extra(train_set, extra, cfg.extra_repeat)
-    if teachers:
-        train_set = train_set[0], targets(*train_set, teachers, cfg.teacher_weight,
-                                           cfg.teacher_temperature)
-    train_ds, val_ds = make_datasets(train_set, val_set, cfg)
+    train_ds, val_ds = make_datasets(train_set, val_set, cfg, teachers)
 
     model, peak_lr = build_or_load(cfg)
     compile_model(model, cfg, peak_lr)

@@ -36,7 +36,6 @@ class TrainConfig:
     extra_repeat: int = 20           # how often each extra image is repeated per epoch
     teachers: list[str] = field(default_factory=list)  # exported models to distil (train/distil.py)
     teacher_weight: float = 0.5      # share of the teachers' mean in each target (1 - it: label)
-    teacher_temperature: float = 2.0  # softens the teachers' mean (train/distil.py)
 
     @classmethod
     def from_argv(cls, argv: list[str] | None = None) -> TrainConfig:
@@ -56,8 +55,6 @@ class TrainConfig:
         cfg = cls(**vars(parser.parse_args(argv)))
         if not 0 <= cfg.teacher_weight <= 1:
             parser.error(f"--teacher-weight {cfg.teacher_weight}: must lie in 0..1")
-        if not cfg.teacher_temperature > 0:
-            parser.error(f"--teacher-temperature {cfg.teacher_temperature}: must be above 0")
         return cfg
 
     def to_dict(self) -> dict:
@@ -77,8 +74,7 @@ _HELP = {
     "limit": "train on the first N images only (0 = all); for smoke runs",
     "init_from": "continue training from this model.keras",
     "extra": "folder of labelled images DIR/<digit>/*.png to mix into training",
-    "teachers": "exported models (digits.onnx) whose mean reading of each training digit is "
-                "mixed into its target: distillation (train/distil.py)",
+    "teachers": "exported models (digits.onnx) whose mean reading of each training batch, "
+                "augmented, is mixed into its targets: distillation (train/distil.py)",
     "teacher_weight": "share of the teachers' reading in each target, the label's the rest",
-    "teacher_temperature": "the teachers' mean reading is softened so (logits divided by it)",
 }

@@ -1,12 +1,12 @@
 """Distillation: train on targets mixed from the labels and what teacher models read.
 
 Teachers are exported models (the bundled `digits.onnx`, or `python -m export RUN
---install-dir DIR` of earlier runs), read with onnxruntime: their mean probabilities on each
-training digit carry which digits it resembles, which a one-hot label cannot say. An ensemble of
-runs reads other writers better than any one of them (bench/RESULTS.md); its mean, learnt by a
-single compact model, keeps the app's cost. The teachers read the digits once, before training,
-as they are (not each augmented view): no teacher runs during the epochs, so distilling costs
-seconds, not a slower step.
+--install-dir DIR` of earlier runs), read with onnxruntime: their mean probabilities say which
+digits a training digit resembles, which a one-hot label cannot. An ensemble of runs reads other
+writers better than any one of them (bench/RESULTS.md); its mean, learnt by one compact model,
+keeps the app's cost. The teachers read each batch as the model sees it, augmented: on the
+digits as they are, they had learnt them almost surely (98.7 % on the label on average), and
+targets read so once, softened to carry a signal, trained a worse model (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import numpy as np
 from train.data import DatasetError
 
 OUTPUT = "probabilities"
-CHUNK = 2048
 
 
 class Teacher:
@@ -30,8 +29,10 @@ class Teacher:
         self.path = Path(path)
         if not self.path.is_file():
             raise DatasetError(f"teacher {self.path}: no such file")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # beside the training step, which has the cores
         try:
-            self.session = ort.InferenceSession(str(self.path),
+            self.session = ort.InferenceSession(str(self.path), options,
                                                 providers=["CPUExecutionProvider"])
         except Exception as err:  # onnxruntime raises its own kinds, one per failure
             raise DatasetError(f"teacher {self.path}: not an ONNX model onnxruntime can run "
@@ -45,11 +46,9 @@ class Teacher:
         self.input = inputs[0].name
 
     def read(self, x: np.ndarray) -> np.ndarray:
-        """Probabilities (n, 10) of images (n, 28, 28) with ink 1.0 (or uint8 ink 255)."""
+        """Probabilities (n, 10) of images (n, 28, 28) or (n, 28, 28, 1), ink 1.0 (or 255)."""
         x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-        return np.concatenate([
-            self.session.run([OUTPUT], {self.input: x[i:i + CHUNK, ..., None]})[0]
-            for i in range(0, len(x), CHUNK)]) if len(x) else np.zeros((0, 10), np.float32)
+        return self.session.run([OUTPUT], {self.input: x.reshape(-1, 28, 28, 1)})[0]
 
 
 def load_teachers(paths: list[str]) -> list[Teacher]:
@@ -57,23 +56,24 @@ def load_teachers(paths: list[str]) -> list[Teacher]:
     return [Teacher(path) for path in paths]
 
 
-def softened(probabilities: np.ndarray, temperature: float) -> np.ndarray:
-    """The probabilities with their logits divided by the temperature: above 1, the small
-    probabilities (which other digits this one resembles) grow into a signal worth learning."""
-    logits = np.log(np.clip(probabilities.astype(np.float64), 1e-12, 1.0)) / temperature
-    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
-def targets(x: np.ndarray, labels: np.ndarray, teachers: list[Teacher], weight: float,
-            temperature: float) -> np.ndarray:
-    """(n, 10) training targets: (1 - weight) x one-hot label + weight x the teachers' mean,
-    softened. The teachers read their own training digits almost surely (mean 98.7 % on the
-    label), so the raw mean would differ from the label on few digits only."""
-    one_hot = np.eye(10, dtype=np.float32)[labels]
-    if not teachers or weight == 0:
-        return one_hot
+def mixed(labels: np.ndarray, x: np.ndarray, teachers: list[Teacher],
+          weight: float) -> np.ndarray:
+    """(n, 10) targets for a batch: (1 - weight) x its labels (one-hot) + weight x the
+    teachers' mean reading of its images."""
     mean = sum(teacher.read(x) for teacher in teachers) / len(teachers)
-    agree = float((mean.argmax(axis=1) == labels).mean())
-    print(f"teachers: {len(teachers)} read {len(x)} training digits, {agree:.2%} as labelled")
-    return ((1 - weight) * one_hot + weight * softened(mean, temperature)).astype(np.float32)
+    return ((1 - weight) * labels + weight * mean).astype(np.float32)
+
+
+def distilling(dataset, teachers: list[Teacher], weight: float):
+    """The (augmented images, one-hot labels) batches of dataset with the labels mixed."""
+    import tensorflow as tf
+
+    if not teachers or weight == 0:
+        return dataset
+
+    def mix(x, y):
+        target = tf.numpy_function(lambda a, b: mixed(b, a, teachers, weight), [x, y],
+                                   tf.float32, stateful=False)
+        return x, tf.ensure_shape(target, y.shape)
+
+    return dataset.map(mix, num_parallel_calls=tf.data.AUTOTUNE)
