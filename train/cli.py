@@ -8,6 +8,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from train import report
 from train.config import TrainConfig
 from train.data import DatasetError, Mnist, load_mnist
 from train.splits import split, styled, validation_parts
+
+if TYPE_CHECKING:
+    from train.distil import Teacher
 
 STEPS_PER_CALL = 16
 
@@ -29,7 +33,7 @@ def cosine_schedule(cfg: TrainConfig, peak: float):
     return rate
 
 
-def make_datasets(train, val, cfg: TrainConfig, teachers: list | None = None):
+def make_datasets(train, val, cfg: TrainConfig, teachers: list[Teacher] | None = None):
     """Batched, augmented training data (its targets mixed with the teachers' reading, if any)
     and the validation data."""
     import tensorflow as tf
