@@ -106,9 +106,9 @@ class Fed:
         self.then = then
         self.train: tuple[np.ndarray, np.ndarray] | None = None
 
-    def __call__(self, train, val, cfg):
+    def __call__(self, train, val, cfg, *rest):
         self.train = train
-        return self.then(train, val, cfg)
+        return self.then(train, val, cfg, *rest)
 
 
 def assert_trained_on(train_set, extra_folder) -> None:
