@@ -78,7 +78,7 @@ def test_a_missing_teacher_stops_the_run_before_it_trains(tmp_path, mnist_dir, c
     code = main(["--data", str(mnist_dir), "--out", str(tmp_path / "runs"),
                  "--teachers", str(tmp_path / "gone.onnx")])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and err == [f"error: teacher {tmp_path / 'gone.onnx'}: no such file"]
+    assert code == 2 and err == [f"error: teacher {tmp_path / 'gone.onnx'}: model file not found"]
     (run,) = (tmp_path / "runs").iterdir()
     assert not (run / "model.keras").exists()
 
