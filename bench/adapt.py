@@ -19,13 +19,14 @@ their own digits, and what they cost everyone else's.
   `classify` of the 10,000 MNIST test PNGs (three times over) with `--personal` (1,000
   samples) and without.
 
-    python bench/adapt.py [--draws 5] [--first-draw 100] [--record HEADING]
+    python bench/adapt.py [--draws 5] [--first-draw 100] [--model M.onnx] [--record HEADING]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import re
 import shlex
@@ -56,12 +57,13 @@ PHOTOS = 1000
 
 
 class Reader:
-    """The bundled model's probabilities and features for inputs; accuracy with an adaptation."""
+    """A model's probabilities, features and style for inputs (the bundled model's unless
+    told); accuracy with an adaptation."""
 
-    def __init__(self):
+    def __init__(self, model: str | None = None):
         from desktop.engine.classifier import Classifier
 
-        self.classifier = Classifier()
+        self.classifier = Classifier(model)
 
     def read(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.classifier.predict_with_features(inputs)
@@ -117,7 +119,8 @@ def everyone_else(reader: Reader, mnist) -> dict[str, tuple]:
 def fitted(reader: Reader, inputs: np.ndarray, labels: np.ndarray):
     from desktop.engine.adapt import Adaptation
 
-    return Adaptation.fit(*reader.read(inputs), labels)
+    return Adaptation.fit(*reader.read(inputs), labels,
+                          usual_doubt=reader.classifier.usual_doubt)
 
 
 def worst_changes(others: dict, adaptations: list) -> dict[str, float]:
@@ -158,6 +161,7 @@ def writer_rows(reader: Reader, draws: int, first: int) -> tuple[list[str], list
     return rows, profiles, cases
 
 
+# Upper case: engine/adapt.py's constants; lower case: an Adaptation's own fields.
 GATES = {"as chosen": {},
          "SURE 0.95 (more of the model's readings open to the samples)": {"SURE": 0.95},
          "MISREAD 0 (any digit can be voted for)": {"MISREAD": 0.0},
@@ -165,7 +169,9 @@ GATES = {"as chosen": {},
          "NEAR 2 (samples act however far a digit is from them)": {"NEAR": 2.0},
          "STYLE_WEIGHT 0 (features alone)": {"STYLE_WEIGHT": 0.0, "NEAR": 2.0},
          "FEATURES_WEIGHT 0 (style alone)": {"FEATURES_WEIGHT": 0.0},
-         "MARGIN 1": {"MARGIN": 1.0}}
+         "MARGIN 1": {"MARGIN": 1.0},
+         "the bundled model's usual doubt, not this model's (MISREAD's scale fixed)":
+             {"usual_doubt": 0.004673}}
 
 
 def gate_rows(cases: list, styles: list, profiles: list, others: dict) -> list[str]:
@@ -178,10 +184,14 @@ def gate_rows(cases: list, styles: list, profiles: list, others: dict) -> list[s
 
     rows = ["| engine/adapt.py set | errors left, 3 / 10 a digit | continental 1, crossed 7, "
             "thick marker | worst change: MNIST, photo-like, fonts |", "| --- | --- | --- | --- |"]
-    def anew(adaptation):  # what an Adaptation works out once is worked out again, patched
-        return adapt.Adaptation.from_params(adaptation.params())
+    for title, settings in GATES.items():
+        values = {k: v for k, v in settings.items() if k.isupper()}
+        own_fields = {k: v for k, v in settings.items() if k.islower()}
 
-    for title, values in GATES.items():
+        def anew(adaptation, own_fields=own_fields):  # worked out again, patched
+            return dataclasses.replace(adapt.Adaptation.from_params(adaptation.params()),
+                                       **own_fields)
+
         with mock.patch.multiple(adapt, **values) if values else contextlib.nullcontext():
             left = [sum(Reader.errors(r, y, anew(a)) for k, r, y, a in cases if k == per)
                     / sum(Reader.errors(r, y) for k, r, y, _ in cases if k == per)
@@ -279,7 +289,7 @@ def canvas_cost(reader: Reader, mnist, repeats: int = 30) -> list[str]:
     return [f"| a drawn digit, stroke end → prediction | {without:.2f} ms | {with_:.2f} ms |"]
 
 
-def batch_cost(mnist) -> list[str]:
+def batch_cost(mnist, model: str | None = None) -> list[str]:
     """`classify` of the 10,000 MNIST test PNGs three times over (30,000 files: a run of
     under a second would time mostly the start of the workers), with --personal (1,000
     samples) and without: the run's own images/s (its summary line) and the whole process,
@@ -296,6 +306,7 @@ def batch_cost(mnist) -> list[str]:
         for _ in range(5):  # alternated, so a busy moment of the machine hits both
             for name in runs:
                 flags = ["--personal", "--samples-dir", samples] if name != "without" else []
+                flags += ["--model", model] if model else []
                 start = time.perf_counter()
                 done = subprocess.run([sys.executable, "-m", "desktop", "classify",
                                        *[str(folder)] * 3, "--out", "/dev/null", "--force",
@@ -324,11 +335,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=5, help="draws of the samples for each k")
     parser.add_argument("--first-draw", type=int, default=100,
                         help="seed of the first draw (the next draws take the next seeds)")
+    parser.add_argument("--model", help="an exported model (default: the bundled one)")
     parser.add_argument("--record", metavar="HEADING")
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     mnist = load_mnist()
-    reader = Reader()
+    reader = Reader(args.model)
     lines, writer_profiles, cases = writer_rows(reader, args.draws, args.first_draw)
     styles, style_profiles, style_cases = style_rows(reader, mnist)
     lines += ["", *styles, "", *made_up_rows(reader, mnist), "",
@@ -339,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {name} ({len(others[name][1])}) | {change:+.2f} points |")
     lines += ["", *gate_rows(cases, style_cases, writer_profiles + style_profiles, others)]
     lines += ["", "| cost | without | with adaptation |", "| --- | --- | --- |",
-              *canvas_cost(reader, mnist), *batch_cost(mnist)]
+              *canvas_cost(reader, mnist), *batch_cost(mnist, args.model)]
     print("\n".join(lines))
     if args.record:
         append_section(args.record, "python bench/adapt.py " + shlex.join(argv), lines,

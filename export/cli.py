@@ -71,6 +71,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
 
     from export import card as cards
     from export.convert import find_keras_model, keras_to_onnx
+    from export.doubt import card_entry
     from export.features import described
     from export.one_digit import NUMBERS, add_head, teach, training_glyphs
     from export.verify import check_onnx, parity, time_model
@@ -94,7 +95,9 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
         measured["parity_with_keras"] = {"max_abs_diff": agreement.max_abs_diff,
                                          "images": agreement.images}
         measured["images_per_second"] = round(time_model(staged, x_test[:4096, ..., None]))
-        extra = {"source_model": str(keras_path), **described(proto), "one_digit": one_digit}
+        extra = {"source_model": str(keras_path), **described(proto), "one_digit": one_digit,
+                 **card_entry(staged, cards.read_run_json(keras_path.parent, "config.json"),
+                              data)}
         if quantize:
             extra["quantized"] = quantized_report(staged, measured, data, x_test, Path(tmp))
         card = cards.write_model(proto, cards.build_card(measured, keras_path.parent, command,

@@ -15,7 +15,8 @@ tensor the last Conv reads; the probabilities stay the very numbers the graph co
 
 `python -m export.features MODEL.onnx` gives an exported model (the bundled one: same weights,
 no retraining) the outputs it lacks, in place, checks that its probabilities are bit for bit
-what they were on the 10,000 MNIST test digits, and updates its card.
+what they were on the 10,000 MNIST test digits, and updates its card, with the model's usual
+doubt (export/doubt.py) when the card names its training's validation split.
 """
 
 from __future__ import annotations
@@ -142,18 +143,31 @@ def described(proto: onnx.ModelProto) -> dict:
             for output in proto.graph.output if output.name in cards}
 
 
-def add_to_model(path: Path, images: np.ndarray, command: str) -> dict:
-    """Give the exported model at `path` its features and style outputs, in place; its new
-    card. Raises NoFeatures, or ValueError when a probability changes (nothing written)."""
+def add_to_model(path: Path, images: np.ndarray, command: str, extra: dict | None = None
+                 ) -> dict:
+    """Give the exported model at `path` its features and style outputs, in place, and `extra`
+    in its card; its new card. Raises NoFeatures, or ValueError when a probability changes
+    (nothing written)."""
     from export.amend import amend_model
 
     def amend(proto: onnx.ModelProto) -> dict:
-        return {**add_adaptation_outputs(proto), "features_command": command}
+        return {**add_adaptation_outputs(proto), "features_command": command, **(extra or {})}
 
     return amend_model(path, images, amend)
 
 
+def doubt_entry(path: Path, data) -> dict:
+    """The card's `doubt` (export/doubt.py), from the validation split its training card
+    names; {} when it names none."""
+    from desktop.engine.classifier import read_card
+    from export.doubt import card_entry
+
+    parameters = (read_card(path).get("training") or {}).get("parameters") or {}
+    return card_entry(path, parameters, data)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from desktop.engine.classifier import ModelError
     from export.amend import model_args
     from train.data import DatasetError, load_mnist
 
@@ -162,8 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = load_mnist(args.data)
         images = (data.x_test.astype(np.float32) / 255.0)[..., None]
-        card = add_to_model(args.model, images, " ".join(["python -m export.features", *argv]))
-    except (DatasetError, NoFeatures, ValueError, OSError) as err:
+        card = add_to_model(args.model, images, " ".join(["python -m export.features", *argv]),
+                            doubt_entry(args.model, data))
+    except (DatasetError, NoFeatures, ModelError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"{args.model}: features ({card['features']['shape'][1]} values) and style "

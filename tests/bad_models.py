@@ -12,7 +12,9 @@ import numpy as np
 from desktop.engine.classifier import bundled_model_path, card_path
 
 MODEL_KINDS = ("fixed-batch", "two-inputs", "nan-output", "integer-output")
-CARD_KINDS = ("card-input-text", "card-sha256-number")
+CARD_KINDS = ("card-input-text", "card-sha256-number", "card-doubt-above-one")
+BAD_CARDS = {"card-input-text": {"input": "image"}, "card-sha256-number": {"sha256": 5},
+             "card-doubt-above-one": {"doubt": {"median": 1.5}}}
 
 
 def _save(path: Path, nodes: list, inputs: list, output_type: int, initializers: list) -> Path:
@@ -59,8 +61,7 @@ def badly_carded_model(folder: Path, kind: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     model = folder / "digits.onnx"
     shutil.copy(bundled_model_path(), model)
-    card = {"input": "image"} if kind == "card-input-text" else {"sha256": 5}
-    card_path(model).write_text(json.dumps(card), encoding="utf-8")
+    card_path(model).write_text(json.dumps(BAD_CARDS[kind]), encoding="utf-8")
     return model
 
 

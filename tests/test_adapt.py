@@ -66,11 +66,38 @@ def test_no_samples_or_one_digit_only_change_nothing(mnist, classifier):
     assert np.array_equal(only_sevens.predict_proba(before, features, style), before)
 
 
+def softened(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """The probabilities as a softer model (a distilled one) gives them: same ranking."""
+    logits = np.log(np.clip(probabilities.astype(np.float64), 1e-30, 1.0)) / temperature
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_a_softer_model_opens_no_digit_the_person_writes_as_everyone(mnist, classifier):
+    """Samples of plain digits open no digit to the vote, whatever the model's sharpness:
+    the gate weighs their doubt against the model's own usual doubt, not a fixed figure."""
+    index = pick(mnist.y_train, 5)
+    probabilities, *views = classifier.predict_with_features(mnist.x_train[index] / 255.0)
+    labels = mnist.y_train[index]
+    reference, *test_views = classifier.predict_with_features(mnist.x_test[:2000] / 255.0)
+    for temperature in (1.0, 3.0):
+        soft = softened(reference, temperature)
+        usual = float(np.median(1 - soft[np.arange(2000), mnist.y_test[:2000]]))
+        adaptation = Adaptation.fit(softened(probabilities, temperature), *views, labels,
+                                    usual_doubt=usual)
+        assert not adaptation.votable.any()
+        assert np.array_equal(adaptation.predict_proba(soft, *test_views), soft)
+    fixed = Adaptation.fit(softened(probabilities, 3.0), *views, labels,
+                           usual_doubt=classifier.usual_doubt)
+    assert fixed.votable.any()  # the sharper model's measure would open digits
+
+
 def test_the_workers_rebuild_the_same_adaptation_from_its_params(classifier, style_samples):
     inputs, labels = style_samples
     views = classifier.predict_with_features(inputs)
-    fitted = Adaptation.fit(*views, labels)
+    fitted = Adaptation.fit(*views, labels, usual_doubt=0.01)
     copy = Adaptation.from_params(fitted.params())
+    assert copy.usual_doubt == 0.01
     probabilities = np.full((len(labels), 10), 0.1, np.float32)
     assert not np.array_equal(fitted.predict_proba(probabilities, *views[1:]), probabilities)
     assert np.array_equal(copy.predict_proba(probabilities, *views[1:]),

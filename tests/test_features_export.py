@@ -12,7 +12,7 @@ import pytest
 from older_export import without_outputs
 
 from desktop.engine.classifier import Classifier, bundled_model_path, card_path
-from export.features import add_adaptation_outputs, add_to_model
+from export.features import add_adaptation_outputs, add_to_model, doubt_entry
 
 LAST_CONV_INPUT = "digit_cnn_compact_1/re_lu_3_1/Relu:0"  # (N, 64, 8, 8) in the bundled graph
 
@@ -53,6 +53,27 @@ def test_an_older_export_gets_the_outputs_in_place_with_the_same_probabilities(
     assert features.shape == (10000, 128) and (features >= 0).all()  # after a ReLU
     expected = pooled_by_hand(older_export, mnist_test_inputs[:500])
     assert np.allclose(style[:500], expected, atol=1e-5) and expected.std() > 0.1
+
+
+def test_the_card_gets_the_models_usual_doubt_on_its_validation_digits(tmp_path, mnist):
+    """The median of 1 - p(true digit) over the 5,000 training digits its run held out (a
+    permutation seeded by the run's seed): what the adaptation weighs samples against."""
+    path = without_outputs(tmp_path, 4, ("doubt",))
+    assert Classifier(path).usual_doubt is None
+    held_out = np.random.default_rng(1234).permutation(60000)[:5000]
+    probabilities = Classifier(path).predict(mnist.x_train[held_out] / 255.0)
+    expected = np.median(1 - probabilities[np.arange(5000), mnist.y_train[held_out]])
+    images = (mnist.x_test[:100] / 255.0).astype(np.float32)[..., None]
+    add_to_model(path, images, "test", doubt_entry(path, mnist))
+    card = json.loads(card_path(path).read_text())
+    assert card["doubt"]["digits"] == 5000
+    assert card["doubt"]["median"] == pytest.approx(expected, abs=1e-6)
+    assert Classifier(path).usual_doubt == card["doubt"]["median"]
+
+
+def test_a_card_that_names_no_validation_split_gets_no_doubt(tmp_path, mnist):
+    path = without_outputs(tmp_path, 4, ("doubt", "training"))
+    assert doubt_entry(path, mnist) == {}
 
 
 def test_adding_them_twice_changes_nothing(tmp_path):

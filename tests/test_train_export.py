@@ -65,6 +65,9 @@ def test_export_installs_verified_model_with_card(exported, smoke_run):
     assert json.loads(model.metadata["model_card"])["test_accuracy"] == card["test_accuracy"]
     assert model.features == 128 and model.judges_whole  # what retraining must never drop
     assert "of 300 numbers" in card["one_digit"]["taught_on"]
+    # its usual doubt, read on the run's own validation digits (a fifth of --limit 4000)
+    assert card["doubt"]["digits"] == 800 and model.usual_doubt == card["doubt"]["median"]
+    assert 0 < card["doubt"]["median"] < 1
 
 
 def test_exported_model_has_dynamic_batch(exported, mnist_test_inputs):

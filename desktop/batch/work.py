@@ -14,7 +14,7 @@ import numpy as np
 from desktop.batch.decode import Decoded, read_source
 from desktop.batch.files import Source
 from desktop.batch.rows import UNCERTAIN, Row
-from desktop.engine.adapt import Adaptation
+from desktop.engine.adapt import Adaptation, Params
 from desktop.engine.classifier import Classifier, ModelRef
 from desktop.engine.framed import framed_inputs
 from desktop.engine.recipes import BLANK, digit_input, no_inputs
@@ -31,7 +31,7 @@ class Settings:
 
 
 def batch_classifier(model: str | Path | ModelRef | None = None,
-                     adaptation: tuple[np.ndarray, ...] | None = None) -> Classifier:
+                     adaptation: Params | None = None) -> Classifier:
     """A Classifier for batch work: one thread per onnxruntime call, as the chunks run side by
     side (a call spread over all cores waits on the slowest, and loses them to decoding).
     adaptation: a fitted Adaptation's params (--personal), for the worker processes."""

@@ -81,8 +81,10 @@ def read_card(model_path: Path) -> dict:
 CARD_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "created": (str,), "sha256": (str,), "input": (dict,), "output": (dict,),
     "test_accuracy": (int, float), "test_errors": (int,), "quantized": (dict,),
-    "versions": (dict,)}
+    "versions": (dict,), "doubt": (dict,)}
 CARD_IO_TYPES: dict[str, tuple[type, ...]] = {"name": (str,)}
+CARD_PART_TYPES: dict[str, dict[str, tuple[type, ...]]] = {
+    "input": CARD_IO_TYPES, "output": CARD_IO_TYPES, "doubt": {"median": (int, float)}}
 
 
 def check_card(card: dict, path: Path) -> None:
@@ -95,9 +97,13 @@ def check_card(card: dict, path: Path) -> None:
                                  f"{type(value).__name__}, not {allowed[0].__name__}")
 
     check(card, CARD_TYPES, "")
-    for part in ("input", "output"):
+    for part in ("input", "output", "doubt"):
         if isinstance(card.get(part), dict):
-            check(card[part], CARD_IO_TYPES, f"{part}.")
+            check(card[part], CARD_PART_TYPES[part], f"{part}.")
+    median = (card.get("doubt") or {}).get("median")
+    if median is not None and not 0 < median < 1:
+        raise ModelError(f"{path}: model card field doubt.median is {median}, not between 0 "
+                         "and 1")
 
 
 @dataclass(frozen=True)
@@ -245,6 +251,12 @@ class Classifier:
     @property
     def accuracy(self) -> float | None:
         return self.card.get("test_accuracy")
+
+    @property
+    def usual_doubt(self) -> float | None:
+        """How far from sure the model reads ordinary digits (its card's doubt.median, measured
+        at export: export/doubt.py); None when its card does not say."""
+        return (self.card.get("doubt") or {}).get("median")
 
     def _features_output(self) -> int:
         """Width of the `features` output; 0 when the model lacks it or the `style` output

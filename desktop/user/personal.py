@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.engine.adapt import Adaptation
+from desktop.engine.adapt import USUAL_DOUBT, Adaptation
 from desktop.engine.classifier import NO_FEATURES, Classifier, ModelError
 from desktop.user.dirs import default_samples_dir
 from desktop.user.samples import load_samples, sample_files
@@ -53,7 +53,7 @@ class Personal:
         """Files new since the last look are read and added; files gone are dropped."""
         files = sample_files(self.samples_dir)
         present = {path for path, _ in files}
-        fitted = self._fitted or Adaptation()
+        fitted = self._fitted or Adaptation(usual_doubt=classifier.usual_doubt or USUAL_DOUBT)
         kept = np.array([path in present for path in self._paths], bool)
         if not kept.all():
             fitted = fitted.keeping(kept)
