@@ -53,6 +53,7 @@ STYLES = {"continental 1": ("continental 1 (flag, base)", 1),
           "crossed 7": ("7 with a bar or hooked foot", 7),
           "thick marker": ("thick marker (a quarter of the height)", None)}
 STYLE_SAMPLES, STYLE_TEST = 5, 600
+MORE_SAMPLES = (20, 40)   # samples a digit, to show how far more samples take a style
 PHOTOS = 1000
 
 
@@ -205,27 +206,35 @@ def gate_rows(cases: list, styles: list, profiles: list, others: dict) -> list[s
     return rows
 
 
-def style_rows(reader: Reader, mnist) -> tuple[list[str], list, list]:
-    """The rows; the Adaptations; and (the style's test reading, digits, Adaptation) for
-    `gate_rows`."""
+def style_samples(reader: Reader, mnist, name: str, digit: int | None, per_digit: int):
+    """An Adaptation to the style from `per_digit` samples a digit made from training digits:
+    of every digit (`digit` None), or of the style's digit with the other digits plain."""
     from train.styles import style_set
 
-    rows = ["| style (5 samples a digit) | its test digits without → with |",
-            "| --- | --- |"]
+    styled, styled_labels = style_set(name, mnist.x_train, mnist.y_train, seed=5,
+                                      count=per_digit * (12 if digit is None else 1))
+    if digit is None:
+        chosen = np.concatenate([np.flatnonzero(styled_labels == d)[:per_digit]
+                                 for d in range(10)])
+        return fitted(reader, styled[chosen], styled_labels[chosen])
+    plain = np.concatenate([np.flatnonzero(mnist.y_train == d)[:per_digit]
+                            for d in range(10) if d != digit])
+    return fitted(reader, np.concatenate([styled, mnist.x_train[plain] / 255.0]),
+                  np.concatenate([styled_labels, mnist.y_train[plain]]))
+
+
+def style_rows(reader: Reader, mnist) -> tuple[list[str], list, list]:
+    """The rows; the Adaptations from STYLE_SAMPLES a digit; and (the style's test reading,
+    digits, that Adaptation) for `gate_rows`. More samples a digit (MORE_SAMPLES) show how far
+    the nearest samples can take a style."""
+    from train.styles import style_set
+
+    rows = [f"| style | its test digits without → with {STYLE_SAMPLES} samples a digit | "
+            + " | ".join(f"with {k}" for k in MORE_SAMPLES) + " |",
+            "| --- " * (2 + len(MORE_SAMPLES)) + "|"]
     profiles, cases = [], []
     for title, (name, digit) in STYLES.items():
-        styled, styled_labels = style_set(name, mnist.x_train, mnist.y_train, seed=5,
-                                          count=STYLE_SAMPLES * (10 if digit is None else 1))
-        if digit is None:
-            chosen = np.concatenate([np.flatnonzero(styled_labels == d)[:STYLE_SAMPLES]
-                                     for d in range(10)])
-            samples, labels = styled[chosen], styled_labels[chosen]
-        else:  # the style's digit as that writer writes it, the other digits plain
-            plain = np.concatenate([np.flatnonzero(mnist.y_train == d)[:STYLE_SAMPLES]
-                                    for d in range(10) if d != digit])
-            samples = np.concatenate([styled, mnist.x_train[plain] / 255.0])
-            labels = np.concatenate([styled_labels, mnist.y_train[plain]])
-        adaptation = fitted(reader, samples, labels)
+        adaptation = style_samples(reader, mnist, name, digit, STYLE_SAMPLES)
         profiles.append(adaptation)
         test, test_labels = style_set(name, mnist.x_test, mnist.y_test, seed=21,
                                       count=STYLE_TEST)
@@ -233,8 +242,10 @@ def style_rows(reader: Reader, mnist) -> tuple[list[str], list, list]:
         cases.append((read, test_labels, adaptation))
         n = len(test_labels)
         before = 1 - Reader.errors(read, test_labels) / n
-        after = 1 - Reader.errors(read, test_labels, adaptation) / n
-        rows.append(f"| {title} ({n}) | {before:.2%} → **{after:.2%}** |")
+        after = [1 - Reader.errors(read, test_labels, a) / n for a in [adaptation] + [
+            style_samples(reader, mnist, name, digit, k) for k in MORE_SAMPLES]]
+        rows.append(f"| {title} ({n}) | {before:.2%} → **{after[0]:.2%}** | "
+                    + " | ".join(f"{a:.2%}" for a in after[1:]) + " |")
         print(rows[-1], flush=True)
     return rows, profiles, cases
 

@@ -106,6 +106,24 @@ def test_the_continental_one_gets_a_flag_reaching_left_of_its_stem():
     assert np.isclose(points[:, 1].min(), 0.0)  # no higher than the stem
 
 
+def test_a_lowered_flag_meets_the_stem_below_its_top_flatter():
+    stem = [np.array([[0.5, 0.0], [0.5, 1.0]])]
+    for seed in range(20):
+        flag = continental_one(stem, np.random.default_rng(seed), base=0.0, below=1.0)[0]
+        (x0, y0), (x1, y1) = flag[0], flag[1]
+        assert x1 == 0.5 and 0.1 <= y1 <= 0.45  # on the stem, below its top
+        assert x0 < x1 and 0 <= y0 - y1 <= np.tan(np.radians(40)) * (x1 - x0) + 1e-9
+
+
+def test_a_hooked_flag_starts_with_a_small_tick_down():
+    stem = [np.array([[0.5, 0.0], [0.5, 1.0]])]
+    for seed in range(20):
+        flag = continental_one(stem, np.random.default_rng(seed), base=0.0, hooked=1.0)[0]
+        tick, start, end = flag[0], flag[1], flag[2]
+        assert np.array_equal(end, [0.5, 0.0])  # the flag still meets the top
+        assert 0.05 <= np.linalg.norm(tick - start) <= 0.12 + 1e-9 and tick[1] > start[1]
+
+
 def test_the_seven_gets_a_bar_across_its_stem_or_a_foot():
     seven = np.array([[0.0, 0.0], [0.6, 0.0], [0.3, 1.0]])  # the stem: x = 0.6 - 0.3 y
     kinds = set()

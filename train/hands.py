@@ -66,13 +66,31 @@ def _bottom_point(lines: list[Line]) -> np.ndarray:
     return points[points[:, 1].argmax()]
 
 
-def continental_one(lines: list[Line], rng: Rng, longest: float = 0.45,
-                    base: float = 0.6) -> list[Line]:
+def _stem_point(lines: list[Line], y: float) -> np.ndarray:
+    """Where the strokes cross height `y`, nearest the digit's middle (on a 1: its stem)."""
+    x = _crossing_x(lines, y)
+    if x is None:
+        points = np.concatenate(lines)
+        return points[np.abs(points[:, 1] - y).argmin()]
+    return np.array([x, y])
+
+
+def continental_one(lines: list[Line], rng: Rng, longest: float = 0.45, base: float = 0.6,
+                    below: float = 0.0, hooked: float = 0.0) -> list[Line]:
     """A 1 with an up-stroke flag from its top down to the left (up to `longest` of its height
-    long), and a base as often as `base`."""
+    long), and a base as often as `base`. As often as `below`, the flag meets the stem lower
+    down (a lead-in from the left, the pen then going up the stem), flatter; as often as
+    `hooked`, it starts with a small tick, as a pen landing does."""
     top = _top_point(lines)
-    length, angle = rng.uniform(0.2, longest), math.radians(rng.uniform(25, 65))
-    flag = np.array([_at(top, -length * math.cos(angle), length * math.sin(angle)), top])
+    lowered = below > 0 and rng.random() < below  # no draw when off: the bench's 1s stay
+    end = _stem_point(lines, top[1] + rng.uniform(0.1, 0.45)) if lowered else top
+    length = rng.uniform(0.2, longest)
+    angle = math.radians(rng.uniform(0, 40) if lowered else rng.uniform(25, 65))
+    start = _at(end, -length * math.cos(angle), length * math.sin(angle))
+    flag = np.array([start, end])
+    if hooked > 0 and rng.random() < hooked:
+        tick, turn = rng.uniform(0.05, 0.12), math.radians(rng.uniform(45, 135))
+        flag = np.concatenate([[_at(start, tick * math.cos(turn), tick * math.sin(turn))], flag])
     lines = [flag, *lines] if rng.random() < 0.5 else [np.concatenate([flag, *lines[:1]]),
                                                       *lines[1:]]
     if rng.random() < base:
@@ -157,9 +175,12 @@ def curly_two(rng: Rng) -> list[Line]:
 
 SHAPES: dict[int, tuple[float, Callable[..., list[Line]]]] = {
     # Training's 1s: flags up to 0.6 of the height and a base on 40 % of them, as pen-written
-    # 1s have them (bench/RESULTS.md, retraining run 6: the CROHME numbers read better). The
-    # bench's continental-1 style keeps the defaults.
-    1: (0.6, functools.partial(continental_one, longest=0.6, base=0.4)),
+    # 1s have them (bench/RESULTS.md, retraining run 6: the CROHME numbers read better); a
+    # quarter of the flags meet the stem lower down or start with a tick (the leading 1s of
+    # the CROHME numbers still read as 7 or 4). The bench's continental-1 style keeps the
+    # defaults.
+    1: (0.6, functools.partial(continental_one, longest=0.6, base=0.4, below=0.25,
+                               hooked=0.25)),
     7: (0.5, crossed_seven),
 }
 NEW_SHAPES: dict[int, tuple[float, Callable[[Rng], list[Line]]]] = {
