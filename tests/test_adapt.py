@@ -92,6 +92,27 @@ def test_a_softer_model_opens_no_digit_the_person_writes_as_everyone(mnist, clas
     assert fixed.votable.any()  # the sharper model's measure would open digits
 
 
+def test_keeping_some_samples_is_fitting_those_alone(mnist, classifier, style_samples):
+    """Samples added in two goes, some then dropped by their place in that order: the same
+    votes as an adaptation fitted on the kept ones from the start."""
+    shuffled = np.random.default_rng(1).permutation(len(style_samples[1]))
+    inputs, labels = style_samples[0][shuffled], style_samples[1][shuffled]
+    views = classifier.predict_with_features(inputs)
+    half = len(labels) // 2
+    both = Adaptation.fit(*(v[:half] for v in views), labels[:half]).adding(
+        *(v[half:] for v in views), labels[half:])
+    kept = np.random.default_rng(0).random(len(labels)) < 0.7
+    alone = Adaptation.fit(*(v[kept] for v in views), labels[kept])
+    test = classifier.predict_with_features(struck_through(mnist.x_test[:1000]))
+    expected = alone.predict_proba(*test)
+    assert (expected.argmax(axis=1) != test[0].argmax(axis=1)).sum() > 20
+    assert np.array_equal(both.keeping(kept).predict_proba(*test), expected)
+    again = np.random.default_rng(2).random(kept.sum()) < 0.7  # then more go
+    fewer = Adaptation.fit(*(v[kept][again] for v in views), labels[kept][again])
+    assert np.array_equal(both.keeping(kept).keeping(again).predict_proba(*test),
+                          fewer.predict_proba(*test))
+
+
 def test_the_workers_rebuild_the_same_adaptation_from_its_params(classifier, style_samples):
     inputs, labels = style_samples
     views = classifier.predict_with_features(inputs)

@@ -44,6 +44,7 @@ follow the samples folder without redoing the rest. It holds nothing the folder 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -60,8 +61,8 @@ NEAR = 0.22             # cosine distance in style to the nearest sample within 
 LEAD = 1.5              # the voted digit's lead in log-odds over the model's own first choice
 
 
-# Adaptation.params(): features, style, labels, doubt and the model's usual doubt.
-Params = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]
+# Adaptation.params(): features, style, labels, doubt, order and the model's usual doubt.
+Params = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]
 
 
 def _embed(values: np.ndarray) -> np.ndarray:
@@ -80,11 +81,13 @@ class Adaptation:
     """predict_proba(probabilities, features, style) of the model, as this person's samples
     adjust it. Immutable: a reader keeps the one it took while samples come and go."""
 
-    # The samples, embedded, one column each (as `_by_digit` hands them to the vote).
+    # The samples, embedded, one row each, sorted by digit: each digit's samples are one
+    # slice, which `_by_digit` hands to the vote without a second copy.
     features: np.ndarray = field(default_factory=_empty)
     style: np.ndarray = field(default_factory=_empty)
     labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # their digits
     doubt: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # 1 - p(digit)
+    order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # as added
     usual_doubt: float = USUAL_DOUBT  # the model's, on ordinary digits (Classifier.usual_doubt)
 
     @classmethod
@@ -97,25 +100,40 @@ class Adaptation:
 
     def adding(self, probabilities: np.ndarray, features: np.ndarray, style: np.ndarray,
                labels: np.ndarray) -> Adaptation:
-        """This adaptation with more samples (only theirs are embedded: a new sample counts
-        at once however many there are)."""
+        """This adaptation with more samples, after those it has (only theirs are embedded:
+        a new sample counts at once however many there are)."""
         labels = np.asarray(labels, np.int8).reshape(-1)
         if not len(labels):
             return self
-        rows = np.arange(len(labels))
-        doubt = 1 - np.asarray(probabilities, np.float32)[rows, labels]
-        features, style = _embed(features).T, _embed(style).T
+        doubt = 1 - np.asarray(probabilities, np.float32)[np.arange(len(labels)), labels]
+        by_digit = np.argsort(labels, kind="stable")
+        views = [v[by_digit] for v in (_embed(features), _embed(style), labels, doubt,
+                                       len(self) + np.arange(len(labels)))]
         if not len(self):
-            return replace(self, features=features, style=style, labels=labels, doubt=doubt)
-        return replace(self, features=np.concatenate([self.features, features], axis=1),
-                       style=np.concatenate([self.style, style], axis=1),
-                       labels=np.concatenate([self.labels, labels]),
-                       doubt=np.concatenate([self.doubt, doubt]))
+            return self._with(views)
+        # Each digit's samples, the old then the new: one copy, already in order.
+        old, new = (np.searchsorted(v, np.arange(11)) for v in (self.labels, views[2]))
+        return self._with([np.concatenate([part for d in range(10) for part in (
+            mine[old[d]:old[d + 1]], theirs[new[d]:new[d + 1]])])
+            for mine, theirs in zip(self._views(), views, strict=True)])
 
     def keeping(self, kept: np.ndarray) -> Adaptation:
-        """This adaptation with only the samples where `kept` is true."""
-        return replace(self, features=self.features[:, kept], style=self.style[:, kept],
-                       labels=self.labels[kept], doubt=self.doubt[kept])
+        """This adaptation with only the samples where `kept` (in the order they were added)
+        is true."""
+        kept = np.asarray(kept, bool)
+        rows = kept[self.order]
+        renumbered = np.cumsum(kept) - 1
+        views = [v[rows] for v in self._views()]
+        views[-1] = renumbered[views[-1]]
+        return self._with(views)
+
+    def _views(self) -> list[np.ndarray]:
+        return [self.features, self.style, self.labels, self.doubt, self.order]
+
+    def _with(self, views: list[np.ndarray]) -> Adaptation:
+        features, style, labels, doubt, order = views
+        return replace(self, features=features, style=style, labels=labels, doubt=doubt,
+                       order=order)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -133,7 +151,8 @@ class Adaptation:
 
     def params(self) -> Params:
         """The fitted state: small arrays, picklable, for the batch's worker processes."""
-        return self.features, self.style, self.labels, self.doubt, self.usual_doubt
+        return (self.features, self.style, self.labels, self.doubt, self.order,
+                self.usual_doubt)
 
     @classmethod
     def from_params(cls, params: Params) -> Adaptation:
@@ -141,11 +160,11 @@ class Adaptation:
 
     @cached_property
     def _by_digit(self) -> list[tuple[int, np.ndarray, np.ndarray]]:
-        """For each digit with samples: the digit and its samples' features and style columns,
-        contiguous (a vote then reads only the samples of the digits in play)."""
-        return [(int(d), np.ascontiguousarray(self.features[:, self.labels == d]),
-                 np.ascontiguousarray(self.style[:, self.labels == d]))
-                for d in np.unique(self.labels)]
+        """For each digit with samples: the digit and its samples' features and style rows
+        (a vote then reads only the samples of the digits in play)."""
+        bounds = np.searchsorted(self.labels, np.arange(11))
+        return [(digit, self.features[a:b], self.style[a:b])
+                for digit, (a, b) in enumerate(itertools.pairwise(bounds)) if b > a]
 
     def open_rows(self, probabilities: np.ndarray) -> np.ndarray:
         """The rows whose reading the samples may change (the model is unsure of them): only
@@ -166,8 +185,8 @@ class Adaptation:
         found = np.full((2, len(features), 10), -np.inf, np.float32)
         for digit, in_features, in_style in self._by_digit:
             if digits[digit]:
-                found[0, :, digit] = 1 - (features @ in_features).max(axis=1)
-                found[1, :, digit] = 1 - (style @ in_style).max(axis=1)
+                found[0, :, digit] = 1 - (features @ in_features.T).max(axis=1)
+                found[1, :, digit] = 1 - (style @ in_style.T).max(axis=1)
         farthest = found.max(axis=2, keepdims=True)
         found = np.where(np.isinf(found), farthest, found)
         return found[0], found[1]
