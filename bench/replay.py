@@ -2,9 +2,10 @@
 replay tool (`../shared/tools/replay_ink.py`) moves the X pointer along each item's strokes with
 xdotool, presses Enter and reads the logged prediction.
 
-`python -m bench replay [--numbers 150] [--digits 150] [--seed 7]` replays a fixed-seed sample
-of `crohme_numbers` and of `crohme_digits` (a private Xvfb when DISPLAY is unset) and prints the
-tool's last line for each.
+`python -m bench replay [--numbers 150] [--digits 150] [--seed 7] [--model M.onnx]` replays a
+fixed-seed sample of `crohme_numbers` and of `crohme_digits` (a private Xvfb when DISPLAY is
+unset) through the window running the bundled model (or M.onnx) and prints the tool's last line
+for each.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ TOOL = SHARED / "tools" / "replay_ink.py"
 DEV = SHARED / "datasets" / "dev"
 
 
-def replay(name: str, count: int, seed: int, numbers: bool) -> str:
-    """The tool's summary line for `count` items of the set, and its misreads."""
+def replay(name: str, count: int, seed: int, numbers: bool, model: Path | None = None) -> str:
+    """The tool's summary line for `count` items of the set, and its misreads; the window
+    runs `model` when given (the app's --model), else the bundled model."""
     command = [sys.executable, str(TOOL), str(DEV / name), str(count), "--seed", str(seed),
-               *(["--numbers"] if numbers else []), "--", sys.executable, "-m", "desktop"]
+               *(["--numbers"] if numbers else []), "--", sys.executable, "-m", "desktop",
+               *(["--model", str(model.resolve())] if model else [])]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
         raise RuntimeError(f"replay failed ({done.returncode}): {done.stdout}{done.stderr}")
@@ -40,16 +43,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--numbers", type=int, default=150)
     parser.add_argument("--digits", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
     args = parser.parse_args(argv)
     rows = []
     with x_display():
         if args.numbers:
             rows.append(("crohme_numbers", replay("crohme_numbers.json.gz", args.numbers,
-                                                  args.seed, True)))
+                                                  args.seed, True, args.model)))
         if args.digits:
             rows.append(("crohme_digits", replay("crohme_digits.json.gz", args.digits,
-                                                 args.seed, False)))
+                                                 args.seed, False, args.model)))
     lines = ["| set | drawn through the window |", "| --- | --- |",
              *(f"| {name} | {result} |" for name, result in rows)]
     print("\n".join(lines))
