@@ -25,15 +25,15 @@ def validation_digits(parameters: dict, data: Mnist) -> tuple[np.ndarray, np.nda
     """The MNIST validation digits of a run with these training parameters (float, ink = 1);
     None when they do not say which (no seed or val_split)."""
     from train.config import TrainConfig
-    from train.splits import split
+    from train.splits import validation_parts
 
     try:
         cfg = TrainConfig(seed=int(parameters["seed"]), val_split=int(parameters["val_split"]),
-                          limit=int(parameters.get("limit") or 0))
+                          limit=int(parameters.get("limit") or 0), styled_val=0)
     except (KeyError, TypeError, ValueError):
         return None
-    _, (x, y) = split(data.x_train, data.y_train, cfg)
-    return (x.astype(np.float32) / 255.0, y) if len(y) else None
+    x, y = validation_parts(data, cfg)["mnist"]
+    return (x, y) if len(y) else None
 
 
 def usual_doubt(model: Path, digits: tuple[np.ndarray, np.ndarray]) -> dict:
