@@ -67,3 +67,13 @@ def gone(pids: set[int], within: float = 5.0) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def no_setup() -> None:
+    """A batch worker's setup with nothing to load."""
+
+
+def sleep_for(_state: None, seconds: float) -> float:
+    """A task that holds its worker for a while, as a huge image would."""
+    time.sleep(seconds)
+    return seconds

@@ -8,14 +8,17 @@ that dies (a crash in a native decoder, killed by the system) is replaced; the t
 like a task whose `work` raised, come back with the result None, for the caller to retry or
 report. Workers ignore Ctrl-C, SIGTERM and SIGHUP (a terminal sends them to the whole process
 group): the main process decides, and `terminate()` stops them at once; a worker whose main
-process is gone ends quietly. They use the spawn start method everywhere (safe beside the
+process is gone ends quietly, and one that a signal let slip through the clean-up is killed
+when the program exits. They use the spawn start method everywhere (safe beside the
 app's threads, and what the frozen executable supports).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
+import multiprocessing.util  # its exit handler is registered before this module's
 import os
 import signal
 import traceback
@@ -25,6 +28,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)  # how the caller names its tasks
+WORKER_NAME = "digit-recognizer-batch"
 IN_FLIGHT = 2              # tasks queued at each worker: one running, one ready to start
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                 "VECLIB_MAXIMUM_THREADS")
@@ -71,7 +75,7 @@ class WorkerProcess:
     def __init__(self, context: Any, setup: Callable[[], Any], work: Callable[[Any, Any], Any]):
         self.connection, child = context.Pipe()
         self.process: BaseProcess = context.Process(target=_serve, args=(child, setup, work),
-                                                    name="digit-recognizer-batch", daemon=True)
+                                                    name=WORKER_NAME, daemon=True)
         self.process.start()
         child.close()
         self.tasks: list[tuple[Any, Any]] = []  # sent, not answered yet, oldest first
@@ -145,13 +149,16 @@ class WorkerPool(Generic[K]):
         return answers
 
     def close(self, timeout: float = 2.0) -> None:
-        """Ask the workers to stop after their task; those that do not are terminated."""
-        for worker in self._workers:
-            with contextlib.suppress(OSError):
-                worker.connection.send(None)
-        for worker in self._workers:
-            worker.process.join(timeout)
-        self.terminate()
+        """Ask the workers to stop after their task; those that do not, or all when a signal
+        cuts the wait short, are terminated."""
+        try:
+            for worker in self._workers:
+                with contextlib.suppress(OSError):
+                    worker.connection.send(None)
+            for worker in self._workers:
+                worker.process.join(timeout)
+        finally:
+            self.terminate()
 
     def terminate(self) -> None:
         """Stop every worker now (Cancel, Ctrl-C, the window closed); no process is left."""
@@ -161,3 +168,15 @@ class WorkerPool(Generic[K]):
         for worker in self._workers:
             worker.process.join(5)
             worker.connection.close()
+
+
+@atexit.register  # runs before multiprocessing's handler (registered earlier, so run later)
+def _kill_leftover_workers() -> None:
+    """Kill workers that a clean-up cut short by a signal left running. multiprocessing's exit
+    handler sends its daemonic children SIGTERM, which workers ignore, then waits for them:
+    the program would never end."""
+    for process in multiprocessing.active_children():
+        if process.name == WORKER_NAME:
+            process.kill()
+            process.join(5)
+
