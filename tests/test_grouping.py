@@ -138,6 +138,19 @@ def test_real_digits_in_several_strokes_are_never_read_as_two(classifier):
     assert len(picked) == 120 and counts == [1] * 120
 
 
+@pytest.mark.skipif(not (DEV / "crohme_numbers.json.gz").is_file(), reason="no dev ink")
+@pytest.mark.parametrize(("index", "label"), [(73, "29"), (389, "60"), (505, "96"),
+                                              (747, "10"), (1375, "101"), (2257, "193")])
+def test_two_digits_as_wide_as_two_are_not_read_as_one(classifier, index, label):
+    """Real numbers, one stroke a digit, whose neighbours together read surely as one digit
+    ("60" as 6, "10" as 6, "29" as 7): a digit is rarely that wide."""
+    with gzip.open(DEV / "crohme_numbers.json.gz", "rt") as f:
+        item = json.load(f)[index]
+    assert item["label"] == label and len(item["strokes"]) == len(label)
+    strokes = [[(40 + x * 0.12, 50 + y * 0.12) for x, y in s] for s in item["strokes"]]
+    assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label
+
+
 def test_a_digit_drawn_in_short_pieces_one_above_the_other_is_one_digit(classifier, mnist):
     """MNIST test digit 6572, a 1 broken into four short pieces, traced into strokes: each piece
     is far shorter than the digit, so the gap between pieces counts against the digit's height,

@@ -26,8 +26,9 @@ SHORT = 0.3           # nor strokes lower than this: a dot, a dash, an underline
 DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
 OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
 MARK_COST = 0.5       # paid for a stroke left out of the number (a separator, a dash)
-WIDE = 1.0            # a digit is rarely wider than the writing is high (99 %: 1.8x its own
-WIDE_COST = 2.0       # height); per unit of width beyond that, in log-probability
+WIDE = 0.75           # a digit is rarely wider than this (x the digits' height: 84 % of pen
+WIDE_COST = 4.0       # digits are within it, half within 0.56), two digits in one box are;
+                      # per unit of width beyond that, in log-probability
 WIDEST = 2.5          # wider runs of strokes are not read as one digit at all
 SHIFT = 0.15          # digits side by side have their middles at most this far apart (x
 SHIFT_COST = 8.0      # digits' height); per unit beyond that (a 4's bar above its stem)
