@@ -151,6 +151,19 @@ def test_two_digits_as_wide_as_two_are_not_read_as_one(classifier, index, label)
     assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label
 
 
+@pytest.mark.skipif(not (DEV / "crohme_digits.json.gz").is_file(), reason="no dev ink")
+@pytest.mark.parametrize("index", [2376, 4232])
+def test_a_wide_4_in_two_strokes_is_one_digit(classifier, index):
+    """Real 4s whose bar and stem the model reads surely as "61" and "21" apart: its judgement
+    that the whole is one digit (`one_digit`) keeps them one, at every size."""
+    with gzip.open(DEV / "crohme_digits.json.gz", "rt") as f:
+        item = json.load(f)[index]
+    assert item["label"] == "4" and len(item["strokes"]) == 2
+    for scale in (0.12, 0.2, 0.3):
+        strokes = [[(40 + x * scale, 50 + y * scale) for x, y in s] for s in item["strokes"]]
+        assert read_strokes(strokes, 14, classifier).digits == [4]
+
+
 def test_a_digit_drawn_in_short_pieces_one_above_the_other_is_one_digit(classifier, mnist):
     """MNIST test digit 6572, a 1 broken into four short pieces, traced into strokes: each piece
     is far shorter than the digit, so the gap between pieces counts against the digit's height,

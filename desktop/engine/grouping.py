@@ -37,6 +37,9 @@ UNEVEN_COST = 0.5     # at most this paid by a pair as uneven as a digit and its
 JOIN = 0.6            # a stroke of a digit shares at least this of its columns with the rest
 JOIN_COST = 0.3       # (the bar of a 5, the stem of a 4); at most this paid per stroke that
                       # shares fewer (two round digits side by side, each read surely alone)
+PEN_WHOLE_WEIGHT = 0.1  # x log of the model's probability that a candidate is one whole digit
+                        # (`one_digit`, taught on pictures: half its weight there cost pen ink
+                        # numbers; a tenth mends 4s and 5s in two strokes read as two digits)
 
 Run = tuple[int, int]  # strokes start:end of one candidate digit, in writing order
 
@@ -174,8 +177,8 @@ def _body_width(boxes: np.ndarray, height: float) -> float:
 def run_scores(runs: list[Run], read: Candidates | None, boxes: np.ndarray,
                joins: np.ndarray | None = None, whole_weight: float = 0.0) -> np.ndarray:
     """Each run read as one digit: its log top probability (0 without a classifier) and
-    `whole_weight` x the log probability that it is one whole digit (when the model says; its
-    judgement, taught on pictures, costs pen ink more numbers than it saves), less the
+    `whole_weight` x the log probability that it is one whole digit (when the model says;
+    taught on pictures, it weighs less for pen ink: PEN_WHOLE_WEIGHT), less the
     cost of a digit, of joining its parts (`join_cost` unless given) and of a width more like
     two digits' (the classifier alone is sure of too many blots of two digits in one box)."""
     height = writing_height(boxes)

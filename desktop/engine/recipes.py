@@ -25,7 +25,13 @@ import numpy as np
 from desktop.engine.cuts import number_crops
 from desktop.engine.frame import INPUT_SIZE, dilate, normalize
 from desktop.engine.framed import framed_inputs, is_candidate
-from desktop.engine.grouping import Score, candidate_runs, group_strokes, stroke_boxes
+from desktop.engine.grouping import (
+    PEN_WHOLE_WEIGHT,
+    Score,
+    candidate_runs,
+    group_strokes,
+    stroke_boxes,
+)
 from desktop.engine.ink import find_ink
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
 from desktop.engine.segment import INK_THRESHOLD, Parts, significant
@@ -149,7 +155,8 @@ def canvas_digits(strokes: Sequence[Stroke], thickness: float,
     boxes = stroke_boxes(kept)
     runs = candidate_runs(boxes)
     inputs = np.stack([normalize(layers[i:j].max(axis=0), widths=False) for i, j in runs])
-    grouping = group_strokes(boxes, runs, None if score is None else score(inputs))
+    grouping = group_strokes(boxes, runs, None if score is None else score(inputs),
+                             whole_weight=PEN_WHOLE_WEIGHT)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
     groups = tuple(tuple(drawn[i] for i in g) for g in grouping.groups)
     return CanvasDigits(inputs[chosen] if chosen else no_inputs(), groups,
