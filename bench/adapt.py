@@ -46,6 +46,7 @@ from bench.folders import build  # noqa: E402
 from bench.generalize import FONTS, on_paper, optdigit_ink  # noqa: E402
 from bench.record import append_section  # noqa: E402
 from bench.record import mnist as load_mnist  # noqa: E402
+from desktop.engine.adapt import USUAL_DOUBT  # noqa: E402
 from devtools.made_up import struck_through  # noqa: E402
 
 PER_DIGIT = (1, 3, 5, 10)
@@ -171,8 +172,8 @@ GATES = {"as chosen": {},
          "STYLE_WEIGHT 0 (features alone)": {"STYLE_WEIGHT": 0.0, "NEAR": 2.0},
          "FEATURES_WEIGHT 0 (style alone)": {"FEATURES_WEIGHT": 0.0},
          "MARGIN 1": {"MARGIN": 1.0},
-         "the bundled model's usual doubt, not this model's (MISREAD's scale fixed)":
-             {"usual_doubt": 0.004673}}
+         "USUAL_DOUBT, not this model's (as for a card without `doubt`)":
+             {"usual_doubt": USUAL_DOUBT}}
 
 
 def gate_rows(cases: list, styles: list, profiles: list, others: dict) -> list[str]:

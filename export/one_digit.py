@@ -68,7 +68,13 @@ def add_head(proto: onnx.ModelProto, weights: list[np.ndarray]) -> None:
                                            name=f"one_digit_{op.lower()}_{k}"))
         previous = out
     batch = graph.input[0].type.tensor_type.shape.dim[0].dim_param or "batch"
-    graph.output.append(helper.make_tensor_value_info(ONE_DIGIT, TensorProto.FLOAT, [batch, 1]))
+    # Right after `features`: the outputs in the order the model's interface grew (older
+    # exports had the first ones only), whether `style` was added before or after.
+    outputs = list(graph.output)
+    at = next(k for k, o in enumerate(outputs) if o.name == "features") + 1
+    outputs.insert(at, helper.make_tensor_value_info(ONE_DIGIT, TensorProto.FLOAT, [batch, 1]))
+    del graph.output[:]
+    graph.output.extend(outputs)
 
 
 def teach(path: Path, glyphs: np.ndarray, held_out: np.ndarray,

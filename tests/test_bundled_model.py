@@ -49,8 +49,12 @@ def test_the_card_tells_what_the_model_does_on_mnist(classifier, predicted, mnis
 def test_the_card_describes_the_graph(classifier, where):
     card = classifier.card if where == "card file" else json.loads(
         classifier.metadata["model_card"])
-    (image,), (probabilities, features, one_digit, style) = (classifier.session.get_inputs(),
-                                                             classifier.session.get_outputs())
+    (image,), outputs = classifier.session.get_inputs(), classifier.session.get_outputs()
+    probabilities = outputs[0]  # the app's first output; the others it finds by name, in the
+    # order they came to the interface (tests make older exports by dropping the last ones)
+    assert [o.name for o in outputs] == ["probabilities", "features", "one_digit", "style"]
+    by_name = {output.name: output for output in outputs[1:]}
+    features, one_digit, style = (by_name[name] for name in ("features", "one_digit", "style"))
     assert card["input"]["name"] == image.name and card["input"]["shape"][1:] == image.shape[1:]
     assert card["output"]["name"] == probabilities.name
     assert card["output"]["shape"][1:] == probabilities.shape[1:] == [10]

@@ -152,16 +152,17 @@ def test_two_digits_as_wide_as_two_are_not_read_as_one(classifier, index, label)
 
 
 @pytest.mark.skipif(not (DEV / "crohme_digits.json.gz").is_file(), reason="no dev ink")
-@pytest.mark.parametrize("index", [2376, 4232])
-def test_a_wide_4_in_two_strokes_is_one_digit(classifier, index):
-    """Real 4s whose bar and stem the model reads surely as "61" and "21" apart: its judgement
-    that the whole is one digit (`one_digit`) keeps them one, at every size."""
+@pytest.mark.parametrize(("index", "label"), [(1595, "7"), (2126, "5"), (3102, "5")])
+def test_a_digit_in_two_strokes_is_read_whole_not_its_body_alone(classifier, index, label):
+    """Real 5s and a 7 in two strokes that the model misreads (3, 7, 2) as a part read
+    alone or as two strokes read badly together: its judgement of which candidates are whole
+    digits (`one_digit`) finds the digit."""
     with gzip.open(DEV / "crohme_digits.json.gz", "rt") as f:
         item = json.load(f)[index]
-    assert item["label"] == "4" and len(item["strokes"]) == 2
-    for scale in (0.12, 0.2, 0.3):
+    assert item["label"] == label and len(item["strokes"]) == 2
+    for scale in (0.2, 0.3):
         strokes = [[(40 + x * scale, 50 + y * scale) for x, y in s] for s in item["strokes"]]
-        assert read_strokes(strokes, 14, classifier).digits == [4]
+        assert read_strokes(strokes, 14, classifier).digits == [int(label)]
 
 
 def test_a_digit_drawn_in_short_pieces_one_above_the_other_is_one_digit(classifier, mnist):

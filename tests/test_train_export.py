@@ -165,3 +165,67 @@ def test_fine_tune_from_model_with_extra_images(smoke_run, tmp_path, mnist_dir, 
     (run_dir,) = runs.iterdir()
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["test_accuracy"] > 0.8  # started from the smoke model, not from scratch
+
+
+@pytest.fixture(scope="module")
+def tuned_run(smoke_run, tmp_path_factory, mnist_dir):
+    """The smoke model trained on for one epoch: a fine-tuned run."""
+    from train.cli import main
+
+    runs = tmp_path_factory.mktemp("tuned")
+    assert main(["--data", str(mnist_dir), "--out", str(runs), "--limit", "2000", "--epochs", "1",
+                 "--batch-size", "32", "--init-from", str(smoke_run / "model.keras"),
+                 "--learning-rate", "3e-3", "--finetune-lr-scale", "1",
+                 "--styles", "0", "--styled-val", "0"]) == 0
+    (run_dir,) = runs.iterdir()
+    return run_dir
+
+
+def test_a_soup_is_the_mean_of_the_tuned_weights_and_those_it_came_from(
+        smoke_run, tuned_run, tmp_path, mnist_dir):
+    import keras
+
+    from train.calibrate import OUTPUT_LAYER
+    from train.soup import main
+
+    assert main([str(tuned_run), "--weight", "0.25", "--data", str(mnist_dir),
+                 "--out", str(tmp_path)]) == 0
+    (soup_run,) = tmp_path.iterdir()
+    assert {"model.keras", "config.json", "metrics.json", "confusion_matrix.png",
+            "misclassified.png"} <= {p.name for p in soup_run.iterdir()}
+    base, tuned, soup = (keras.models.load_model(path) for path in (
+        smoke_run / "model.keras", tuned_run / "model.keras", soup_run / "model.keras"))
+    differ = 0
+    for k, layer in enumerate(soup.layers):
+        if layer.name == OUTPUT_LAYER:  # its kernel and bias also carry the new temperature
+            continue
+        for a, b, mean in zip(base.layers[k].get_weights(), tuned.layers[k].get_weights(),
+                              layer.get_weights(), strict=True):
+            np.testing.assert_allclose(mean, 0.75 * a + 0.25 * b, rtol=1e-5, atol=1e-6)
+            differ += not np.allclose(a, b)
+    assert differ  # the epoch of tuning moved the weights
+    config = json.loads((soup_run / "config.json").read_text())
+    assert config["soup"]["weight"] == 0.25
+    assert config["init_from"] == str(tuned_run / "model.keras")  # the card adds its stages
+    metrics = json.loads((soup_run / "metrics.json").read_text())
+    assert metrics["test_accuracy"] > 0.8 and metrics["temperature"] > 0
+
+
+def test_a_soup_needs_a_fine_tuned_run_and_a_share(smoke_run, tmp_path, capsys):
+    from train.soup import main
+
+    assert main([str(smoke_run), "--out", str(tmp_path)]) == 2
+    assert "not trained on from another model" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main([str(smoke_run), "--weight", "1.5"])
+    assert usage.value.code == 2
+    assert not list(tmp_path.iterdir())
+
+
+def test_mean_weights_refuses_two_different_networks():
+    from train.soup import mean_weights
+
+    one = [np.ones((3, 3)), np.zeros(3)]
+    assert np.array_equal(mean_weights(one, [2 * w for w in one], 0.5)[0], np.full((3, 3), 1.5))
+    with pytest.raises(ValueError, match="not the same network"):
+        mean_weights(one, [np.ones((3, 4)), np.zeros(3)], 0.5)

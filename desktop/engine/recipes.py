@@ -26,7 +26,9 @@ from desktop.engine.cuts import number_crops
 from desktop.engine.frame import INPUT_SIZE, dilate, normalize
 from desktop.engine.framed import framed_inputs, is_candidate
 from desktop.engine.grouping import (
+    PEN_WHOLE_FLOOR,
     PEN_WHOLE_WEIGHT,
+    Candidates,
     Score,
     candidate_runs,
     group_strokes,
@@ -155,12 +157,20 @@ def canvas_digits(strokes: Sequence[Stroke], thickness: float,
     boxes = stroke_boxes(kept)
     runs = candidate_runs(boxes)
     inputs = np.stack([normalize(layers[i:j].max(axis=0), widths=False) for i, j in runs])
-    grouping = group_strokes(boxes, runs, None if score is None else score(inputs),
+    grouping = group_strokes(boxes, runs, None if score is None else pen_read(score(inputs)),
                              whole_weight=PEN_WHOLE_WEIGHT)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
     groups = tuple(tuple(drawn[i] for i in g) for g in grouping.groups)
     return CanvasDigits(inputs[chosen] if chosen else no_inputs(), groups,
                         grouping.probabilities)
+
+
+def pen_read(read: Candidates) -> Candidates:
+    """The classifier's reading of candidate digits of pen ink, its `one_digit` judgement
+    floored at PEN_WHOLE_FLOOR."""
+    if read.whole is None:
+        return read
+    return Candidates(read.probabilities, np.maximum(read.whole, PEN_WHOLE_FLOOR))
 
 
 def canvas_inputs(strokes: Sequence[Stroke], thickness: float,

@@ -1,0 +1,112 @@
+"""`python -m train.soup RUN`: the mean of a fine-tuned model's weights and the weights it was
+tuned from, recalibrated, as a run folder of its own.
+
+A run trained on from the bundled model (`--init-from models/digits.keras`) learns what
+today's training adds (new hands, say) but drifts a little on what the bundled model read
+well; the weighted mean of the two weight sets (Wortsman et al., "Robust fine-tuning of
+zero-shot models", 2022: WiSE-FT) keeps most of both at one model's cost. Both share an
+architecture and a starting point, so their weights lie in one basin and their mean is a
+model. The temperature is fitted again on the run's validation split (`train/calibrate.py`),
+and the run folder (model.keras, config.json, metrics.json, the report's pictures) is
+exported like any other (`python -m export`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from train.cli import calibrate, finish_run, new_run_dir, test_report
+from train.config import TrainConfig
+from train.data import DatasetError, load_mnist
+
+
+def mean_weights(base: list[np.ndarray], tuned: list[np.ndarray],
+                 weight: float) -> list[np.ndarray]:
+    """(1 - weight) x base + weight x tuned, tensor by tensor (batch normalization's running
+    statistics too); ValueError when the two are not the same network."""
+    if len(base) != len(tuned) or any(a.shape != b.shape for a, b in zip(base, tuned, strict=True)):
+        raise ValueError("the two models are not the same network")
+    return [((1 - weight) * a + weight * b).astype(a.dtype)
+            for a, b in zip(base, tuned, strict=True)]
+
+
+def tuned_config(run: Path, out: str, data: str | None) -> tuple[TrainConfig, Path]:
+    """The fine-tuned run's configuration (its seed picks the validation split the new
+    temperature is fitted on) and the model it was tuned from."""
+    try:
+        parameters = json.loads((run / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise DatasetError(f"{run}: not a run folder ({err})") from None
+    parameters.pop("command", None)
+    parameters.pop("soup", None)
+    known = set(TrainConfig.__dataclass_fields__)
+    cfg = TrainConfig(**{k: v for k, v in parameters.items() if k in known})
+    if not cfg.init_from:
+        raise DatasetError(f"{run}: not trained on from another model (no --init-from)")
+    cfg.out, cfg.data = out, data or cfg.data
+    return cfg, Path(cfg.init_from)
+
+
+def soup(run: Path, weight: float, out: str, data: str | None, base: Path | None,
+         started: float, command: str) -> tuple[dict, Path]:
+    """Average, recalibrate, write the run folder; its metrics and where it is."""
+    import keras
+
+    cfg, tuned_from = tuned_config(run, out, data)
+    base = base or tuned_from
+    for path in (base, run / "model.keras"):
+        if not path.is_file():
+            raise DatasetError(f"{path}: no such model")
+    model = keras.models.load_model(base)
+    tuned = keras.models.load_model(run / "model.keras")
+    model.set_weights(mean_weights(model.get_weights(), tuned.get_weights(), weight))
+    mnist = load_mnist(cfg.data)
+    run_dir = new_run_dir(out)
+    # init_from: the card's training time adds up the stages behind this model, the tuned
+    # run's (and through it, the base's) first.
+    (run_dir / "config.json").write_text(json.dumps(
+        cfg.to_dict() | {"init_from": str(run / "model.keras"), "command": command,
+                         "soup": {"base": str(base), "tuned": str(run / "model.keras"),
+                                  "weight": weight}}, indent=2) + "\n")
+    calibration = calibrate(model, mnist, cfg)
+    model.save(run_dir / "model.keras")
+    results = test_report(model, mnist, run_dir) | calibration | {
+        "validation_accuracy": calibration.get("mnist_validation_accuracy"),
+        "epochs_run": 0, "training_seconds": 0.0}
+    return finish_run(results, run_dir, started), run_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    parser = argparse.ArgumentParser(prog="python -m train.soup", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("run", type=Path, help="a run folder trained on from another model")
+    parser.add_argument("--weight", type=float, default=0.5,
+                        help="the fine-tuned model's share, 0..1 (default: 0.5)")
+    parser.add_argument("--base", type=Path,
+                        help="the model it was tuned from (default: the run's --init-from)")
+    parser.add_argument("--data", help="MNIST, as python -m train takes it (default: the run's)")
+    parser.add_argument("--out", default="runs", help="parent folder of the new run folder")
+    args = parser.parse_args(argv)
+    if not 0.0 <= args.weight <= 1.0:
+        parser.error(f"--weight {args.weight}: give a share between 0 and 1")
+    command = "python -m train.soup " + " ".join(sys.argv[1:] if argv is None else argv)
+    try:
+        results, run_dir = soup(args.run, args.weight, args.out, args.data, args.base,
+                                started, command.strip())
+    except (DatasetError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"test accuracy {results['test_accuracy']:.4%} ({results['test_errors']} errors); "
+          f"run folder: {run_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
