@@ -26,12 +26,16 @@ from train.config import TrainConfig
 from train.data import DatasetError, load_mnist
 
 
+class SoupError(ValueError):
+    """What makes two models impossible to average: said in one line."""
+
+
 def mean_weights(base: list[np.ndarray], tuned: list[np.ndarray],
                  weight: float) -> list[np.ndarray]:
     """(1 - weight) x base + weight x tuned, tensor by tensor (batch normalization's running
-    statistics too); ValueError when the two are not the same network."""
+    statistics too); SoupError when the two are not the same network."""
     if len(base) != len(tuned) or any(a.shape != b.shape for a, b in zip(base, tuned, strict=True)):
-        raise ValueError("the two models are not the same network")
+        raise SoupError("the two models are not the same network")
     return [((1 - weight) * a + weight * b).astype(a.dtype)
             for a, b in zip(base, tuned, strict=True)]
 
@@ -42,13 +46,13 @@ def tuned_config(run: Path, out: str, data: str | None) -> tuple[TrainConfig, Pa
     try:
         parameters = json.loads((run / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise DatasetError(f"{run}: not a run folder ({err})") from None
+        raise SoupError(f"{run}: not a run folder ({err})") from None
     parameters.pop("command", None)
     parameters.pop("soup", None)
     known = set(TrainConfig.__dataclass_fields__)
     cfg = TrainConfig(**{k: v for k, v in parameters.items() if k in known})
     if not cfg.init_from:
-        raise DatasetError(f"{run}: not trained on from another model (no --init-from)")
+        raise SoupError(f"{run}: not trained on from another model (no --init-from)")
     cfg.out, cfg.data = out, data or cfg.data
     return cfg, Path(cfg.init_from)
 
@@ -62,7 +66,7 @@ def soup(run: Path, weight: float, out: str, data: str | None, base: Path | None
     base = base or tuned_from
     for path in (base, run / "model.keras"):
         if not path.is_file():
-            raise DatasetError(f"{path}: no such model")
+            raise SoupError(f"{path}: no such model")
     model = keras.models.load_model(base)
     tuned = keras.models.load_model(run / "model.keras")
     model.set_weights(mean_weights(model.get_weights(), tuned.get_weights(), weight))
