@@ -10,6 +10,7 @@ import numpy as np
 
 from desktop.engine.adapt import Adaptation
 from desktop.engine.classifier import Classifier, Prediction
+from desktop.engine.pen import weigh_the_pen
 from desktop.engine.raster import Stroke
 from desktop.engine.recipes import canvas_digits, file_inputs, number_inputs
 
@@ -62,6 +63,11 @@ def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classi
         adapted = False
     else:
         chosen, adapted = predictions(found.inputs, classifier, adaptation)
+        if chosen:  # the person's samples weigh the picture; the pen's path weighs on top
+            pen = [[strokes[i] for i in group] for group in found.groups]
+            chosen = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(map(float, p)))
+                           for p in weigh_the_pen(np.array([c.probabilities for c in chosen]),
+                                                  pen))
     return Reading("canvas", found.inputs, chosen, adapted=adapted, groups=found.groups,
                    boxes=tuple(strokes_box(strokes, group, thickness) for group in found.groups))
 

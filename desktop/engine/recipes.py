@@ -35,6 +35,7 @@ from desktop.engine.grouping import (
     stroke_boxes,
 )
 from desktop.engine.ink import find_ink
+from desktop.engine.pen import weigh_the_pen
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
 from desktop.engine.segment import INK_THRESHOLD, Parts, significant
 
@@ -157,20 +158,22 @@ def canvas_digits(strokes: Sequence[Stroke], thickness: float,
     boxes = stroke_boxes(kept)
     runs = candidate_runs(boxes)
     inputs = np.stack([normalize(layers[i:j].max(axis=0), widths=False) for i, j in runs])
-    grouping = group_strokes(boxes, runs, None if score is None else pen_read(score(inputs)),
-                             whole_weight=PEN_WHOLE_WEIGHT)
+    read = None if score is None else pen_read(score(inputs), [kept[i:j] for i, j in runs])
+    grouping = group_strokes(boxes, runs, read, whole_weight=PEN_WHOLE_WEIGHT)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
     groups = tuple(tuple(drawn[i] for i in g) for g in grouping.groups)
     return CanvasDigits(inputs[chosen] if chosen else no_inputs(), groups,
                         grouping.probabilities)
 
 
-def pen_read(read: Candidates) -> Candidates:
-    """The classifier's reading of candidate digits of pen ink, its `one_digit` judgement
-    floored at PEN_WHOLE_FLOOR."""
+def pen_read(read: Candidates, strokes: Sequence[Sequence[Stroke]]) -> Candidates:
+    """The classifier's reading of candidate digits of pen ink (each given as its strokes)
+    with what their pen's path says (`pen`), its `one_digit` judgement floored at
+    PEN_WHOLE_FLOOR."""
+    probabilities = weigh_the_pen(read.probabilities, strokes)
     if read.whole is None:
-        return read
-    return Candidates(read.probabilities, np.maximum(read.whole, PEN_WHOLE_FLOOR))
+        return Candidates(probabilities)
+    return Candidates(probabilities, np.maximum(read.whole, PEN_WHOLE_FLOOR))
 
 
 def canvas_inputs(strokes: Sequence[Stroke], thickness: float,

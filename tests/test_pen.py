@@ -1,0 +1,58 @@
+"""The pen's path as evidence the picture lacks (engine/pen.py): a 1 written with a lead-in
+flag, climbing to its top and straight down, is not read as the 7 its picture resembles."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop.engine.adapt import Adaptation
+from desktop.engine.pen import SEVEN, climbs_to_a_stem, weigh_the_pen
+from desktop.engine.reading import read_strokes
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "dev"
+FLAGGED_ONE = [(20, 60), (35, 40), (50, 20), (52, 60), (53, 100), (54, 140)]  # y grows down
+SEVEN_STROKE = [(10, 20), (40, 20), (70, 21), (60, 60), (50, 100), (42, 140)]
+SLOPED_BAR_SEVEN = [(10, 40), (40, 30), (70, 20), (60, 60), (50, 100), (42, 140)]
+BARE_ONE = [(50, 20), (50, 80), (50, 140)]
+
+
+@pytest.mark.parametrize(("stroke", "flagged"), [
+    (FLAGGED_ONE, True), (SEVEN_STROKE, False), (SLOPED_BAR_SEVEN, False), (BARE_ONE, False),
+    (FLAGGED_ONE[::-1], False),  # drawn bottom up: the climb is the stem, no flag
+    (FLAGGED_ONE[:2], False)])
+def test_a_flagged_1_is_told_from_a_7_by_its_path(stroke, flagged):
+    assert climbs_to_a_stem(stroke) is flagged
+
+
+def test_only_a_flagged_one_stroke_digit_has_its_7_discounted():
+    probabilities = np.full((3, 10), 0.01, np.float32)
+    probabilities[:, SEVEN], probabilities[:, 1] = 0.6, 0.32
+    weighed = weigh_the_pen(probabilities, [[FLAGGED_ONE], [SEVEN_STROKE],
+                                            [FLAGGED_ONE, SEVEN_STROKE]])
+    assert weighed[0].argmax() == 1 and weighed[0].sum() == pytest.approx(1.0)
+    assert np.array_equal(weighed[1:], probabilities[1:])
+
+
+def dev_number(index: int) -> tuple[str, list[list[tuple[float, float]]]]:
+    with gzip.open(DEV / "crohme_numbers.json.gz", "rt") as f:
+        item = json.load(f)[index]
+    return item["label"], [[(40 + x * 0.12, 50 + y * 0.12) for x, y in s] for s in item["strokes"]]
+
+
+@pytest.mark.skipif(not (DEV / "crohme_numbers.json.gz").is_file(), reason="no dev ink")
+@pytest.mark.parametrize("index", [410, 511, 728, 1275])
+def test_real_numbers_led_by_a_flagged_1_read_right(classifier, index, mnist):
+    """Real numbers ("199", "160", "126", "175") whose leading 1 the picture alone reads as 7;
+    with a person's samples adapting the reading too."""
+    label, strokes = dev_number(index)
+    assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label
+    picked = np.concatenate([np.flatnonzero(mnist.y_train == d)[:5] for d in range(10)])
+    samples = mnist.x_train[picked] / 255.0
+    adaptation = Adaptation.fit(*classifier.predict_with_features(samples), mnist.y_train[picked])
+    reading = read_strokes(strokes, 14, classifier, adaptation)
+    assert "".join(map(str, reading.digits)) == label
