@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from desktop.engine.adapt import Adaptation
-from desktop.engine.pen import SEVEN, climbs_to_a_stem, weigh_the_pen
+from desktop.engine.pen import climbs_to_a_stem, weigh_the_pen
 from desktop.engine.reading import read_strokes
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "dev"
@@ -29,12 +29,14 @@ def test_a_flagged_1_is_told_from_a_7_by_its_path(stroke, flagged):
     assert climbs_to_a_stem(stroke) is flagged
 
 
-def test_only_a_flagged_one_stroke_digit_has_its_7_discounted():
+@pytest.mark.parametrize("taken_for", [7, 4])
+def test_only_a_flagged_one_stroke_digit_has_its_7_and_4_discounted(taken_for):
     probabilities = np.full((3, 10), 0.01, np.float32)
-    probabilities[:, SEVEN], probabilities[:, 1] = 0.6, 0.32
+    probabilities[:, taken_for], probabilities[:, 1] = 0.6, 0.32
     weighed = weigh_the_pen(probabilities, [[FLAGGED_ONE], [SEVEN_STROKE],
                                             [FLAGGED_ONE, SEVEN_STROKE]])
     assert weighed[0].argmax() == 1 and weighed[0].sum() == pytest.approx(1.0)
+    assert weighed[0, 2] > probabilities[0, 2]  # the other digits keep their proportions
     assert np.array_equal(weighed[1:], probabilities[1:])
 
 
