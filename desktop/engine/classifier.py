@@ -138,6 +138,12 @@ class Prediction:
     confidence: float
     probabilities: tuple[float, ...]
 
+    @classmethod
+    def of(cls, probabilities: np.ndarray) -> Prediction:
+        """The prediction of one digit's ten probabilities."""
+        return cls(int(probabilities.argmax()), float(probabilities.max()),
+                   tuple(float(v) for v in probabilities))
+
 
 class Classifier:
     """predict((N, 28, 28) float32 in [0, 1], ink = 1) → (N, 10) probabilities."""
@@ -245,8 +251,7 @@ class Classifier:
 
     def classify(self, images: np.ndarray) -> list[Prediction]:
         """One Prediction per 28x28 image."""
-        return [Prediction(int(p.argmax()), float(p.max()), tuple(float(v) for v in p))
-                for p in self.predict(images)]
+        return [Prediction.of(p) for p in self.predict(images)]
 
     @property
     def accuracy(self) -> float | None:

@@ -39,7 +39,8 @@ JOIN_COST = 0.3       # (the bar of a 5, the stem of a 4); at most this paid per
                       # shares fewer (two round digits side by side, each read surely alone)
 PEN_WHOLE_WEIGHT = 0.1  # x log of the model's probability that a candidate is one whole digit
                         # (`one_digit`, taught on pictures: half its weight there cost pen ink
-                        # numbers; a tenth mends 4s and 5s in two strokes read as two digits)
+                        # numbers; a tenth mends digits in two strokes read as a part alone
+                        # or as two digits)
 PEN_WHOLE_FLOOR = 0.01  # ... and no lower than this: it is sure that a 1 broken into short
                         # pieces is no whole digit, which would cost the whole 1 too much
 

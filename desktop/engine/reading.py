@@ -45,8 +45,7 @@ def predictions(inputs: np.ndarray, classifier: Classifier,
         return tuple(classifier.classify(inputs)), False
     views = classifier.predict_with_features(inputs)
     base, adapted = views[0], adaptation.predict_proba(*views)
-    found = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(float(v) for v in p))
-                  for p in adapted)
+    found = tuple(Prediction.of(p) for p in adapted)
     return found, bool((adapted.argmax(axis=1) != base.argmax(axis=1)).any())
 
 
@@ -57,17 +56,13 @@ def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classi
     to the person's samples when given)."""
     found = canvas_digits(strokes, thickness, classifier.candidates)
     assert found.probabilities is not None
-    if adaptation is None:
-        chosen = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(map(float, p)))
-                       for p in found.probabilities)
-        adapted = False
-    else:
-        chosen, adapted = predictions(found.inputs, classifier, adaptation)
-        if chosen:  # the person's samples weigh the picture; the pen's path weighs on top
-            pen = [[strokes[i] for i in group] for group in found.groups]
-            chosen = tuple(Prediction(int(p.argmax()), float(p.max()), tuple(map(float, p)))
-                           for p in weigh_the_pen(np.array([c.probabilities for c in chosen]),
-                                                  pen))
+    probabilities, adapted = found.probabilities, False
+    if adaptation is not None:  # the person's samples weigh the picture, the pen's path on top
+        views, adapted = predictions(found.inputs, classifier, adaptation)
+        pen = [[strokes[i] for i in group] for group in found.groups]
+        probabilities = weigh_the_pen(
+            np.array([v.probabilities for v in views], np.float32).reshape(-1, 10), pen)
+    chosen = tuple(Prediction.of(p) for p in probabilities)
     return Reading("canvas", found.inputs, chosen, adapted=adapted, groups=found.groups,
                    boxes=tuple(strokes_box(strokes, group, thickness) for group in found.groups))
 
