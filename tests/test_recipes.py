@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from desktop.engine.frame import BOX, CENTRE, ink_box, normalize
-from desktop.engine.ink import find_ink
+from desktop.engine.ink import find_ink, noise_level
 from desktop.engine.raster import model_thickness, rasterize
 from desktop.engine.recipes import canvas_digit_input, digit_input, near_strokes
 from desktop.engine.resample import resize
@@ -168,6 +168,35 @@ def test_faint_haze_far_from_the_strokes_is_dropped():
     kept = near_strokes(ink)
     assert kept[10:40, 25].min() == pytest.approx(0.1)
     assert kept[55:58].max() == 0.0
+
+
+def paper_with_a_digit(mnist, sigma: float, blur: bool = False) -> np.ndarray:
+    """A large MNIST digit, dark grey on light grey paper, with noise of `sigma`."""
+    from PIL import Image, ImageFilter
+
+    glyph = Image.fromarray(mnist.x_test[3]).resize((240, 240), Image.Resampling.BICUBIC)
+    if blur:
+        glyph = glyph.filter(ImageFilter.GaussianBlur(6))
+    ink = np.pad(np.asarray(glyph, np.float32) / 255, 40)
+    noise = np.random.default_rng(1).normal(0, sigma, ink.shape)
+    return (0.8 - 0.5 * ink + noise).astype(np.float32)
+
+
+@pytest.mark.parametrize("blur", [False, True])
+@pytest.mark.parametrize("sigma", [0.005, 0.02, 0.06])
+def test_the_noise_level_is_the_papers_however_much_of_the_picture_the_digit_covers(
+        mnist, sigma, blur):
+    assert noise_level(paper_with_a_digit(mnist, sigma, blur)) == pytest.approx(sigma, rel=0.2)
+
+
+def test_the_grain_of_a_noisy_photo_is_not_taken_for_ink(mnist):
+    """A pale digit (contrast 0.5) in strong grain (0.06): only ink well above the grain
+    counts, so the paper around the digit stays clean."""
+    ink = find_ink(paper_with_a_digit(mnist, 0.06), 512)
+    paper = np.ones(ink.shape, bool)
+    paper[30:290, 30:290] = False  # the digit's square and a margin
+    assert np.mean(ink[paper] > 0.2) < 0.001
+    assert ink[~paper].max() == 1.0
 
 
 def test_the_picture_recipe_frames_a_big_scan_like_mnist(mnist):

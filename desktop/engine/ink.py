@@ -7,7 +7,9 @@ import numpy as np
 from desktop.engine.resample import reduce_to, resize
 
 WORK_SIZE = 512             # images are reduced to at most this before any other work
-NOISE_FLOOR = 0.25          # ink weaker than this fraction of the strongest is paper or noise
+FAINTEST = 0.1              # ink down to this fraction of the strongest counts where the
+NOISE_SIGMAS = 3.0          # paper's noise is below it by this many of its standard deviations,
+NOISE_FLOOR = 0.25          # and ink weaker than this fraction is paper or noise however clean
 MIN_CONTRAST = 0.08         # below this the image is treated as blank
 
 
@@ -67,6 +69,15 @@ def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:
     return resize(levels, h, w)
 
 
+def noise_level(ink: np.ndarray) -> float:
+    """The standard deviation of the paper's noise: from the differences of neighbouring
+    pixels (the median absolute one, as for a normal distribution), which the few edges of
+    strokes barely move, unlike the pixels' own spread, which large or blurred digits widen.
+    Some 32 rows are enough."""
+    steps = np.abs(np.diff(ink[::max(1, len(ink) // 32)], axis=1))
+    return 1.4826 / np.sqrt(2) * float(np.median(steps)) if steps.size else 0.0
+
+
 def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
     """Ink map in [0, 1] (ink = 1) from any picture of a digit: either polarity, any paper;
     found on a copy reduced to at most work_size."""
@@ -78,5 +89,9 @@ def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
     strongest = float(ink.max(initial=0.0))
     if strongest < MIN_CONTRAST:
         return np.zeros_like(grey)
-    floor = NOISE_FLOOR * strongest
+    # Faint strokes (a pen running dry, a pale pencil line of a dark digit) are ink wherever
+    # they stand out of the noise: a fixed quarter of the strongest cut them off (a scanned 0
+    # whose thin side is pale read as 6).
+    floor = strongest * float(np.clip(NOISE_SIGMAS * noise_level(ink) / strongest,
+                                      FAINTEST, NOISE_FLOOR))
     return np.clip((ink - floor) / (strongest - floor), 0.0, 1.0)
