@@ -74,8 +74,11 @@ def noise_level(ink: np.ndarray) -> float:
     pixels (the median absolute one, as for a normal distribution), which the few edges of
     strokes barely move, unlike the pixels' own spread, which large or blurred digits widen.
     Some 32 rows are enough."""
-    steps = np.abs(np.diff(ink[::max(1, len(ink) // 32)], axis=1))
-    return 1.4826 / np.sqrt(2) * float(np.median(steps)) if steps.size else 0.0
+    steps = np.abs(np.diff(ink[::max(1, len(ink) // 32)], axis=1)).ravel()
+    if not steps.size:
+        return 0.0
+    middle = steps.size // 2  # the median; np.median costs five times as much here
+    return 1.4826 / np.sqrt(2) * float(np.partition(steps, middle)[middle])
 
 
 def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
@@ -92,6 +95,6 @@ def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
     # Faint strokes (a pen running dry, a pale pencil line of a dark digit) are ink wherever
     # they stand out of the noise: a fixed quarter of the strongest cut them off (a scanned 0
     # whose thin side is pale read as 6).
-    floor = strongest * float(np.clip(NOISE_SIGMAS * noise_level(ink) / strongest,
-                                      FAINTEST, NOISE_FLOOR))
+    floor = strongest * min(max(NOISE_SIGMAS * noise_level(ink) / strongest, FAINTEST),
+                            NOISE_FLOOR)
     return np.clip((ink - floor) / (strongest - floor), 0.0, 1.0)
