@@ -7,9 +7,9 @@ import numpy as np
 from desktop.engine.resample import reduce_to, resize
 
 WORK_SIZE = 512             # images are reduced to at most this before any other work
-FAINTEST = 0.1              # ink down to this fraction of the strongest counts where the
-NOISE_SIGMAS = 3.0          # paper's noise is below it by this many of its standard deviations,
-NOISE_FLOOR = 0.25          # and ink weaker than this fraction is paper or noise however clean
+FAINTEST = 0.1              # ink counts down to this fraction of the strongest, where it
+NOISE_SIGMAS = 3.0          # stands this many standard deviations of the paper's noise out;
+NOISE_FLOOR = 0.25          # and ink at this fraction counts however noisy the picture
 MIN_CONTRAST = 0.08         # below this the image is treated as blank
 
 
