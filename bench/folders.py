@@ -24,6 +24,7 @@ OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))  # devtools: the photo maker and handwriting
 
 PHOTOS, HUGE_EVERY, HUGE_ALONE = 2000, 250, 20
+GRAINY = 600
 
 
 def label_of(path: Path) -> int:
@@ -39,14 +40,15 @@ def _done(folder: Path, count: int) -> bool:
 
 
 def _photos(folder: Path, digits: np.ndarray, labels: np.ndarray, seed: int,
-            huge_every: int) -> None:
-    from devtools.photos import photo, save_photo
+            huge_every: int, grain: tuple[float, float] | None = None) -> None:
+    from devtools.photos import GRAIN, photo, save_photo
 
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for i, (digit, label) in enumerate(zip(digits, labels, strict=True)):
         huge = huge_every == 1 or (huge_every > 1 and i % huge_every == huge_every - 1)
-        save_photo(photo(digit, rng, huge), folder, f"photo_{i:05d}_{label}", rng)
+        save_photo(photo(digit, rng, huge, grain or GRAIN), folder, f"photo_{i:05d}_{label}",
+                   rng)
 
 
 def _hand_drawn(folder: Path) -> None:
@@ -90,3 +92,14 @@ def build(mnist) -> dict[str, Path]:
         for i, (digit, label) in enumerate(zip(mnist.x_test, mnist.y_test, strict=True)):
             Image.fromarray(digit).save(folders["mnist-png"] / f"{i:05d}_{label}.png")
     return folders
+
+
+def grainy(mnist) -> Path:
+    """GRAINY photo-like pictures of other MNIST test digits, their sensor noise three times
+    the usual (sd 15-30 of 255): where faint ink and the paper's grain are hard to tell."""
+    folder = OUT / "grainy"
+    if not _done(folder, GRAINY):
+        shutil.rmtree(folder, ignore_errors=True)
+        digits = slice(5000, 5000 + GRAINY)
+        _photos(folder, mnist.x_test[digits], mnist.y_test[digits], 13, 0, grain=(15.0, 30.0))
+    return folder

@@ -15,10 +15,13 @@ DIGIT_PX = (60, 400)       # the digit's height on the page, log-uniform
 PAGE = (1.3, 2.5)          # the page is this much larger than the digit, each way
 PNG_SHARE = 0.1
 BLUR_SHARE = 0.3
+GRAIN = (2.0, 8.0)         # the sensor noise's standard deviation, of 255
 
 
-def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False) -> Image.Image:
-    """An RGB picture of one MNIST digit (28x28 uint8, ink bright) as if photographed."""
+def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False,
+          grain: tuple[float, float] = GRAIN) -> Image.Image:
+    """An RGB picture of one MNIST digit (28x28 uint8, ink bright) as if photographed, its
+    sensor noise's standard deviation drawn from `grain` (of 255)."""
     frame = round(rng.uniform(1200, 2400) if huge else
                   np.exp(rng.uniform(*np.log(DIGIT_PX))) * 28 / 20)  # the digit is 20 of 28
     ink = Image.fromarray(digit).resize((frame, frame), Image.Resampling.BICUBIC)
@@ -40,7 +43,7 @@ def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False) -> Im
     picture = ImageChops.multiply(picture, _shadow(width, height, rng))
     if rng.random() < BLUR_SHARE and not huge:  # (blurring 12 megapixels costs seconds)
         picture = picture.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.5) * frame / 150))
-    grain = rng.standard_normal((height, width), dtype=np.float32) * rng.uniform(2, 8) + 128
+    grain = rng.standard_normal((height, width), dtype=np.float32) * rng.uniform(*grain) + 128
     noise = Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8)).convert("RGB")
     return ImageChops.add(picture, noise, offset=-128)
 
