@@ -95,7 +95,7 @@ def build(mnist) -> dict[str, Path]:
 
 
 def grainy(mnist) -> Path:
-    """GRAINY photo-like pictures of other MNIST test digits, their sensor noise three times
+    """Photo-like pictures of GRAINY other MNIST test digits, their sensor noise three times
     the usual (sd 15-30 of 255): where faint ink and the paper's grain are hard to tell."""
     folder = OUT / "grainy"
     if not _done(folder, GRAINY):

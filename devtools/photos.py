@@ -43,8 +43,8 @@ def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False,
     picture = ImageChops.multiply(picture, _shadow(width, height, rng))
     if rng.random() < BLUR_SHARE and not huge:  # (blurring 12 megapixels costs seconds)
         picture = picture.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.5) * frame / 150))
-    grain = rng.standard_normal((height, width), dtype=np.float32) * rng.uniform(*grain) + 128
-    noise = Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8)).convert("RGB")
+    sensor = rng.standard_normal((height, width), dtype=np.float32) * rng.uniform(*grain) + 128
+    noise = Image.fromarray(np.clip(sensor, 0, 255).astype(np.uint8)).convert("RGB")
     return ImageChops.add(picture, noise, offset=-128)
 
 
