@@ -37,16 +37,23 @@ class Reading:
         return [p.confidence for p in self.predictions]
 
 
+def adapted_probabilities(inputs: np.ndarray, classifier: Classifier,
+                          adaptation: Adaptation | None = None) -> tuple[np.ndarray, bool]:
+    """The probabilities (n, 10) of each input, adapted to the person's samples when given;
+    and whether the adaptation changed any digit."""
+    if adaptation is None or not classifier.features or not len(inputs):
+        return classifier.predict(inputs), False
+    views = classifier.predict_with_features(inputs)
+    base, adapted = views[0], adaptation.predict_proba(*views)
+    return adapted, bool((adapted.argmax(axis=1) != base.argmax(axis=1)).any())
+
+
 def predictions(inputs: np.ndarray, classifier: Classifier,
                 adaptation: Adaptation | None = None) -> tuple[tuple[Prediction, ...], bool]:
     """The prediction of each input, adapted to the person's samples when given; and whether
     the adaptation changed any digit."""
-    if adaptation is None or not classifier.features or not len(inputs):
-        return tuple(classifier.classify(inputs)), False
-    views = classifier.predict_with_features(inputs)
-    base, adapted = views[0], adaptation.predict_proba(*views)
-    found = tuple(Prediction.of(p) for p in adapted)
-    return found, bool((adapted.argmax(axis=1) != base.argmax(axis=1)).any())
+    found, adapted = adapted_probabilities(inputs, classifier, adaptation)
+    return tuple(Prediction.of(p) for p in found), adapted
 
 
 def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classifier,
@@ -56,13 +63,11 @@ def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classi
     to the person's samples when given)."""
     found = canvas_digits(strokes, thickness, classifier.candidates)
     assert found.probabilities is not None
-    probabilities, adapted = found.probabilities, False
+    read, adapted = found.probabilities, False
     if adaptation is not None:  # the person's samples weigh the picture, the pen's path on top
-        views, adapted = predictions(found.inputs, classifier, adaptation)
-        pen = [[strokes[i] for i in group] for group in found.groups]
-        probabilities = weigh_the_pen(
-            np.array([v.probabilities for v in views], np.float32).reshape(-1, 10), pen)
-    chosen = tuple(Prediction.of(p) for p in probabilities)
+        read, adapted = adapted_probabilities(found.inputs, classifier, adaptation)
+        read = weigh_the_pen(read, [[strokes[i] for i in group] for group in found.groups])
+    chosen = tuple(Prediction.of(p) for p in read)
     return Reading("canvas", found.inputs, chosen, adapted=adapted, groups=found.groups,
                    boxes=tuple(strokes_box(strokes, group, thickness) for group in found.groups))
 
