@@ -211,6 +211,72 @@ def test_a_soup_is_the_mean_of_the_tuned_weights_and_those_it_came_from(
     assert metrics["test_accuracy"] > 0.8 and metrics["temperature"] > 0
 
 
+@pytest.fixture(scope="module")
+def second_tuned_run(smoke_run, tmp_path_factory, mnist_dir):
+    """The smoke model tuned again as tuned_run is, with another seed and the same split."""
+    from train.cli import main
+
+    runs = tmp_path_factory.mktemp("tuned2")
+    assert main(["--data", str(mnist_dir), "--out", str(runs), "--limit", "2000", "--epochs", "1",
+                 "--batch-size", "32", "--init-from", str(smoke_run / "model.keras"),
+                 "--learning-rate", "3e-3", "--finetune-lr-scale", "1", "--seed", "7",
+                 "--split-seed", "1234", "--styles", "0", "--styled-val", "0"]) == 0
+    (run_dir,) = runs.iterdir()
+    return run_dir
+
+
+def test_a_soup_of_several_runs_gives_each_an_equal_share_of_theirs(
+        smoke_run, tuned_run, second_tuned_run, tmp_path, mnist_dir):
+    import keras
+
+    from train.calibrate import OUTPUT_LAYER
+    from train.soup import main
+
+    assert main([str(tuned_run), str(second_tuned_run), "--data", str(mnist_dir),
+                 "--out", str(tmp_path)]) == 0
+    (soup_run,) = tmp_path.iterdir()
+    base, one, two, soup = (keras.models.load_model(path / "model.keras") for path in (
+        smoke_run, tuned_run, second_tuned_run, soup_run))
+    for k, layer in enumerate(soup.layers):
+        if layer.name != OUTPUT_LAYER:
+            for a, b, c, mean in zip(base.layers[k].get_weights(), one.layers[k].get_weights(),
+                                     two.layers[k].get_weights(), layer.get_weights(),
+                                     strict=True):
+                np.testing.assert_allclose(mean, 0.5 * a + 0.25 * b + 0.25 * c,
+                                           rtol=1e-5, atol=1e-6)
+    config = json.loads((soup_run / "config.json").read_text())
+    assert config["soup"]["tuned"] == [str(tuned_run / "model.keras"),
+                                       str(second_tuned_run / "model.keras")]
+    # The card follows the first run's init_from; the second run's time is the soup's own.
+    second = json.loads((second_tuned_run / "metrics.json").read_text())["training_seconds"]
+    assert json.loads((soup_run / "metrics.json").read_text())["training_seconds"] == \
+        pytest.approx(second, abs=0.1)
+
+
+def test_a_soup_refuses_runs_validated_on_other_digits(tuned_run, tmp_path, capsys):
+    from train.soup import main
+
+    other = tmp_path / "other"
+    other.mkdir()
+    config = json.loads((tuned_run / "config.json").read_text())
+    (other / "config.json").write_text(json.dumps(config | {"seed": 7}))
+    out = tmp_path / "soups"
+    assert main([str(tuned_run), str(other), "--out", str(out)]) == 2
+    assert "another validation split" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_split_seed_keeps_the_validation_digits_of_another_seed():
+    from train.config import TrainConfig
+    from train.splits import split
+
+    x, y = np.arange(600).reshape(600, 1), np.arange(600) % 10
+    held = split(x, y, TrainConfig(val_split=100))[1][0]
+    assert np.array_equal(split(x, y, TrainConfig(val_split=100, seed=7, split_seed=1234))[1][0],
+                          held)
+    assert not np.array_equal(split(x, y, TrainConfig(val_split=100, seed=7))[1][0], held)
+
+
 def test_a_soup_needs_a_fine_tuned_run_and_a_share(smoke_run, tmp_path, capsys):
     from train.soup import main
 

@@ -29,6 +29,7 @@ class TrainConfig:
     val_split: int = 5000            # images held out of the training set for validation
     patience: int = 10               # early stopping on validation loss
     seed: int = 1234
+    split_seed: int | None = None    # picks the validation split (default: --seed)
     limit: int = 0                   # use only the first N training images (smoke runs)
     init_from: str | None = None     # fine-tune from this model.keras at a lower learning rate
     finetune_lr_scale: float = 0.1
@@ -48,7 +49,7 @@ class TrainConfig:
             if f.default is dataclasses.MISSING:  # a list: any number of values
                 parser.add_argument(flag, nargs="*", default=[], metavar="PATH", help=helptext)
                 continue
-            kind = {int: int, float: float}.get(type(f.default), str)
+            kind = {"int": int, "float": float}.get(str(f.type).split(" ")[0], str)
             parser.add_argument(flag, type=kind, default=f.default, metavar=f.name.upper(),
                                 choices=ARCHITECTURES if f.name == "arch" else None,
                                 help=helptext)
@@ -56,6 +57,12 @@ class TrainConfig:
         if not 0 <= cfg.teacher_weight <= 1:
             parser.error(f"--teacher-weight {cfg.teacher_weight}: must lie in 0..1")
         return cfg
+
+    @property
+    def validation_seed(self) -> int:
+        """The seed of the validation split: runs that share it can be compared, averaged
+        (`train.soup`) and recalibrated on the same held-out digits."""
+        return self.seed if self.split_seed is None else self.split_seed
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -71,6 +78,8 @@ _HELP = {
     "styled_val": "how many validation digits are written in other styles, for calibrating "
                   "the confidence and for the report",
     "cache": "folder where restyled digits are kept, so the next run need not make them again",
+    "split_seed": "seed of the validation split, when it differs from --seed: fine-tunes "
+                  "of one model with different seeds that keep its held-out digits",
     "limit": "train on the first N images only (0 = all); for smoke runs",
     "init_from": "continue training from this model.keras",
     "extra": "folder of labelled images DIR/<digit>/*.png to mix into training",

@@ -14,7 +14,7 @@ from train.data import Mnist
 
 def split(x: np.ndarray, y: np.ndarray, cfg: TrainConfig):
     """Seeded train/validation split of the MNIST training set; --limit trims the training part."""
-    order = np.random.default_rng(cfg.seed).permutation(len(x))
+    order = np.random.default_rng(cfg.validation_seed).permutation(len(x))
     val, train = order[: cfg.val_split], order[cfg.val_split:]
     if cfg.limit:
         train = train[: cfg.limit]
@@ -37,5 +37,5 @@ def validation_parts(data: Mnist, cfg: TrainConfig) -> dict[str, tuple[np.ndarra
     _, (x, y) = split(data.x_train, data.y_train, cfg)
     parts = {"mnist": (x.astype(np.float32) / 255.0, y)}
     if cfg.styled_val:
-        parts["styled"] = styled((x, y), cfg.styled_val, cfg, cfg.seed + 1)
+        parts["styled"] = styled((x, y), cfg.styled_val, cfg, cfg.validation_seed + 1)
     return parts
