@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from desktop.engine.blocks import soften_blocks
 from desktop.engine.resample import reduce_to, resize
 
 WORK_SIZE = 512             # images are reduced to at most this before any other work
@@ -83,8 +84,9 @@ def noise_level(ink: np.ndarray) -> float:
 
 def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
     """Ink map in [0, 1] (ink = 1) from any picture of a digit: either polarity, any paper;
-    found on a copy reduced to at most work_size."""
-    grey = to_gray(reduce_to(to_float(image), work_size))
+    found on a copy reduced to at most work_size (a bitmap enlarged pixel for pixel softened:
+    `blocks`)."""
+    grey = soften_blocks(to_gray(reduce_to(to_float(image), work_size)))
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     light_paper = bool(paper_is_light(border))
     background = _background(grey, light_paper)
