@@ -4,8 +4,8 @@ The app's adaptation (`desktop.engine.adapt`) lets a person's samples of a digit
 the model reads them with more doubt than it reads everyone's. That takes the model's own
 measure: models differ several-fold (a distilled model's probabilities are softer, and reads
 plain 7s with three times the bundled model's doubt). Measured on the MNIST validation digits
-the run held out (its seed and val_split), through the app's loader, and written to the card
-as `doubt`; a model without it is adapted with the bundled model's figure.
+the run held out (its seed, or split_seed, and val_split), through the app's loader, and
+written to the card as `doubt`; a model without it is adapted with the bundled model's figure.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def validation_digits(parameters: dict, data: Mnist) -> tuple[np.ndarray, np.nda
     from train.splits import validation_parts
 
     try:
+        split_seed = parameters.get("split_seed")
         cfg = TrainConfig(seed=int(parameters["seed"]), val_split=int(parameters["val_split"]),
-                          limit=int(parameters.get("limit") or 0), styled_val=0)
+                          limit=int(parameters.get("limit") or 0), styled_val=0,
+                          split_seed=None if split_seed is None else int(split_seed))
     except (KeyError, TypeError, ValueError):
         return None
     x, y = validation_parts(data, cfg)["mnist"]

@@ -71,6 +71,18 @@ def test_the_card_gets_the_models_usual_doubt_on_its_validation_digits(tmp_path,
     assert Classifier(path).usual_doubt == card["doubt"]["median"]
 
 
+def test_the_doubt_is_read_on_the_split_a_run_kept_across_seeds(mnist):
+    """A fine-tune with another seed that kept its start's split (`--split-seed`) held out
+    its start's digits, not those its own seed would pick."""
+    from export.doubt import validation_digits
+
+    kept = validation_digits({"seed": 7, "split_seed": 1234, "val_split": 300}, mnist)
+    own = validation_digits({"seed": 7, "val_split": 300}, mnist)
+    start = validation_digits({"seed": 1234, "val_split": 300}, mnist)
+    assert kept is not None and own is not None and start is not None
+    assert np.array_equal(kept[0], start[0]) and not np.array_equal(own[0], start[0])
+
+
 def test_a_card_that_names_no_validation_split_gets_no_doubt(tmp_path, mnist):
     path = without_outputs(tmp_path, 4, ("doubt", "training"))
     assert doubt_entry(path, mnist) == {}
