@@ -88,25 +88,33 @@ def read_all(items: list[dict], numbers: bool, seed: int, classifier) -> dict:
             misses.append((item["label"], got))
     times.sort()
     return {"right": right, "n": len(items), "misses": misses, "lengths": lengths,
-            "median_ms": 1000 * times[len(times) // 2]}
+            "median_ms": 1000 * times[len(times) // 2] if times else None}
+
+
+def _share(right: int, n: int) -> str:
+    return f"{right}/{n} ({100 * right / n:.1f} %)" if n else "–"
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} ms"
 
 
 def figures_of(classifier, digit_set: list[dict], numbers_set: list[dict], seed: int) -> dict:
     """One model's reading of the digits and numbers: the table's rows, and the misses."""
     digits = read_all(digit_set, False, seed, classifier)
     numbers = read_all(numbers_set, True, seed, classifier)
-    accuracy = digits["right"] / digits["n"]
-    predicted = sum(accuracy ** len(x["label"]) for x in numbers_set) / len(numbers_set)
     several = sum(c for k, c in digits["lengths"].items() if k > 1)
-    rows = [("crohme_digits, read right",
-             f"{digits['right']}/{digits['n']} ({100 * accuracy:.1f} %)"),
+    predicted = "–"  # with no digits or no numbers read (--digits 0, --numbers 0)
+    if digits["n"] and numbers_set:
+        accuracy = digits["right"] / digits["n"]
+        whole = sum(accuracy ** len(x["label"]) for x in numbers_set) / len(numbers_set)
+        predicted = f"{100 * whole:.1f} %"
+    rows = [("crohme_digits, read right", _share(digits["right"], digits["n"])),
             ("crohme_digits read as two or more digits", str(several)),
-            ("crohme_numbers, read whole", f"{numbers['right']}/{numbers['n']} "
-             f"({100 * numbers['right'] / numbers['n']:.1f} %)"),
-            ("crohme_numbers, predicted by the digits' accuracy (accuracy^length)",
-             f"{100 * predicted:.1f} %"),
-            ("recipe + inference, median per number", f"{numbers['median_ms']:.2f} ms"),
-            ("recipe + inference, median per digit", f"{digits['median_ms']:.2f} ms")]
+            ("crohme_numbers, read whole", _share(numbers["right"], numbers["n"])),
+            ("crohme_numbers, predicted by the digits' accuracy (accuracy^length)", predicted),
+            ("recipe + inference, median per number", _ms(numbers["median_ms"])),
+            ("recipe + inference, median per digit", _ms(digits["median_ms"]))]
     return {"rows": rows, "digits": digits, "numbers": numbers}
 
 
