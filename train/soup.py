@@ -12,7 +12,8 @@ exported like any other (`python -m export`).
 
 Several runs tuned from one model with different seeds (`--seed S --split-seed N`, one
 validation split) are averaged first, each with an equal share ("model soups", Wortsman et al.,
-2022): their mean is steadier than any one of them, at no cost when reading.
+2022), at no cost when reading; three fine-tunes of the bundled model at a low learning rate
+were too close to one another for it to gain (bench/RESULTS.md, runs table, "soup 3").
 """
 
 from __future__ import annotations
