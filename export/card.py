@@ -40,19 +40,35 @@ def read_run_json(run_dir: Path, name: str) -> dict:
 def stage_seconds(run_dir: Path, key: str = "training_seconds") -> list[float | None]:
     """A time of each stage that led to the run's model, first stage first (`training_seconds`:
     the network's training; `run_seconds`: the whole `python -m train`): a run trained on from
-    another (`--init-from RUN/model.keras`) adds that run's stages before its own. None for a
-    stage whose run folder or figure is gone."""
+    another (`--init-from RUN/model.keras`) adds that run's stages before its own, and a soup
+    of several tuned runs (`train.soup`) the runs besides the one it names as `init_from`
+    (their own stages only: they were tuned from the same model). None for a stage whose run
+    folder or figure is gone."""
     stages: list[float | None] = []
     seen: set[Path] = set()
     current: Path | None = run_dir
     while current is not None and current.resolve() not in seen:
         seen.add(current.resolve())
+        config = read_run_json(current, "config.json")
         stages.append(read_run_json(current, "metrics.json").get(key))
-        source = read_run_json(current, "config.json").get("init_from")
+        stages += [_seconds_of(model, run_dir, key) for model in _other_tuned(config)]
+        source = config.get("init_from")
         current = _run_of(source, run_dir) if source else None
         if source and current is None:
             stages.append(None)  # trained on from a run that is gone: its time is unknown
     return stages[::-1]
+
+
+def _other_tuned(config: dict) -> list[str]:
+    """The models a soup averaged besides the one it follows as `init_from` (an older soup
+    names its one tuned model as a string)."""
+    tuned = (config.get("soup") or {}).get("tuned")
+    return [m for m in tuned if m != config.get("init_from")] if isinstance(tuned, list) else []
+
+
+def _seconds_of(model: str, near: Path, key: str) -> float | None:
+    run = _run_of(model, near)
+    return None if run is None else read_run_json(run, "metrics.json").get(key)
 
 
 def _run_of(model: str, near: Path) -> Path | None:

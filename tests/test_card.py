@@ -52,3 +52,20 @@ def test_a_stage_whose_run_is_gone_leaves_the_total_unknown(tmp_path):
     assert build_card({}, second, "x")["training"]["total_seconds"] is None
     unknown = run(tmp_path / "runs" / "c", None, init_from="runs/b/model.keras")
     assert stage_seconds(unknown) == [None, 60.0, None]
+
+
+def test_a_soup_of_several_tuned_runs_counts_each_once(tmp_path):
+    """`train.soup RUN RUN` follows the first run as init_from; the second was tuned from the
+    same start, so its own stage counts and the start only once."""
+    run(tmp_path / "runs" / "start", 1000.0)
+    run(tmp_path / "runs" / "one", 300.0, init_from="runs/start/model.keras")
+    run(tmp_path / "runs" / "two", 320.0, init_from="runs/start/model.keras")
+    soup = run(tmp_path / "runs" / "soup", 0.0, init_from="runs/one/model.keras")
+    config = json.loads((soup / "config.json").read_text())
+    (soup / "config.json").write_text(json.dumps(config | {"soup": {
+        "base": "runs/start/model.keras",
+        "tuned": ["runs/one/model.keras", "runs/two/model.keras"], "weight": 0.5}}))
+    assert stage_seconds(soup) == [1000.0, 300.0, 320.0, 0.0]
+    assert build_card({}, soup, "x")["training"]["total_seconds"] == 1620.0
+    (tmp_path / "runs" / "two" / "metrics.json").unlink()  # one of them gone: unknown
+    assert build_card({}, soup, "x")["training"]["total_seconds"] is None

@@ -74,9 +74,8 @@ def shared_config(runs: list[Path], out: str, data: str | None) -> tuple[TrainCo
     return cfg, start
 
 
-def tuned_weights(runs: list[Path]) -> tuple[list[np.ndarray], float | None]:
-    """The mean of the runs' weights, and the training time of all but the first (the card
-    follows the first's `init_from`; the others' time is the soup's own; None: unknown)."""
+def tuned_weights(runs: list[Path]) -> list[np.ndarray]:
+    """The mean of the runs' weights."""
     import keras
 
     for run in runs:
@@ -86,16 +85,7 @@ def tuned_weights(runs: list[Path]) -> tuple[list[np.ndarray], float | None]:
     for k, run in enumerate(runs[1:], start=2):  # a running mean: one model in memory at a time
         mean = mean_weights(mean, keras.models.load_model(run / "model.keras").get_weights(),
                             1 / k)
-    seconds = [_training_seconds(run) for run in runs[1:]]
-    return mean, None if None in seconds else sum(s for s in seconds if s is not None)
-
-
-def _training_seconds(run: Path) -> float | None:
-    try:
-        value = json.loads((run / "metrics.json").read_text(encoding="utf-8"))["training_seconds"]
-        return float(value)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    return mean
 
 
 def soup(runs: list[Path], weight: float, out: str, data: str | None, base: Path | None,
@@ -107,13 +97,13 @@ def soup(runs: list[Path], weight: float, out: str, data: str | None, base: Path
     base = base or tuned_from
     if not base.is_file():
         raise SoupError(f"{base}: no such model")
-    tuned, others_seconds = tuned_weights(runs)
+    tuned = tuned_weights(runs)
     model = keras.models.load_model(base)
     model.set_weights(mean_weights(model.get_weights(), tuned, weight))
     mnist = load_mnist(cfg.data)
     run_dir = new_run_dir(out)
     # init_from: the card's training time adds up the stages behind this model, the first
-    # tuned run's (and through it, the base's) first.
+    # tuned run's (and through it, the base's), and the other tuned runs' (`export.card`).
     (run_dir / "config.json").write_text(json.dumps(
         cfg.to_dict() | {"init_from": str(runs[0] / "model.keras"), "command": command,
                          "soup": {"base": str(base),
@@ -123,8 +113,7 @@ def soup(runs: list[Path], weight: float, out: str, data: str | None, base: Path
     model.save(run_dir / "model.keras")
     results = test_report(model, mnist, run_dir) | calibration | {
         "validation_accuracy": calibration.get("mnist_validation_accuracy"),
-        "epochs_run": 0,
-        "training_seconds": None if others_seconds is None else round(others_seconds, 1)}
+        "epochs_run": 0, "training_seconds": 0.0}
     return finish_run(results, run_dir, started), run_dir
 
 
