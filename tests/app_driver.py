@@ -73,13 +73,12 @@ class AppProcess:
         index `after`, then neither new events nor CPU use for a while. The app drops results
         that are stale, so the last one shown is the one for all the input."""
         self.wait_for(lambda e: e["event"] == "prediction", after)
-        state = len(self.events()), self.cpu_ticks()
-        while True:
-            time.sleep(QUIET)
+        state, changed = (len(self.events()), self.cpu_ticks()), time.monotonic()
+        while time.monotonic() - changed < QUIET:
+            time.sleep(QUIET / 10)
             now = len(self.events()), self.cpu_ticks()
-            if now == state:
-                break
-            state = now
+            if now != state:
+                state, changed = now, time.monotonic()
         return [e for e in self.events()[after:] if e["event"] == "prediction"][-1]
 
     def cpu_ticks(self) -> int:

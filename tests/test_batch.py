@@ -116,6 +116,28 @@ def test_the_sort_into_folder_is_not_searched(tmp_path, digits):
     assert [s.path for s in found] == ["original.png"]
 
 
+def test_the_sort_into_folder_made_during_the_walk_is_not_searched(tmp_path, digits):
+    paper(digits[4]).save(tmp_path / "a.png")
+    (tmp_path / "z").mkdir()
+    paper(digits[4]).save(tmp_path / "z" / "b.png")
+    found = discover([str(tmp_path)], True, exclude=[str(tmp_path / "sorted")])
+    assert next(found).path == "a.png"
+    (tmp_path / "sorted").mkdir()  # as the first row's copy makes it
+    paper(digits[4]).save(tmp_path / "sorted" / "a.png")
+    assert [s.path for s in found] == [os.path.join("z", "b.png")]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="folder links need privileges on Windows")
+def test_links_back_up_the_tree_or_to_a_folder_seen_are_walked_once(tmp_path, digits):
+    (tmp_path / "a").mkdir()
+    paper(digits[4]).save(tmp_path / "a" / "four.png")
+    (tmp_path / "a" / "up").symlink_to(tmp_path)         # a loop
+    (tmp_path / "b").symlink_to(tmp_path / "a")          # the same folder again
+    (tmp_path / "c").symlink_to(tmp_path / "nowhere")    # broken: not a folder
+    found = [s.path for s in discover([str(tmp_path)], True)]
+    assert found == [os.path.join("a", "four.png")]
+
+
 def test_files_stream_through_a_bounded_window(tmp_path, mnist, classifier):
     """The first rows come out long before all files are even found: memory stays flat."""
     for i in range(2000):

@@ -65,8 +65,27 @@ def _listing(folder: str) -> list[os.DirEntry] | str:
         return f"cannot list folder: {err.strerror or err}"
 
 
-def _walk(top: str, top_path: str, recursive: bool, tally: Tally, excluded: set[str],
-          visited: set[tuple[int, int]]) -> Iterator[Source]:
+Identity = tuple[int, int]  # a folder's device and inode: the same however it is reached
+
+
+def _identity(path: str) -> Identity | None:
+    """The folder's identity, None when it cannot be read (it is then entered, and its
+    listing reports why)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _identities(paths: Iterable[str]) -> set[Identity]:
+    """Those of the folders that exist: asked each time, as --sort-into's folder may be
+    made while the walk goes on."""
+    return {known for known in map(_identity, paths) if known}
+
+
+def _walk(top: str, top_path: str, recursive: bool, tally: Tally, excluded: list[str],
+          visited: set[Identity]) -> Iterator[Source]:
     """Depth first in name order, as a recursive walk would be, but on a stack of its own:
     a tree thousands of folders deep is no trouble."""
     stack: list[tuple[str, Iterator[os.DirEntry]]] = []
@@ -99,11 +118,11 @@ def _walk(top: str, top_path: str, recursive: bool, tally: Tally, excluded: set[
             if not recursive:
                 tally.folders_not_searched += 1
                 continue
-            real = os.path.realpath(entry.path)
-            info = os.stat(real)
-            if real in excluded or (info.st_dev, info.st_ino) in visited:
-                continue  # the --sort-into folder, or a link back up the tree
-            visited.add((info.st_dev, info.st_ino))
+            known = _identity(entry.path)  # one stat (its real path: one per folder above)
+            if known in visited or known in _identities(excluded):
+                continue  # a link back up the tree, or the --sort-into folder
+            if known:
+                visited.add(known)
             failed = enter(entry.path, name)
             if failed:
                 yield failed
@@ -125,12 +144,11 @@ def discover(paths: Sequence[str], recursive: bool = False, tally: Tally | None 
     Hidden files, subfolders (unless recursive) and `exclude` folders are skipped and counted.
     """
     tally = tally if tally is not None else Tally()
-    excluded = {os.path.realpath(p) for p in exclude}
+    excluded = list(exclude)
     for path in paths:
         if os.path.isdir(path):
-            info = os.stat(path)
             yield from _walk(path, path if len(paths) > 1 else "", recursive, tally, excluded,
-                             {(info.st_dev, info.st_ino)})
+                             _identities([path]))
         else:
             tally.found += 1
             error = "" if os.path.isfile(path) else not_a_file(path)
