@@ -167,6 +167,8 @@ def writer_rows(reader: Reader, draws: int, first: int) -> tuple[list[str], list
 GATES = {"as chosen": {},
          "SURE 0.95 (more of the model's readings open to the samples)": {"SURE": 0.95},
          "MISREAD 0 (any digit can be voted for)": {"MISREAD": 0.0},
+         "MISREAD 1.5": {"MISREAD": 1.5},
+         "MISREAD 4 (fewer digits open to the vote: the setting before)": {"MISREAD": 4.0},
          "PRIOR 0 (a digit's doubt from its own samples alone)": {"PRIOR": 0.0},
          "NEAR 2 (samples act however far a digit is from them)": {"NEAR": 2.0},
          "STYLE_WEIGHT 0 (features alone)": {"STYLE_WEIGHT": 0.0, "NEAR": 2.0},

@@ -54,7 +54,7 @@ SURE = 0.9              # the model's top probability from which its answer stan
 FEATURES_WEIGHT = 20.0  # per unit of cosine distance to a digit's nearest sample, in features
 STYLE_WEIGHT = 50.0     # the same in style
 MARGIN = 0.25           # how much better than the model's own choice a digit must score
-MISREAD = 4.0           # a digit's samples doubted this many times the model's usual doubt: votable
+MISREAD = 2.5           # a digit's samples doubted this many times the model's usual doubt: votable
 USUAL_DOUBT = 0.005     # the usual doubt of a model whose card does not give it (exports
                         # before the card had it: their bundled model's was 0.0047)
 PRIOR = 3.0             # ... that average pulled toward the person's, as by this many samples
