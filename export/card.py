@@ -101,8 +101,8 @@ def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None =
             "parameters": config,
             "epochs_run": train_metrics.get("epochs_run"),
             "training_seconds": train_metrics.get("training_seconds"),
-            **_totals(stage_seconds(run_dir)),
-            **_totals(stage_seconds(run_dir, "run_seconds"), "run_"),
+            **totals(stage_seconds(run_dir)),
+            **totals(stage_seconds(run_dir, "run_seconds"), "run_"),
             "validation_accuracy": train_metrics.get("validation_accuracy"),
             "styled_validation_accuracy": train_metrics.get("styled_validation_accuracy"),
             "keras_test_accuracy": train_metrics.get("test_accuracy"),
@@ -117,7 +117,7 @@ def build_card(measured: dict, run_dir: Path, command: str, extra: dict | None =
     }
 
 
-def _totals(stages: list[float | None], kind: str = "") -> dict:
+def totals(stages: list[float | None], kind: str = "") -> dict:
     """Every stage's time and their sum (None when one is unknown)."""
     known = None not in stages
     return {f"stage_{kind}seconds": stages,

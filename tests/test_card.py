@@ -69,3 +69,53 @@ def test_a_soup_of_several_tuned_runs_counts_each_once(tmp_path):
     assert build_card({}, soup, "x")["training"]["total_seconds"] == 1620.0
     (tmp_path / "runs" / "two" / "metrics.json").unlink()  # one of them gone: unknown
     assert build_card({}, soup, "x")["training"]["total_seconds"] is None
+
+
+def card_of(model: Path) -> dict:
+    return json.loads(model.with_name(model.stem + ".card.json").read_text(encoding="utf-8"))
+
+
+def gone_first_stage(tmp_path: Path) -> Path:
+    """A copy of the bundled model whose card does not know its first stage's time."""
+    import shutil
+
+    from desktop.engine.classifier import bundled_model_path, card_path
+
+    model = tmp_path / "digits.onnx"
+    shutil.copy(bundled_model_path(), model)
+    card = json.loads(card_path(bundled_model_path()).read_text(encoding="utf-8"))
+    card["training"] |= {"stage_seconds": [None, 300.0, 0.0], "total_seconds": None,
+                         "stage_run_seconds": [None, 380.0, 7.5], "total_run_seconds": None}
+    card_path(model).write_text(json.dumps(card))
+    return model
+
+
+def test_stages_whose_runs_are_gone_are_given_from_their_metrics(tmp_path):
+    from export.stages import main
+
+    model = gone_first_stage(tmp_path)
+    before = [run(tmp_path / "s1", 4000.0), run(tmp_path / "s2", 1200.0, whole=1250.0)]
+    assert main([str(model), "--before", *(str(f / "metrics.json") for f in before)]) == 0
+    training = card_of(model)["training"]
+    assert training["stage_seconds"] == [4000.0, 1200.0, 300.0, 0.0]
+    assert training["total_seconds"] == 5500.0
+    assert training["stage_run_seconds"] == [None, 1250.0, 380.0, 7.5]  # s1 never said
+    assert training["total_run_seconds"] is None
+    import onnx  # the card inside the model says the same
+
+    inside = {p.key: p.value for p in onnx.load(str(model)).metadata_props}["model_card"]
+    assert json.loads(inside)["training"]["total_seconds"] == 5500.0
+
+
+def test_a_known_first_stage_or_a_metrics_file_without_time_changes_nothing(tmp_path, capsys):
+    from desktop.engine.classifier import sha256_file
+    from export.stages import main
+
+    model = gone_first_stage(tmp_path)
+    untimed = run(tmp_path / "s1", None) / "metrics.json"
+    sha = sha256_file(model)
+    assert main([str(model), "--before", str(untimed)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1 and sha256_file(model) == sha
+    assert main([str(model), "--before", str(run(tmp_path / "s2", 10.0) / "metrics.json")]) == 0
+    assert main([str(model), "--before", str(run(tmp_path / "s3", 10.0) / "metrics.json")]) == 2
+    assert "knows the time of its first stage" in capsys.readouterr().err
