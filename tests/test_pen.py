@@ -1,5 +1,6 @@
 """The pen's path as evidence the picture lacks (engine/pen.py): a 1 written with a lead-in
-flag, climbing to its top and straight down, is not read as the 7 its picture resembles."""
+flag, climbing to its top and straight down, is not read as the 7 its picture resembles; a 2
+that ends going right along its base is no 9; an open 4 that ends at its foot is no 6."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ import numpy as np
 import pytest
 
 from desktop.engine.adapt import Adaptation
-from desktop.engine.pen import climbs_to_a_stem, weigh_the_pen
+from desktop.engine.pen import (
+    climbs_to_a_stem,
+    ends_along_its_base,
+    ends_at_its_foot,
+    weigh_the_pen,
+)
 from desktop.engine.reading import read_strokes
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "dev"
@@ -19,6 +25,11 @@ FLAGGED_ONE = [(20, 60), (35, 40), (50, 20), (52, 60), (53, 100), (54, 140)]  # 
 SEVEN_STROKE = [(10, 20), (40, 20), (70, 21), (60, 60), (50, 100), (42, 140)]
 SLOPED_BAR_SEVEN = [(10, 40), (40, 30), (70, 20), (60, 60), (50, 100), (42, 140)]
 BARE_ONE = [(50, 20), (50, 80), (50, 140)]
+LOOPED_TWO = [(15, 40), (40, 20), (65, 40), (55, 80), (25, 130), (15, 140), (20, 125),
+              (35, 132), (60, 138), (80, 140)]        # its base drawn rightward, last
+NINE = [(70, 30), (45, 20), (25, 40), (40, 65), (70, 50), (68, 100), (65, 140)]
+H_FOUR = [(20, 20), (20, 90), (22, 70), (45, 60), (60, 80), (62, 140)]  # like an "h"
+SIX = [(60, 20), (30, 60), (22, 110), (45, 140), (62, 115), (45, 95), (25, 105)]
 
 
 @pytest.mark.parametrize(("stroke", "flagged"), [
@@ -29,6 +40,15 @@ def test_a_flagged_1_is_told_from_a_7_by_its_path(stroke, flagged):
     assert climbs_to_a_stem(stroke) is flagged
 
 
+@pytest.mark.parametrize(("stroke", "based", "footed"), [
+    (LOOPED_TWO, True, True), (NINE, False, False), (H_FOUR, False, True),
+    (SIX, False, False), (SEVEN_STROKE, False, True), (FLAGGED_ONE, False, False),
+    (LOOPED_TWO[::-1], False, False), (H_FOUR[::-1], False, False), (BARE_ONE[:2], False, False)])
+def test_where_a_stroke_ends_tells_a_2_from_a_9_and_a_4_from_a_6(stroke, based, footed):
+    assert ends_along_its_base(stroke) is based
+    assert ends_at_its_foot(stroke) is footed
+
+
 @pytest.mark.parametrize("taken_for", [7, 4])
 def test_only_a_flagged_one_stroke_digit_has_its_7_and_4_discounted(taken_for):
     probabilities = np.full((3, 10), 0.01, np.float32)
@@ -37,7 +57,18 @@ def test_only_a_flagged_one_stroke_digit_has_its_7_and_4_discounted(taken_for):
                                             [FLAGGED_ONE, SEVEN_STROKE]])
     assert weighed[0].argmax() == 1 and weighed[0].sum() == pytest.approx(1.0)
     assert weighed[0, 2] > probabilities[0, 2]  # the other digits keep their proportions
-    assert np.array_equal(weighed[1:], probabilities[1:])
+    assert weighed[1].argmax() == taken_for  # a 7's path: only its 0, 6 and 8 discounted
+    assert np.allclose(weighed[1, [1, 4, 7]] / weighed[1, 1], probabilities[1, [1, 4, 7]] / 0.32)
+    assert np.array_equal(weighed[2], probabilities[2])  # two strokes: the picture alone
+
+
+@pytest.mark.parametrize(("stroke", "right", "taken_for"), [(LOOPED_TWO, 2, 9), (H_FOUR, 4, 6)])
+def test_a_path_rules_out_what_the_picture_was_taken_for(stroke, right, taken_for):
+    probabilities = np.full((2, 10), 0.01, np.float32)
+    probabilities[:, taken_for], probabilities[:, right] = 0.6, 0.32
+    weighed = weigh_the_pen(probabilities, [[stroke], [SIX]])
+    assert weighed[0].argmax() == right
+    assert np.array_equal(weighed[1], probabilities[1])  # a 6's path rules nothing out
 
 
 def dev_number(index: int) -> tuple[str, list[list[tuple[float, float]]]]:
@@ -58,3 +89,12 @@ def test_real_numbers_led_by_a_flagged_1_read_right(classifier, index, mnist):
     adaptation = Adaptation.fit(*classifier.predict_with_features(samples), mnist.y_train[picked])
     reading = read_strokes(strokes, 14, classifier, adaptation)
     assert "".join(map(str, reading.digits)) == label
+
+
+@pytest.mark.skipif(not (DEV / "crohme_numbers.json.gz").is_file(), reason="no dev ink")
+@pytest.mark.parametrize("index", [453, 1130, 2352, 2400, 2407, 3221])
+def test_real_numbers_with_a_looped_2_or_an_open_4_read_right(classifier, index):
+    """Real numbers ("20", "125", "27"; "140", "41", "46") whose 2 the picture alone reads as
+    8 or 9, or whose 4 it reads as 6."""
+    label, strokes = dev_number(index)
+    assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label
