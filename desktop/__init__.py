@@ -6,8 +6,11 @@ the classifier; NumPy, onnxruntime, Pillow for decoding), `batch` (classifying m
 Tk app). `model/` holds the bundled model.
 """
 
+import contextlib
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 
 __version__ = "1.1.0"
 FROZEN = bool(getattr(sys, "frozen", False))  # running as the PyInstaller executable
@@ -38,3 +41,42 @@ def release_signals() -> int | None:
         signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT
                       else signal.SIG_DFL)
     return 128 + _held[0] if _held else None
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stopped as Ctrl-C stops a run, with the exit status of the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def interrupt(signum: int) -> None:
+    """Raise what a signal means to a run: KeyboardInterrupt, or Stopped for the others."""
+    raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt()
+
+
+def exit_status(stop: KeyboardInterrupt) -> int:
+    return 128 + stop.signum if isinstance(stop, Stopped) else 128 + signal.SIGINT
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP raise once (the run stops, cleans up and reports); any that
+    follow while it does so are ignored, so the clean-up itself is never cut short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread (tests call main() from others)
+        return
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            interrupt(signum)
+
+    before = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)

@@ -20,6 +20,8 @@ from bad_models import CARD_KINDS, MODEL_KINDS, unusable_model
 from image_cases import paper
 from processes import batch_workers, children, gone
 
+from desktop.user.samples import load_samples
+
 ROOT = Path(__file__).resolve().parent.parent
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals, pipes and devices")
 MANY = 630                 # enough files for worker processes and for several chunks
@@ -160,6 +162,26 @@ def test_a_signal_stops_the_run_cleanly(many, tmp_path, signum, code):
     assert "Traceback" not in stderr and stderr.startswith("Interrupted after ")
     assert f"Nothing written to {out}" in stderr
     assert not out.exists() and leftovers(tmp_path) == []
+
+
+@POSIX
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_teach_too_and_the_samples_added_stay(many, tmp_path, signum, code):
+    (tmp_path / "teach").mkdir()
+    os.symlink(many, tmp_path / "teach" / "8")
+    samples = tmp_path / "samples"
+    process = subprocess.Popen([sys.executable, "-m", "desktop", "teach", str(tmp_path / "teach"),
+                                "--samples-dir", str(samples)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    while not list(samples.glob("8/*.json")):
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+    process.send_signal(signum)
+    status, stderr, _ = finished(process, timeout=30)
+    assert status == code, stderr
+    assert stderr.strip() == "Interrupted; the samples added so far stay."
+    added = load_samples(samples)
+    assert 0 < len(added.labels) < MANY and not added.unreadable
 
 
 @POSIX

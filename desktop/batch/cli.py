@@ -13,10 +13,9 @@ import contextlib
 import os
 import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-from desktop import PROG, STOP_SIGNALS, __version__, held_signal
+from desktop import PROG, __version__, exit_status, held_signal, interrupt, stop_on_signals
 from desktop.batch.names import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -86,45 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress and no summary on stderr")
     return parser
-
-
-class Stopped(KeyboardInterrupt):
-    """SIGTERM or SIGHUP: stopped as Ctrl-C stops a run, with the exit status of the signal."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def interrupt(signum: int) -> None:
-    """Raise what a signal means to a run: KeyboardInterrupt, or Stopped for the others."""
-    raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt()
-
-
-def exit_status(stop: KeyboardInterrupt) -> int:
-    return 128 + stop.signum if isinstance(stop, Stopped) else EXIT_INTERRUPTED
-
-
-@contextlib.contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP raise once (the run stops, cleans up and reports); any that
-    follow while it does so are ignored, so the clean-up itself is never cut short."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers belong to the main thread (tests call main() from others)
-        return
-    stopping = threading.Event()
-
-    def stop(signum: int, _frame) -> None:
-        if not stopping.is_set():
-            stopping.set()
-            interrupt(signum)
-
-    before = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
 
 
 def say(text: str) -> None:

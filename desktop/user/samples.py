@@ -7,7 +7,8 @@ and `python -m export.finetune` read back as training data.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,12 +43,30 @@ def save_sample(samples_dir: Path, digit: int, model_input: np.ndarray,
     stem = _unique_stem(folder)
     png = folder / f"{stem}{SAMPLE_SUFFIX}"
     pixels = np.clip(np.rint(np.asarray(model_input, np.float32) * 255), 0, 255).astype(np.uint8)
-    Image.fromarray(pixels.reshape(28, 28), mode="L").save(png)
     points = [[[round(float(x), 2), round(float(y), 2)] for x, y in s] for s in strokes]
     record = {"digit": digit, "thickness": thickness, "app_version": __version__,
               "strokes": points, **({"source": source} if source else {})}
-    (folder / f"{stem}.json").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    strokes_file = folder / f"{stem}.json"
+    _write_whole(strokes_file,
+                 lambda path: path.write_text(json.dumps(record) + "\n", encoding="utf-8"))
+    try:  # the picture last: the sample counts once it is there
+        _write_whole(png, lambda path: Image.fromarray(pixels.reshape(28, 28), mode="L").save(
+            path, format="PNG"))
+    except BaseException:
+        strokes_file.unlink(missing_ok=True)
+        raise
     return png
+
+
+def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through a hidden temporary file renamed into place: a run stopped (Ctrl-C, a full
+    disk) leaves no half-written sample, which no reader could read."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def count_samples(samples_dir: Path) -> dict[int, int]:
@@ -77,7 +96,11 @@ def read_sample(path: Path) -> np.ndarray:
     """A sample's 28x28 model input in [0, 1]; ValueError or OSError when it is not one."""
     from PIL import Image
 
-    with Image.open(path) as image:
+    try:
+        opened = Image.open(path)
+    except Image.DecompressionBombError:  # a huge picture in the folder: not a sample
+        raise ValueError("far larger than a 28x28 sample") from None
+    with opened as image:
         if image.size != (28, 28):
             raise ValueError(f"{image.size[0]}x{image.size[1]}, not a 28x28 sample")
         return np.asarray(image.convert("L"), np.float32) / 255.0

@@ -9,10 +9,11 @@ Exit status as `classify`: 0 all added, 1 some failed, 2 usage error, 130 interr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
-from desktop import PROG, __version__
+from desktop import PROG, __version__, exit_status, held_signal, interrupt, stop_on_signals
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 BLANK = "no ink found: blank image"
@@ -33,16 +34,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def labelled_files(folder: Path) -> list[tuple[Path, int]]:
-    """(file, digit) for every visible file in folder/0 ... folder/9."""
-    return [(path, digit) for digit in range(10) if (folder / str(digit)).is_dir()
-            for path in sorted((folder / str(digit)).iterdir())
-            if path.is_file() and not path.name.startswith(".")]
+def labelled_files(folder: Path) -> tuple[list[tuple[Path, int]], list[str]]:
+    """(file, digit) for every visible file in folder/0 ... folder/9; and a line for each of
+    those subfolders that cannot be listed."""
+    found, unlisted = [], []
+    for digit in range(10):
+        subfolder = folder / str(digit)
+        try:
+            names = sorted(subfolder.iterdir()) if subfolder.is_dir() else []
+        except OSError as err:
+            unlisted.append(f"{subfolder}: cannot list folder: {err.strerror or err}")
+            continue
+        found += [(path, digit) for path in names
+                  if path.is_file() and not path.name.startswith(".")]
+    return found, unlisted
+
+
+def say(text: str) -> None:
+    """A line on stderr; a closed or full stderr loses the line, never the samples."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
 
 
 def _usage_error(message: str) -> int:
-    print(f"{PROG} teach: error: {message}", file=sys.stderr)
+    say(f"{PROG} teach: error: {message}")
     return EXIT_USAGE
+
+
+def _overlapping(folders: list[Path], samples_dir: Path) -> Path | None:
+    """A folder that holds the samples folder or lies in it: teaching from it would add the
+    samples again (the layout is the same)."""
+    samples = samples_dir.resolve()
+    for folder in folders:
+        real = folder.resolve()
+        if real == samples or real in samples.parents or samples in real.parents:
+            return folder
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,22 +78,47 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    import PIL.Image  # noqa: F401  # imported while signals are held (see desktop.cli)
+
+    import desktop.engine.recipes
+    import desktop.user.samples  # noqa: F401
+
+    try:
+        with stop_on_signals():
+            held = held_signal()
+            if held is not None:  # it came while the modules were imported
+                interrupt(held)
+            return _checked(args)
+    except KeyboardInterrupt as stop:
+        say("Interrupted; the samples added so far stay.")
+        return exit_status(stop)
+
+
+def _checked(args: argparse.Namespace) -> int:
+    """Check the folders, then teach."""
     from desktop.user.dirs import default_samples_dir
 
-    folders = [Path(f) for f in args.folders]
+    folders = list(dict.fromkeys(Path(f) for f in args.folders))  # each once
     missing = [str(f) for f in folders if not f.is_dir()]
     if missing:
         return _usage_error(f"no such folder: {', '.join(missing)}")
-    files = [item for folder in folders for item in labelled_files(folder)]
-    if not files:
-        return _usage_error("no files in subfolders 0 to 9 of " + ", ".join(args.folders))
     samples_dir = Path(args.samples_dir).expanduser() if args.samples_dir \
         else default_samples_dir()
-    try:
-        return _teach(files, samples_dir, args.quiet)
-    except KeyboardInterrupt:
-        print("Interrupted; the samples added so far stay.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    overlapping = _overlapping(folders, samples_dir)
+    if overlapping:
+        return _usage_error(f"{overlapping} and the samples folder {samples_dir} overlap: "
+                            "its samples would be added again")
+    files, unlisted = [], []
+    for folder in folders:
+        found, cannot = labelled_files(folder)
+        files += found
+        unlisted += cannot
+    for line in unlisted:
+        say(line)
+    if not files:
+        return _usage_error("no files in subfolders 0 to 9 of " + ", ".join(args.folders))
+    code = _teach(files, samples_dir, args.quiet)
+    return EXIT_FAILED if unlisted and code == EXIT_OK else code
 
 
 def _teach(files: list[tuple[Path, int]], samples_dir: Path, quiet: bool) -> int:
@@ -82,16 +134,15 @@ def _teach(files: list[tuple[Path, int]], samples_dir: Path, quiet: bool) -> int
                 raise ImageError(BLANK)
             save_sample(samples_dir, digit, inputs[0], [], 0.0, source=str(path))
         except ImageError as err:
-            print(f"{path}: {err}", file=sys.stderr)
+            say(f"{path}: {err}")
             failed += 1
             continue
         except OSError as err:  # the samples folder, not the file: nothing more can be saved
-            print(f"{PROG} teach: error: cannot save in {samples_dir}: {err.strerror or err}",
-                  file=sys.stderr)
+            say(f"{PROG} teach: error: cannot save in {samples_dir}: {err.strerror or err}")
             return EXIT_USAGE
         added[digit] += 1
     if not quiet:
         per_digit = " ".join(f"{d}:{n}" for d, n in enumerate(added))
-        print(f"added {sum(added)} samples to {samples_dir} ({per_digit})"
-              + (f"; {failed} files failed" if failed else ""), file=sys.stderr)
+        say(f"added {sum(added)} samples to {samples_dir} ({per_digit})"
+            + (f"; {failed} files failed" if failed else ""))
     return EXIT_FAILED if failed else EXIT_OK
