@@ -6,7 +6,8 @@ a 440x360 canvas the way `../shared/tools/replay_ink.py` places it (a number 30-
 canvas high, a digit 45-80 %), with the app's default brush, and prints how many read whole,
 the digits' accuracy and the whole-number accuracy it predicts (accuracy^length), the digits
 read as two or more, and the recipe's time per number. `--model PATH` reads with another model
-(a candidate from `python -m export`), `--baseline PATH` adds a second column with one more.
+(a candidate from `python -m export`), `--baseline PATH` adds a second column with one more;
+`--pen-paths` keeps only some of what the pen's path says (`engine/pen.py`).
 """
 
 from __future__ import annotations
@@ -126,9 +127,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
     parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--misses", action="store_true", help="print every misread")
+    parser.add_argument("--pen-paths", metavar="NAMES",
+                        help="only these of engine/pen.py's PATHS, by test name, comma-separated "
+                             "('' for none): what each adds")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
     args = parser.parse_args(argv)
+    from desktop.engine import pen
     from desktop.engine.classifier import Classifier
+
+    if args.pen_paths is not None:
+        names = set(filter(None, args.pen_paths.split(",")))
+        unknown = names - {test.__name__ for test, _ in pen.PATHS}
+        if unknown:
+            parser.error(f"no such pen path: {', '.join(sorted(unknown))}")
+        pen.PATHS = tuple(path for path in pen.PATHS if path[0].__name__ in names)
 
     rnd = random.Random(args.seed)
     digit_set = pick(load("crohme_digits.json.gz"), args.digits, False, rnd)

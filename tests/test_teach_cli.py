@@ -108,3 +108,36 @@ def test_classify_personal_with_a_model_without_features_is_a_usage_error(style,
                  "--personal", "-q"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "lacks the features and style outputs" in err
+
+
+def test_a_folder_overlapping_the_samples_folder_is_refused(style, tmp_path, capsys):
+    """The samples folder has the very layout teach reads: teaching from it, or from a folder
+    holding it, would add every sample again."""
+    samples = tmp_path / "samples"
+    assert main(["teach", str(style / "teach"), "--samples-dir", str(samples), "-q"]) == 0
+    for folder in (samples, tmp_path):
+        assert main(["teach", str(folder), "--samples-dir", str(samples)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and "overlap" in err
+    assert sum(count_samples(samples).values()) == 50
+
+
+def test_a_digit_folder_that_cannot_be_listed_is_one_line_and_the_rest_is_added(
+        style, tmp_path, capsys, monkeypatch):
+    from pathlib import Path
+
+    unlisted = style / "teach" / "4"
+    real_iterdir = Path.iterdir
+
+    def iterdir(self):
+        if self == unlisted:
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    samples = tmp_path / "samples"
+    twice = str(style / "teach")
+    assert main(["teach", twice, twice, "--samples-dir", str(samples)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0] == f"{unlisted}: cannot list folder: Permission denied"
+    assert count_samples(samples) == {d: 0 if d == 4 else 5 for d in range(10)}  # each once
