@@ -351,6 +351,33 @@ def test_a_pipe_and_a_link_loop_named_as_images_get_error_rows(clean):
 
 
 @POSIX
+def test_sorting_copies_no_pipe_or_device_and_never_hangs(clean, tmp_path):
+    os.mkfifo(clean / "pipe.png")
+    sorted_into = tmp_path / "sorted"
+    code, stderr, _ = finished(classify(clean, "/dev/zero", "--sort-into", sorted_into,
+                                             "--format", "json", "-q"), timeout=60)
+    assert code == 1, stderr
+    lines = stderr.strip().splitlines()
+    assert sorted(lines) == [f"warning: cannot copy {name} into {sorted_into}: not a regular "
+                             f"file ({kind})" for name, kind in
+                             (("/dev/zero", "a device"), (f"{clean}/pipe.png", "a named pipe"))]
+    assert sorted(p.name for p in sorted_into.rglob("*") if p.is_file()) == \
+        ["1.png", "2.png", "7.png"]
+
+
+@POSIX
+def test_the_app_s_image_reader_refuses_a_pipe_at_once(tmp_path):
+    """In a process of its own: a blocking open would wait there forever."""
+    os.mkfifo(tmp_path / "pipe.png")
+    code = ("from desktop.engine.imagefile import ImageError, load_image\n"
+            f"try:\n    load_image({str(tmp_path / 'pipe.png')!r})\n"
+            "except ImageError as err:\n    print(err)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.strip() == "not a regular file (a named pipe)", done.stderr
+
+
+@POSIX
 def test_a_pipe_named_on_the_command_line_is_an_error_row_not_a_hang(tmp_path):
     os.mkfifo(tmp_path / "named")
     code, _, stdout = finished(classify(tmp_path / "named", "--format", "json"), timeout=60)

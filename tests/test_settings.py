@@ -53,3 +53,30 @@ def test_settings_of_the_wrong_type_are_dropped_with_one_line(tmp_path, capsys):
     assert len(lines) == 2
     assert "'model' ignored: text expected, found 5" in lines[0]
     assert "'adapt' ignored: true or false expected, found \"yes\"" in lines[1]
+
+
+def test_an_absurdly_nested_file_is_ignored_with_one_line(tmp_path, capsys):
+    settings = tmp_path / "settings.json"
+    settings.write_text("[" * 100_000)
+    assert load_settings(settings) == {} and chosen_model(settings) is None
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and err.startswith(f"warning: settings file {settings} ignored")
+
+
+def test_a_linked_settings_file_stays_a_link_with_its_permissions(tmp_path):
+    import os
+    import stat
+
+    from desktop.user.settings import adapting, remember_adapting
+
+    kept = tmp_path / "dotfiles" / "settings.json"
+    kept.parent.mkdir()
+    kept.write_text('{"model": "/old.onnx"}')
+    kept.chmod(0o644)
+    link = tmp_path / "conf" / "settings.json"
+    link.parent.mkdir()
+    link.symlink_to(kept)
+    remember_adapting(False, link)
+    assert link.is_symlink() and not adapting(link)
+    assert load_settings(kept) == {"model": "/old.onnx", "adapt": False}
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o644

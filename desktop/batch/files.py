@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from desktop.batch.rows import Tally
+from desktop.engine.filekind import special_file
 
 # Names that claim to be images: such a file that is not one is an error, not a skipped file.
 IMAGE_SUFFIXES = frozenset((
@@ -43,17 +44,14 @@ def claims_image(name: str) -> bool:
 def not_a_file(path: str) -> str:
     """Why something that is neither a folder nor a regular file cannot be read."""
     try:
-        mode = os.stat(path).st_mode
+        os.stat(path)
     except OSError as err:
         if not os.path.lexists(path):
             return "file not found"
         if os.path.islink(path):
             return f"broken link ({err.strerror or err})"
         return f"cannot read: {err.strerror or err}"
-    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
-    kind = next((name for test, name in kinds if test(mode)), "not a file")
-    return f"not a regular file ({kind})"
+    return f"not a regular file ({special_file(path) or 'not a file'})"
 
 
 def _listing(folder: str) -> list[os.DirEntry] | str:

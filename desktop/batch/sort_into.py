@@ -7,11 +7,13 @@ files of the same name cannot race for it.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
 
 from desktop.batch.rows import UNCERTAIN, Row
+from desktop.engine.filekind import special_file
 
 ERRORS = "errors"
 
@@ -49,6 +51,9 @@ class Sorter:
             raise PermissionError(f"{self.root}: not writable")
 
     def copy(self, row: Row) -> Path:
+        special = special_file(row.file)
+        if special:  # a pipe or a device: reading it could wait, or fill the disk, forever
+            raise OSError(errno.EINVAL, f"not a regular file ({special})")
         folder = self.root / folder_for(row)
         folder.mkdir(exist_ok=True)
         with open(row.file, "rb") as source:

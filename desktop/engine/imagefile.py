@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from desktop.engine.filekind import special_file
+
 MAX_SIDE = 1024            # decode no larger than this: preprocessing works at <= 512 anyway
 MAX_PIXELS = 64_000_000    # beyond this an image is refused as a likely decompression bomb
 SNIFF_BYTES = 16           # enough of a file's start to recognize every format below
@@ -104,6 +106,9 @@ def _open(source: Any, formats: list[str] | None = None):
     Image, _, Unidentified = _pil()
     if isinstance(source, Image.Image):
         return source
+    special = special_file(source) if isinstance(source, (str, os.PathLike)) else None
+    if special:
+        raise ImageError(f"not a regular file ({special})")
     try:
         image = _header_only(Image, _stream(source), formats)
     except FileNotFoundError:

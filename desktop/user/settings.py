@@ -43,7 +43,7 @@ def load_settings(path: Path | None = None) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, RecursionError) as err:  # RecursionError: absurdly nested
         warn(f"settings file {path} ignored: {getattr(err, 'strerror', None) or err}")
         return {}
     if not isinstance(data, dict):
@@ -60,11 +60,14 @@ def load_settings(path: Path | None = None) -> dict:
 
 def save_settings(settings: dict, path: Path | None = None) -> None:
     """Write atomically, so a crash or a full disk never leaves a half-written settings file
-    (OSError when it cannot be written)."""
-    path = path or settings_path()
+    (OSError when it cannot be written). A settings file that is a link (kept with one's
+    dotfiles) stays one: the file it points to is replaced, with its permissions."""
+    path = (path or settings_path()).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(settings, f, indent=2)
         os.replace(temporary, path)
