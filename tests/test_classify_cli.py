@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from image_cases import EXPECTED, paper
 from processes import children, gone
@@ -259,3 +260,36 @@ def test_a_device_as_output_is_written_not_replaced(clean):
     """--out /dev/null discards the rows; the device itself must survive (root could replace it)."""
     assert main([str(clean), "-q", "--out", os.devnull]) == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def corrupt_exif_jpeg(digit: np.ndarray) -> bytes:
+    """A JPEG of the digit whose EXIF block says its orientation lies far past its end."""
+    import struct
+
+    buffer = io.BytesIO()
+    paper(digit).convert("RGB").save(buffer, "JPEG", quality=90)
+    jpeg = buffer.getvalue()
+    exif = (b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01"
+            b"\x01\x12\x00\x03\xff\xff\xff\xff\x00\x00\x00\x00")
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif + jpeg[2:]
+
+
+def test_odd_files_give_rows_not_python_warnings(digits, tmp_path):
+    """Pillow's notes on a corrupt EXIF block, and a NaN among a float TIFF's pixels, stay out
+    of the summary (Python prints warnings over several lines)."""
+    from PIL import Image
+
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "exif.jpg").write_bytes(corrupt_exif_jpeg(digits[3]))
+    ink = 1.0 - np.asarray(paper(digits[7]), np.float32) / 255  # float pixels: ink = 1
+    ink[0, 0] = np.nan
+    Image.fromarray(ink, mode="F").save(folder / "nan.tif")
+    long_name = tmp_path / ("r" * 246 + ".csv")  # the longest a name may be, with its suffix
+    done = subprocess.run([sys.executable, "-m", "desktop", "classify", str(folder), "--out",
+                           str(long_name)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr.count("\n") == 1, done.stderr  # the summary
+    with open(long_name, newline="", encoding="utf-8") as f:
+        assert {row["path"]: row["digit"] for row in csv.DictReader(f)} == {
+            "exif.jpg": "3", "nan.tif": "7"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

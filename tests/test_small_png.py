@@ -56,3 +56,20 @@ def interlaced(data: bytes) -> bytes:
 ])
 def test_anything_else_is_left_to_pillow(make):
     assert small_png.pixels(make()) is None
+
+
+def test_a_png_that_says_how_to_turn_it_is_left_to_pillow(mnist, tmp_path, classifier):
+    """A 6 stored upside down with EXIF orientation 3 (turn it half round): batch reads it as
+    the app's recipe does, turned, not as the 9 its stored pixels show."""
+    from desktop.batch.job import BatchJob
+    from desktop.engine.recipes import file_inputs
+
+    six = mnist.x_test[int(np.flatnonzero(mnist.y_test == 6)[0])]
+    exif = Image.Exif()
+    exif[0x0112] = 3
+    data = png(Image.fromarray(255 - six[::-1, ::-1]), exif=exif)
+    assert small_png.pixels(data) is None
+    (tmp_path / "six.png").write_bytes(data)
+    rows = list(BatchJob([str(tmp_path)], classifier).rows())
+    app = classifier.classify(file_inputs(str(tmp_path / "six.png")))
+    assert [row.digit for row in rows] == [str(p.digit) for p in app] == ["6"]

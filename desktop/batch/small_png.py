@@ -40,12 +40,13 @@ def pixels(data: bytes) -> np.ndarray | None:
 
 def idat(data: bytes) -> bytes:
     """The image data: all IDAT chunks joined; empty unless every chunk is whole up to IEND
-    (a truncated file is Pillow's to report)."""
+    (a truncated file is Pillow's to report), or when an eXIf chunk may turn the picture (the
+    usual path applies its orientation)."""
     parts, position = [], 8
     while position + 12 <= len(data):
         length, kind = struct.unpack(">I4s", data[position:position + 8])
         end = position + 12 + length
-        if end > len(data):
+        if end > len(data) or kind == b"eXIf":
             return b""
         if kind == b"IDAT":
             parts.append(data[position + 8:end - 4])

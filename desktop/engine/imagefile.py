@@ -9,8 +9,10 @@ pixel is decoded, and Pillow's own process-wide pixel limit is left as it is.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +42,15 @@ class ImageError(Exception):
     """An image could not be read; the message is one line for the user."""
 
 
+@functools.cache
 def _pil():
     try:
         from PIL import Image, ImageOps, UnidentifiedImageError
     except ImportError:  # pragma: no cover - the app's own installs always include Pillow
         raise ImageError("reading image files needs Pillow: pip install pillow") from None
+    # Pillow's warnings (corrupt EXIF data, a large image) are Python's multi-line notes on
+    # stderr, not for users: what matters about a file is its row's one-line error.
+    warnings.filterwarnings("ignore", module=r"PIL\.")
     return Image, ImageOps, UnidentifiedImageError
 
 
@@ -180,8 +186,9 @@ def _as_array(image) -> np.ndarray:
         data = np.asarray(image, dtype=np.float32)
         peak = 65535.0 if data.max(initial=0) > 255 else 255.0
         return np.clip(data / peak, 0, 1)
-    elif mode == "F":
-        data = np.asarray(image, dtype=np.float32)
+    elif mode == "F":  # a NaN or an infinity among the pixels is no ink
+        data = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=0.0, posinf=0.0,
+                             neginf=0.0)
         return np.clip(data / max(float(data.max(initial=0)), 1.0), 0, 1)
     elif (mode in ("P", "PA") and "transparency" in image.info) or mode in ("PA", "La"):
         image = image.convert("RGBA")
