@@ -14,6 +14,7 @@ import pytest
 from desktop.engine.adapt import Adaptation
 from desktop.engine.pen import (
     climbs_to_a_stem,
+    climbs_to_its_foot,
     ends_along_its_base,
     ends_at_its_foot,
     weigh_the_pen,
@@ -40,13 +41,21 @@ def test_a_flagged_1_is_told_from_a_7_by_its_path(stroke, flagged):
     assert climbs_to_a_stem(stroke) is flagged
 
 
-@pytest.mark.parametrize(("stroke", "based", "footed"), [
-    (LOOPED_TWO, True, True), (NINE, False, False), (H_FOUR, False, True),
-    (SIX, False, False), (SEVEN_STROKE, False, True), (FLAGGED_ONE, False, False),
-    (LOOPED_TWO[::-1], False, False), (H_FOUR[::-1], False, False), (BARE_ONE[:2], False, False)])
-def test_where_a_stroke_ends_tells_a_2_from_a_9_and_a_4_from_a_6(stroke, based, footed):
+HOOKED_ONE = [(20, 70), (40, 40), (55, 20), (74, 28), (66, 80), (60, 140)]  # flag, hook, stem
+
+
+@pytest.mark.parametrize(("stroke", "based", "footed", "lead_in"), [
+    (LOOPED_TWO, True, True, False), (NINE, False, False, False), (H_FOUR, False, True, False),
+    (SIX, False, False, False), (SEVEN_STROKE, False, True, False),
+    (FLAGGED_ONE, False, False, True), (HOOKED_ONE, False, False, True),
+    (LOOPED_TWO[::-1], False, False, False), (H_FOUR[::-1], False, False, False),
+    (BARE_ONE[:2], False, False, False)])
+def test_where_a_stroke_ends_tells_a_2_from_a_9_a_4_from_a_6_a_1_from_a_7(
+        stroke, based, footed, lead_in):
     assert ends_along_its_base(stroke) is based
     assert ends_at_its_foot(stroke) is footed
+    assert climbs_to_its_foot(stroke) is lead_in
+    assert not climbs_to_a_stem(HOOKED_ONE)  # the hook: a bar, for the stricter test
 
 
 @pytest.mark.parametrize("taken_for", [7, 4])
