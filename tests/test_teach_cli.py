@@ -141,3 +141,12 @@ def test_a_digit_folder_that_cannot_be_listed_is_one_line_and_the_rest_is_added(
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0] == f"{unlisted}: cannot list folder: Permission denied"
     assert count_samples(samples) == {d: 0 if d == 4 else 5 for d in range(10)}  # each once
+
+
+def test_a_name_with_an_escape_sequence_is_printed_escaped(style, tmp_path, capsys):
+    folder = tmp_path / "odd"
+    (folder / "2").mkdir(parents=True)
+    (folder / "2" / "\x1b[2Jwiped.png").write_text("not an image", encoding="utf-8")
+    assert main(["teach", str(folder), "--samples-dir", str(tmp_path / "samples")]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2Jwiped.png: " in err

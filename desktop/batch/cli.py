@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 
 from desktop import PROG, __version__, exit_status, held_signal, interrupt, stop_on_signals
-from desktop.batch.names import printable
+from desktop.names import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_PIPE = 128 + getattr(signal, "SIGPIPE", 13)

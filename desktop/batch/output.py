@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from desktop.batch.files import is_input
-from desktop.batch.names import printable
 from desktop.batch.rows import Row
+from desktop.names import printable
 
 FORMATS = ("csv", "json")
 COLUMNS = ("path", "digit", "confidence", "error")

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from desktop import PROG, __version__, exit_status, held_signal, interrupt, stop_on_signals
+from desktop.names import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 BLANK = "no ink found: blank image"
@@ -43,7 +44,8 @@ def labelled_files(folder: Path) -> tuple[list[tuple[Path, int]], list[str]]:
         try:
             names = sorted(subfolder.iterdir()) if subfolder.is_dir() else []
         except OSError as err:
-            unlisted.append(f"{subfolder}: cannot list folder: {err.strerror or err}")
+            unlisted.append(f"{printable(str(subfolder))}: cannot list folder: "
+                            f"{err.strerror or err}")
             continue
         found += [(path, digit) for path in names
                   if path.is_file() and not path.name.startswith(".")]
@@ -101,13 +103,14 @@ def _checked(args: argparse.Namespace) -> int:
     folders = list(dict.fromkeys(Path(f) for f in args.folders))  # each once
     missing = [str(f) for f in folders if not f.is_dir()]
     if missing:
-        return _usage_error(f"no such folder: {', '.join(missing)}")
+        return _usage_error(f"no such folder: {', '.join(map(printable, missing))}")
     samples_dir = Path(args.samples_dir).expanduser() if args.samples_dir \
         else default_samples_dir()
     overlapping = _overlapping(folders, samples_dir)
     if overlapping:
-        return _usage_error(f"{overlapping} and the samples folder {samples_dir} overlap: "
-                            "its samples would be added again")
+        return _usage_error(f"{printable(str(overlapping))} and the samples folder "
+                            f"{printable(str(samples_dir))} overlap: its samples would be "
+                            "added again")
     files, unlisted = [], []
     for folder in folders:
         found, cannot = labelled_files(folder)
@@ -116,7 +119,8 @@ def _checked(args: argparse.Namespace) -> int:
     for line in unlisted:
         say(line)
     if not files:
-        return _usage_error("no files in subfolders 0 to 9 of " + ", ".join(args.folders))
+        return _usage_error("no files in subfolders 0 to 9 of "
+                            + ", ".join(map(printable, args.folders)))
     code = _teach(files, samples_dir, args.quiet)
     return EXIT_FAILED if unlisted and code == EXIT_OK else code
 
@@ -134,15 +138,16 @@ def _teach(files: list[tuple[Path, int]], samples_dir: Path, quiet: bool) -> int
                 raise ImageError(BLANK)
             save_sample(samples_dir, digit, inputs[0], [], 0.0, source=str(path))
         except ImageError as err:
-            say(f"{path}: {err}")
+            say(f"{printable(str(path))}: {err}")
             failed += 1
             continue
         except OSError as err:  # the samples folder, not the file: nothing more can be saved
-            say(f"{PROG} teach: error: cannot save in {samples_dir}: {err.strerror or err}")
+            say(f"{PROG} teach: error: cannot save in {printable(str(samples_dir))}: "
+                f"{err.strerror or err}")
             return EXIT_USAGE
         added[digit] += 1
     if not quiet:
         per_digit = " ".join(f"{d}:{n}" for d, n in enumerate(added))
-        say(f"added {sum(added)} samples to {samples_dir} ({per_digit})"
+        say(f"added {sum(added)} samples to {printable(str(samples_dir))} ({per_digit})"
             + (f"; {failed} files failed" if failed else ""))
     return EXIT_FAILED if failed else EXIT_OK
