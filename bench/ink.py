@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.pen_paths is not None:
         names = set(filter(None, args.pen_paths.split(",")))
-        unknown = names - {test.__name__ for test, _ in pen.PATHS}
+        unknown = names - {path[0].__name__ for path in pen.PATHS}
         if unknown:
             parser.error(f"no such pen path: {', '.join(sorted(unknown))}")
         pen.PATHS = tuple(path for path in pen.PATHS if path[0].__name__ in names)

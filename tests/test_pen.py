@@ -17,6 +17,8 @@ from desktop.engine.pen import (
     climbs_to_its_foot,
     ends_along_its_base,
     ends_at_its_foot,
+    turns_anticlockwise,
+    turns_clockwise,
     weigh_the_pen,
 )
 from desktop.engine.reading import read_strokes
@@ -44,6 +46,9 @@ def test_a_flagged_1_is_told_from_a_7_by_its_path(stroke, flagged):
 HOOKED_ONE = [(20, 70), (40, 40), (55, 20), (74, 28), (66, 80), (60, 140)]  # flag, hook, stem
 
 
+THREE = [(15, 30), (40, 15), (60, 35), (40, 70), (62, 100), (40, 135), (15, 125)]
+
+
 @pytest.mark.parametrize(("stroke", "based", "footed", "lead_in"), [
     (LOOPED_TWO, True, True, False), (NINE, False, False, False), (H_FOUR, False, True, False),
     (SIX, False, False, False), (SEVEN_STROKE, False, True, False),
@@ -55,7 +60,17 @@ def test_where_a_stroke_ends_tells_a_2_from_a_9_a_4_from_a_6_a_1_from_a_7(
     assert ends_along_its_base(stroke) is based
     assert ends_at_its_foot(stroke) is footed
     assert climbs_to_its_foot(stroke) is lead_in
-    assert not climbs_to_a_stem(HOOKED_ONE)  # the hook: a bar, for the stricter test
+
+
+def test_a_flag_with_a_hook_is_no_stem_for_the_stricter_test():
+    assert not climbs_to_a_stem(HOOKED_ONE) and climbs_to_its_foot(HOOKED_ONE)
+
+
+@pytest.mark.parametrize(("stroke", "turn"), [
+    (LOOPED_TWO, 1), (THREE, 1), (NINE, -1), (BARE_ONE, 0),
+    (SEVEN_STROKE, 0), (FLAGGED_ONE, 0)])
+def test_how_a_stroke_begins_to_turn_tells_a_9_from_a_3(stroke, turn):
+    assert (turns_clockwise(stroke), turns_anticlockwise(stroke)) == (turn == 1, turn == -1)
 
 
 @pytest.mark.parametrize("taken_for", [7, 4])
@@ -71,7 +86,8 @@ def test_only_a_flagged_one_stroke_digit_has_its_7_and_4_discounted(taken_for):
     assert np.array_equal(weighed[2], probabilities[2])  # two strokes: the picture alone
 
 
-@pytest.mark.parametrize(("stroke", "right", "taken_for"), [(LOOPED_TWO, 2, 9), (H_FOUR, 4, 6)])
+@pytest.mark.parametrize(("stroke", "right", "taken_for"), [
+    (LOOPED_TWO, 2, 9), (H_FOUR, 4, 6), (NINE, 9, 3), (THREE, 3, 9)])
 def test_a_path_rules_out_what_the_picture_was_taken_for(stroke, right, taken_for):
     probabilities = np.full((2, 10), 0.01, np.float32)
     probabilities[:, taken_for], probabilities[:, right] = 0.6, 0.32
