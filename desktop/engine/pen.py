@@ -11,8 +11,9 @@ that path, and none of the one-stroke 7s and 4s read right (0 of 76, 0 of 232): 
 so has its 7 and 4 discounted by the likelihood ratio (DISCOUNT, with one such 7 counted as a
 prior), the other digits as the model read them.
 
-Two more paths, counted in the development set's one-stroke digits (`crohme_digits`), weigh the
-confusions the pen-written numbers suffer most after that 1 (2 read as 9, 4 read as 6):
+More paths, counted in the development set's one-stroke digits (`crohme_digits`), weigh the
+confusions the pen-written numbers suffer most after that 1 (2 read as 9, 4 as 6, 1 as 7, 9
+and 5 as 3):
 
 - a stroke that ends going right along its base, at its lowest point: 72 % of one-stroke 2s
   (1,202 of 1,667), no 0, 3, 4, 5, 6, 7 or 9 and one 8 of 177: a looped 2 is no 9;
