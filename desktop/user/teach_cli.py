@@ -52,14 +52,14 @@ def labelled_files(folder: Path) -> tuple[list[tuple[Path, int]], list[str]]:
     return found, unlisted
 
 
-def say(text: str) -> None:
+def _say(text: str) -> None:
     """A line on stderr; a closed or full stderr loses the line, never the samples."""
     with contextlib.suppress(OSError, ValueError):
         print(text, file=sys.stderr, flush=True)
 
 
 def _usage_error(message: str) -> int:
-    say(f"{PROG} teach: error: {message}")
+    _say(f"{PROG} teach: error: {message}")
     return EXIT_USAGE
 
 
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 interrupt(held)
             return _checked(args)
     except KeyboardInterrupt as stop:
-        say("Interrupted; the samples added so far stay.")
+        _say("Interrupted; the samples added so far stay.")
         return exit_status(stop)
 
 
@@ -117,7 +117,7 @@ def _checked(args: argparse.Namespace) -> int:
         files += found
         unlisted += cannot
     for line in unlisted:
-        say(line)
+        _say(line)
     if not files:
         return _usage_error("no files in subfolders 0 to 9 of "
                             + ", ".join(map(printable, args.folders)))
@@ -138,16 +138,16 @@ def _teach(files: list[tuple[Path, int]], samples_dir: Path, quiet: bool) -> int
                 raise ImageError(BLANK)
             save_sample(samples_dir, digit, inputs[0], [], 0.0, source=str(path))
         except ImageError as err:
-            say(f"{printable(str(path))}: {err}")
+            _say(f"{printable(str(path))}: {err}")
             failed += 1
             continue
         except OSError as err:  # the samples folder, not the file: nothing more can be saved
-            say(f"{PROG} teach: error: cannot save in {printable(str(samples_dir))}: "
+            _say(f"{PROG} teach: error: cannot save in {printable(str(samples_dir))}: "
                 f"{err.strerror or err}")
             return EXIT_USAGE
         added[digit] += 1
     if not quiet:
         per_digit = " ".join(f"{d}:{n}" for d, n in enumerate(added))
-        say(f"added {sum(added)} samples to {printable(str(samples_dir))} ({per_digit})"
+        _say(f"added {sum(added)} samples to {printable(str(samples_dir))} ({per_digit})"
             + (f"; {failed} files failed" if failed else ""))
     return EXIT_FAILED if failed else EXIT_OK
