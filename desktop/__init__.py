@@ -19,6 +19,7 @@ PROG = "DigitRecognizer" if FROZEN else "python -m desktop"  # how users start i
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
                      if hasattr(signal, name))
 _held: list[int] = []   # signals that came while held, oldest first
+EXIT_INTERRUPTED = 130  # the exit status of a run stopped by Ctrl-C (128 + SIGINT)
 
 
 def hold_signals() -> None:
@@ -57,7 +58,7 @@ def interrupt(signum: int) -> None:
 
 
 def exit_status(stop: KeyboardInterrupt) -> int:
-    return 128 + stop.signum if isinstance(stop, Stopped) else 128 + signal.SIGINT
+    return 128 + stop.signum if isinstance(stop, Stopped) else EXIT_INTERRUPTED
 
 
 @contextlib.contextmanager
@@ -80,3 +81,9 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for signum, handler in before.items():
             signal.signal(signum, handler)
+
+
+def say(text: str) -> None:
+    """A line on stderr; a closed or full stderr loses the line, never the run."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)

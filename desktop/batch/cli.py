@@ -15,10 +15,18 @@ import signal
 import sys
 from collections.abc import Callable
 
-from desktop import PROG, __version__, exit_status, held_signal, interrupt, stop_on_signals
+from desktop import (
+    PROG,
+    __version__,
+    exit_status,
+    held_signal,
+    interrupt,
+    say,
+    stop_on_signals,
+)
 from desktop.names import printable
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2  # and EXIT_INTERRUPTED, 130 (desktop)
 EXIT_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
 JOBS_PER_CORE = 4          # --jobs beyond this many per core only costs memory
 Personalize = Callable[..., None]
@@ -85,12 +93,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress and no summary on stderr")
     return parser
-
-
-def say(text: str) -> None:
-    """A line on stderr; a closed or full stderr loses the line, never the run."""
-    with contextlib.suppress(OSError, ValueError):
-        print(text, file=sys.stderr, flush=True)
 
 
 def _usage_error(message: str) -> int:

@@ -9,14 +9,13 @@ Exit status as `classify`: 0 all added, 1 some failed, 2 usage error, 130 interr
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
-from desktop import PROG, __version__, exit_status, held_signal, interrupt, stop_on_signals
+from desktop import PROG, __version__, exit_status, held_signal, interrupt, say, stop_on_signals
 from desktop.names import printable
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2  # and EXIT_INTERRUPTED, 130 (desktop)
 BLANK = "no ink found: blank image"
 
 
@@ -52,14 +51,8 @@ def labelled_files(folder: Path) -> tuple[list[tuple[Path, int]], list[str]]:
     return found, unlisted
 
 
-def _say(text: str) -> None:
-    """A line on stderr; a closed or full stderr loses the line, never the samples."""
-    with contextlib.suppress(OSError, ValueError):
-        print(text, file=sys.stderr, flush=True)
-
-
 def _usage_error(message: str) -> int:
-    _say(f"{PROG} teach: error: {message}")
+    say(f"{PROG} teach: error: {message}")
     return EXIT_USAGE
 
 
@@ -92,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 interrupt(held)
             return _checked(args)
     except KeyboardInterrupt as stop:
-        _say("Interrupted; the samples added so far stay.")
+        say("Interrupted; the samples added so far stay.")
         return exit_status(stop)
 
 
@@ -117,7 +110,7 @@ def _checked(args: argparse.Namespace) -> int:
         files += found
         unlisted += cannot
     for line in unlisted:
-        _say(line)
+        say(line)
     if not files:
         return _usage_error("no files in subfolders 0 to 9 of "
                             + ", ".join(map(printable, args.folders)))
@@ -138,16 +131,16 @@ def _teach(files: list[tuple[Path, int]], samples_dir: Path, quiet: bool) -> int
                 raise ImageError(BLANK)
             save_sample(samples_dir, digit, inputs[0], [], 0.0, source=str(path))
         except ImageError as err:
-            _say(f"{printable(str(path))}: {err}")
+            say(f"{printable(str(path))}: {err}")
             failed += 1
             continue
         except OSError as err:  # the samples folder, not the file: nothing more can be saved
-            _say(f"{PROG} teach: error: cannot save in {printable(str(samples_dir))}: "
+            say(f"{PROG} teach: error: cannot save in {printable(str(samples_dir))}: "
                 f"{err.strerror or err}")
             return EXIT_USAGE
         added[digit] += 1
     if not quiet:
         per_digit = " ".join(f"{d}:{n}" for d, n in enumerate(added))
-        _say(f"added {sum(added)} samples to {printable(str(samples_dir))} ({per_digit})"
+        say(f"added {sum(added)} samples to {printable(str(samples_dir))} ({per_digit})"
             + (f"; {failed} files failed" if failed else ""))
     return EXIT_FAILED if failed else EXIT_OK
