@@ -24,7 +24,9 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-KEYS = (("stage_seconds", "training_seconds"), ("stage_run_seconds", "run_seconds"))
+# The card's kinds of stage time (`export.card.totals`: stage_{kind}seconds) and the metrics
+# each is read from.
+KINDS = (("", "training_seconds"), ("run_", "run_seconds"))
 
 
 def known_stages(training: dict, before: list[dict]) -> dict:
@@ -40,10 +42,9 @@ def known_stages(training: dict, before: list[dict]) -> dict:
     if missing:
         raise ValueError(f"metrics file {missing[0]} of --before has no training_seconds")
     fields = {}
-    for card_key, metrics_key in KEYS:
-        stages = training.get(card_key) or [None]
+    for kind, metrics_key in KINDS:
+        stages = training.get(f"stage_{kind}seconds") or [None]
         given = [m.get(metrics_key) for m in before]
-        kind = card_key.removeprefix("stage_").removesuffix("seconds")
         fields |= totals(given + stages[1:] if stages[0] is None else stages, kind)
     return fields
 
