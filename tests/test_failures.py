@@ -173,7 +173,7 @@ def test_a_signal_stops_teach_too_and_the_samples_added_stay(many, tmp_path, sig
     process = subprocess.Popen([sys.executable, "-m", "desktop", "teach", str(tmp_path / "teach"),
                                 "--samples-dir", str(samples)], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    while not list(samples.glob("8/*.json")):
+    while not list(samples.glob("8/*.png")):  # a whole sample: its picture comes last
         assert process.poll() is None, process.communicate()
         time.sleep(0.02)
     process.send_signal(signum)
