@@ -80,3 +80,34 @@ def test_a_linked_settings_file_stays_a_link_with_its_permissions(tmp_path):
     assert link.is_symlink() and not adapting(link)
     assert load_settings(kept) == {"model": "/old.onnx", "adapt": False}
     assert stat.S_IMODE(os.stat(kept).st_mode) == 0o644
+
+
+def test_a_file_that_cannot_be_read_is_kept_aside_not_replaced(tmp_path, capsys):
+    """A mistyped settings file may be the user's own work: changing a setting keeps it
+    beside the new one, whole, and says so once."""
+    from desktop.user.settings import adapting, remember_adapting
+
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"model": "/mine.onnx", "theme": "dark",}')  # a trailing comma
+    (tmp_path / "settings.json.broken").write_text("an older one")
+    remember_adapting(False, settings)
+    assert not adapting(settings) and load_settings(settings) == {"adapt": False}
+    assert (tmp_path / "settings.json.broken.1").read_text() == \
+        '{"model": "/mine.onnx", "theme": "dark",}'
+    assert (tmp_path / "settings.json.broken").read_text() == "an older one"
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1].endswith("kept as settings.json.broken.1, a new one written")
+    remember_model(None, settings)  # a readable file is rewritten in place, as before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "settings.json", "settings.json.broken", "settings.json.broken.1"]
+
+
+def test_a_folder_in_the_settings_place_is_moved_aside_with_its_files(tmp_path):
+    from desktop.user.settings import adapting, remember_adapting
+
+    settings = tmp_path / "settings.json"
+    settings.mkdir()
+    (settings / "note.txt").write_text("mine")
+    remember_adapting(False, settings)
+    assert not adapting(settings)
+    assert (tmp_path / "settings.json.broken" / "note.txt").read_text() == "mine"

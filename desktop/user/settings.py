@@ -5,6 +5,7 @@ file."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sys
@@ -39,15 +40,9 @@ def warn(message: str) -> None:
 def load_settings(path: Path | None = None) -> dict:
     """The settings, less anything unreadable or of the wrong type (each said in one line)."""
     path = path or settings_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError, RecursionError) as err:  # RecursionError: absurdly nested
-        warn(f"settings file {path} ignored: {getattr(err, 'strerror', None) or err}")
-        return {}
-    if not isinstance(data, dict):
-        warn(f"settings file {path} ignored: not a JSON object")
+    data = _read(path)
+    if isinstance(data, str):
+        warn(f"settings file {path} ignored: {data}")
         return {}
     for key, kind in SETTING_TYPES.items():
         if key in data and (isinstance(data[key], bool) is not (kind is bool)
@@ -56,6 +51,38 @@ def load_settings(path: Path | None = None) -> dict:
                  f"found {json.dumps(data[key])[:40]}")
             del data[key]
     return data
+
+
+def _read(path: Path) -> dict | str:
+    """The file's JSON object ({} when there is no file), or why it cannot be read as one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, RecursionError) as err:  # RecursionError: absurdly nested
+        return str(getattr(err, "strerror", None) or err)
+    return data if isinstance(data, dict) else "not a JSON object"
+
+
+def _to_update(path: Path | None) -> dict:
+    """The settings to change and save again. A file there that cannot be read as settings is
+    first kept aside beside it (settings.json.broken), never replaced: it may be the user's
+    own, mistyped; OSError when it cannot be moved."""
+    path = path or settings_path()
+    problem = _read(path)
+    if isinstance(problem, str):
+        aside = _free_name(path.resolve())  # a link stays a link, to the new file
+        os.rename(path.resolve(), aside)
+        warn(f"settings file {path} could not be read ({problem}): kept as {aside.name}, "
+             "a new one written")
+    return load_settings(path)
+
+
+def _free_name(target: Path) -> Path:
+    """target.broken, else target.broken.1, .2, ...: the first name not taken."""
+    names = (target.with_name(f"{target.name}.broken" + (f".{n}" if n else ""))
+             for n in itertools.count())
+    return next(name for name in names if not name.exists() and not name.is_symlink())
 
 
 def save_settings(settings: dict, path: Path | None = None) -> None:
@@ -89,7 +116,7 @@ def chosen_model(path: Path | None = None) -> Path | None:
 def remember_model(model: Path | None, path: Path | None = None) -> None:
     """Remember a model (None = back to the bundled one); OSError when the settings cannot be
     written (the window says so)."""
-    settings = load_settings(path)
+    settings = _to_update(path)
     if model is None:
         settings.pop("model", None)
     else:
@@ -103,6 +130,6 @@ def adapting(path: Path | None = None) -> bool:
 
 
 def remember_adapting(on: bool, path: Path | None = None) -> None:
-    settings = load_settings(path)
+    settings = _to_update(path)
     settings["adapt"] = bool(on)
     save_settings(settings, path)
