@@ -77,3 +77,11 @@ def sleep_for(_state: None, seconds: float) -> float:
     """A task that holds its worker for a while, as a huge image would."""
     time.sleep(seconds)
     return seconds
+
+
+def raise_on_marked(settings: Settings, classifier: Classifier,
+                    sources: list[Source]) -> list[Row | None]:
+    """The batch work, except that a chunk holding a file named *crash* raises (a bug)."""
+    if any(CRASH_MARK in os.path.basename(s.file) for s in sources):
+        raise IndexError("a bug on some input")
+    return classify_chunk(settings, classifier, sources)

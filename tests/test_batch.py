@@ -235,6 +235,28 @@ def test_a_file_that_crashes_its_worker_is_an_error_row_and_the_run_goes_on(tmp_
     assert job.tally.failed == 1
 
 
+@pytest.mark.parametrize("files", [40, 600])  # on threads; in worker processes
+def test_a_file_whose_reading_raises_is_an_error_row_and_the_run_goes_on(tmp_path, mnist,
+                                                                          classifier, capfd,
+                                                                          files):
+    from processes import raise_on_marked
+
+    from desktop.batch.ordering import CRASH
+
+    for i in range(files):
+        Image.fromarray(mnist.x_test[i]).save(tmp_path / f"{i:04d}_{mnist.y_test[i]}.png")
+    os.rename(tmp_path / f"0030_{mnist.y_test[30]}.png", tmp_path / "0030_crash.png")
+    job = BatchJob([str(tmp_path)], classifier, workers=2, work=raise_on_marked)
+    rows = list(job.rows())
+    assert job.used_processes is (files == 600) and len(rows) == files
+    assert [row.path for row in rows] == sorted(p.name for p in tmp_path.iterdir())
+    (crashed,) = [row for row in rows if row.error]
+    assert crashed.path == "0030_crash.png" and crashed.error == CRASH
+    expected = classifier.predict(mnist.x_test[:files] / np.float32(255)).argmax(axis=1)
+    assert all(row.digit == str(expected[int(row.path[:4])]) for row in rows if not row.error)
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_a_run_reads_with_one_thread_a_call_whoever_made_the_classifier(classifier, tmp_path):
     """The window hands over its own classifier (all cores a call): on threads as in the
     worker processes, a run reads with one onnxruntime thread a call, from the same model."""

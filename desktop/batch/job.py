@@ -20,7 +20,7 @@ from functools import partial
 from itertools import chain, islice
 
 from desktop.batch.files import Source, count_files, discover
-from desktop.batch.ordering import ChunkKey, ChunkRows, CrashBisector, InOrder
+from desktop.batch.ordering import ChunkKey, ChunkRows, CrashBisector, InOrder, crashed
 from desktop.batch.pool import WorkerPool
 from desktop.batch.rows import Row, Tally
 from desktop.batch.work import Settings, batch_classifier, classify_chunk
@@ -113,7 +113,7 @@ class BatchJob:
         """Chunks on threads sharing this process's classifier (onnxruntime, Pillow and
         NumPy's large steps release the GIL)."""
         window: deque[Future] = deque()
-        run = partial(self.work, self.settings, self.classifier)
+        run = partial(_file_by_file_on_failure, partial(self.work, self.settings, self.classifier))
         with ThreadPoolExecutor(max(2, self.workers), thread_name_prefix="batch") as pool:
             try:
                 for chunk in chunks:
@@ -163,6 +163,19 @@ class BatchJob:
                 pool.close()
             else:
                 pool.terminate()
+
+
+def _file_by_file_on_failure(work: Callable[[list[Source]], ChunkRows],
+                             chunk: list[Source]) -> ChunkRows:
+    """A chunk's rows on a thread. A chunk whose work raises (a bug on some input) is read
+    again file by file, as the worker processes' are: only the file that fails alone gets an
+    error row (CRASH), and the run goes on."""
+    try:
+        return work(chunk)
+    except Exception:
+        if len(chunk) == 1:
+            return [crashed(chunk[0])]
+        return [row for source in chunk for row in _file_by_file_on_failure(work, [source])]
 
 
 def _chunked(sources: Iterable[Source]) -> Iterator[list[Source]]:

@@ -62,12 +62,12 @@ class CrashBisector:
             if rows is not None:
                 return self._done(key.chunk, rows)
             if len(files) == 1:
-                return self._done(key.chunk, [_crashed(files[0])])
+                return self._done(key.chunk, [crashed(files[0])])
             self._parts[key.chunk] = {}
             self.retry.extend((ChunkKey(key.chunk, i), [s]) for i, s in enumerate(files))
             return None
         parts = self._parts[key.chunk]
-        parts[key.file] = rows[0] if rows is not None else _crashed(files[key.file])
+        parts[key.file] = rows[0] if rows is not None else crashed(files[key.file])
         if len(parts) < len(files):
             return None
         del self._parts[key.chunk]
@@ -78,5 +78,6 @@ class CrashBisector:
         return rows
 
 
-def _crashed(source: Source) -> Row:
+def crashed(source: Source) -> Row:
+    """The row of a file whose reading failed for a reason nobody foresaw (a bug)."""
     return Row(source.path, source.file, error=CRASH)

@@ -21,7 +21,6 @@ import multiprocessing
 import multiprocessing.util  # its exit handler is registered before this module's
 import os
 import signal
-import traceback
 from collections.abc import Callable, Hashable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -62,9 +61,8 @@ def _serve(connection: Connection, setup: Callable[[], Any],
         key, task = message
         try:
             result = work(state, task)
-        except Exception:  # a bug on some input: the caller retries the files one by one
-            traceback.print_exc()
-            result = None
+        except Exception:  # a bug on some input: the caller retries the files one by one, and
+            result = None  # the file that fails alone gets an error row (no traceback)
         try:
             connection.send((key, result))
         except OSError:  # the main process is gone (stopped, killed): nobody to answer
