@@ -7,8 +7,7 @@ and `python -m export.finetune` read back as training data.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop import __version__
+from desktop.user.whole import write_whole
 
 SAMPLE_SUFFIX = ".png"
 
@@ -47,26 +47,15 @@ def save_sample(samples_dir: Path, digit: int, model_input: np.ndarray,
     record = {"digit": digit, "thickness": thickness, "app_version": __version__,
               "strokes": points, **({"source": source} if source else {})}
     strokes_file = folder / f"{stem}.json"
-    _write_whole(strokes_file,
+    write_whole(strokes_file,
                  lambda path: path.write_text(json.dumps(record) + "\n", encoding="utf-8"))
     try:  # the picture last: the sample counts once it is there
-        _write_whole(png, lambda path: Image.fromarray(pixels.reshape(28, 28), mode="L").save(
+        write_whole(png, lambda path: Image.fromarray(pixels.reshape(28, 28), mode="L").save(
             path, format="PNG"))
     except BaseException:
         strokes_file.unlink(missing_ok=True)
         raise
     return png
-
-
-def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a hidden temporary file renamed into place: a run stopped (Ctrl-C, a full
-    disk) leaves no half-written sample, which no reader could read."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def count_samples(samples_dir: Path) -> dict[int, int]:

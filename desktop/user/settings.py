@@ -9,10 +9,10 @@ import itertools
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from desktop.user.dirs import user_config_dir
+from desktop.user.whole import write_whole
 
 SETTINGS_NAME = "settings.json"
 # The settings the app reads, and the JSON type each must have; others are kept as they are.
@@ -86,22 +86,16 @@ def _free_name(target: Path) -> Path:
 
 
 def save_settings(settings: dict, path: Path | None = None) -> None:
-    """Write atomically, so a crash or a full disk never leaves a half-written settings file
-    (OSError when it cannot be written). A settings file that is a link (kept with one's
+    """Write whole (`write_whole`: a crash or a full disk never leaves half a settings file;
+    OSError when it cannot be written). A settings file that is a link (kept with one's
     dotfiles) stays one: the file it points to is replaced, with its permissions."""
-    path = (path or settings_path()).resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+    (path or settings_path()).resolve().parent.mkdir(parents=True, exist_ok=True)
+
+    def dump(temporary: Path) -> None:
+        with open(temporary, "w", encoding="utf-8") as f:
             json.dump(settings, f, indent=2)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+
+    write_whole(path or settings_path(), dump)
 
 
 def chosen_model(path: Path | None = None) -> Path | None:
