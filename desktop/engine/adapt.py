@@ -21,7 +21,7 @@ beats the model's own choice by MARGIN. Three gates keep the samples to where th
   fixed threshold that writer lost 3 points to it. Three samples of a digit say little alone:
   their mean is pulled toward the mean over all the person's samples as if by PRIOR samples
   more (with 3 a digit: 52-64 % of the load_digits errors left instead of 68-72 %);
-- NEAR: the digit must lie near one of the samples in style (cosine distance under 0.22; the
+- NEAR: the digit must lie near one of the samples in style (cosine distance under 0.18; the
   samples of the digits in play, its own reading's and those that can be voted for):
   samples unlike anyone else's handwriting (the made-up styles of the bench) cannot drag
   everyone's digits to them.
@@ -51,14 +51,14 @@ from functools import cached_property
 import numpy as np
 
 SURE = 0.9              # the model's top probability from which its answer stands
-FEATURES_WEIGHT = 20.0  # per unit of cosine distance to a digit's nearest sample, in features
+FEATURES_WEIGHT = 10.0  # per unit of cosine distance to a digit's nearest sample, in features
 STYLE_WEIGHT = 50.0     # the same in style
 MARGIN = 0.25           # how much better than the model's own choice a digit must score
 MISREAD = 2.5           # a digit's samples doubted this many times the model's usual doubt: votable
 USUAL_DOUBT = 0.005     # the usual doubt of a model whose card does not give it (exports
                         # before the card had it: their bundled model's was 0.0047)
 PRIOR = 3.0             # ... that average pulled toward the person's, as by this many samples
-NEAR = 0.22             # cosine distance in style to the nearest sample within which samples act
+NEAR = 0.18             # cosine distance in style to the nearest sample within which samples act
 LEAD = 1.5              # the voted digit's lead in log-odds over the model's own first choice
 
 
