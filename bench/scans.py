@@ -10,7 +10,10 @@ classification does. Kinds, each `count` numbers:
 - marks: thousands separators ("." or ","), a closing "-" or "=";
 - ruled: ruled or patterned paper behind plain numbers.
 
-Prints each kind's whole-number accuracy and the time per image.
+Prints each kind's whole-number accuracy and the time per image. `--singles N` also reads N
+single MNIST test digits as numbers (half photo-like JPEGs, half enlarged PNGs), as the app's
+File > Open image does: how many read right, and how many as two digits or more (cutting
+touching digits must not cut one digit in two).
 """
 
 from __future__ import annotations
@@ -152,6 +155,37 @@ def figures_of(classifier, sets: dict[str, list[tuple[bytes, str]]],
     return accuracy, times
 
 
+def single_digits(count: int) -> list[tuple[bytes, str]]:
+    """The first `count` MNIST test digits as files: photo-like JPEGs and 2x enlarged PNGs
+    (dark ink on white), alternately."""
+    from PIL import Image
+
+    from devtools.photos import photo
+
+    data, rng, out = mnist(), np.random.default_rng(3), []
+    for i in range(count):
+        buffer = io.BytesIO()
+        if i % 2:
+            Image.fromarray(255 - data.x_test[i]).resize((56, 56)).save(buffer, "PNG")
+        else:
+            photo(data.x_test[i], rng).convert("L").save(buffer, "JPEG", quality=85)
+        out.append((buffer.getvalue(), str(data.y_test[i])))
+    return out
+
+
+def read_singles(items: list[tuple[bytes, str]], classifier) -> tuple[int, int]:
+    """How many single digits read right as numbers, and how many as two digits or more."""
+    from desktop.engine.recipes import file_inputs
+
+    right = split = 0
+    for data, label in items:
+        inputs = file_inputs(data, number=True, score=classifier.candidates)
+        got = "".join(str(p.digit) for p in classifier.classify(inputs))
+        right += got == label
+        split += len(got) > 1
+    return right, split
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench scans", description=__doc__)
     parser.add_argument("--count", type=int, default=300, help="numbers of each kind")
@@ -160,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--save", type=Path, help="also write the scans as PNGs here")
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--singles", type=int, default=0, metavar="N",
+                        help="also read N single MNIST test digits as numbers")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
     args = parser.parse_args(argv)
     from desktop.engine.classifier import Classifier
@@ -178,6 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     for kind in [*KINDS, "all"]:
         lines.append(f"| {kind} | " + " | ".join(f"{a[kind]} | {t.get(kind, '')}"
                                                  for a, t in figures) + " |")
+    if args.singles:
+        lines += ["", "| single digits read as numbers | " + " | ".join(names) + " |",
+                  "|---" * (len(models) + 1) + "|"]
+        found = [read_singles(single_digits(args.singles), Classifier(path)) for path in models]
+        lines.append(f"| read right (of {args.singles}) | "
+                     + " | ".join(str(right) for right, _ in found) + " |")
+        lines.append("| read as two digits or more | "
+                     + " | ".join(str(split) for _, split in found) + " |")
     print("\n".join(lines))
     if args.record:
         command = "python -m bench scans " + " ".join(argv if argv is not None else sys.argv[1:])

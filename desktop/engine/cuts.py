@@ -2,14 +2,16 @@
 
 Connected ink is not always one digit: two digits that touch are one piece of ink. Each group
 of pieces (`segment.group_digits`) wider than a narrow digit is cut into slices at the minima of
-its column profile and on a grid; runs of a group's slices, each group whole, and neighbouring
-groups together (a digit broken in two) are the candidate digits, all read in one call, and the
-best cut wins as for strokes on the canvas (`grouping`): the sum of the digits' log top
-probabilities and, when the model has its `one_digit` output, of half the log probability that
-each is one whole digit (not two touching digits, nor half of one), less the same costs and a
-cost per cut through ink. A group whose chosen digits the model doubts are whole is cut again,
-finely (the first cuts kept), and only its new candidates are read. Marks much lower than the
-digits (separators, a closing dash or "=") are left out of the number. Without a classifier,
+its column profile and on a grid; a narrower one only where a tall, narrow piece at one end
+meets the rest through little ink (a 1 touching its neighbour, at a higher cost). Runs of a
+group's slices, each group whole, and neighbouring groups together (a digit broken in two) are
+the candidate digits, all read in one call, and the best cut wins as for strokes on the canvas
+(`grouping`): the sum of the digits' log top probabilities and, when the model has its
+`one_digit` output, of half the log probability that each is one whole digit (not two touching
+digits, nor half of one), less the same costs and a cost per cut through ink. A group whose
+chosen digits the model doubts are whole is cut again, finely (the first cuts kept), and only
+its new candidates are read. Marks much lower than the digits (separators, a closing dash or
+"=") are left out of the number. Without a classifier,
 each group is a digit, marks aside.
 """
 
@@ -50,6 +52,13 @@ FINE_STEP = 0.1       # cuts this far apart (x height),
 FINE_MIN_PIECE = 0.06  # this far from the group's ends (a narrow 1 beside its neighbour),
 FINE_MAX_CUTS = 16    # at most this many
 
+PAIR_WIDTH = 0.4      # a narrower group may still hold a 1 touching its neighbour: cut where
+STEM = 0.3            # a piece at most this wide (x height) at one end spans at least
+STEM_SPAN = 0.7       # this share of the group's height (a 1) and meets the rest by
+BRIDGE = 0.2          # at most this much ink a column (x height): touching, not one stroke
+STEM_COST = 1.75      # paid for such a cut (a 6 whose stem meets its loop at its foot only
+                      # is a 1 touching a 0 to these tests)
+
 FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in
 
 
@@ -61,6 +70,7 @@ class Slice:
     right: int
     top: int
     bottom: int
+    after_stem: bool = False  # its left edge is a `stem_cuts` cut
 
 
 def cut_columns(profile: np.ndarray, height: int, fine: bool = False) -> list[int]:
@@ -73,6 +83,28 @@ def cut_columns(profile: np.ndarray, height: int, fine: bool = False) -> list[in
     cuts = _spaced(smooth, height, STEP, MIN_PIECE, MAX_CUTS, [])
     return _spaced(smooth, height, FINE_STEP, FINE_MIN_PIECE, FINE_MAX_CUTS, cuts) if fine \
         else cuts
+
+
+def stem_cuts(mine: np.ndarray, height: int) -> list[int]:
+    """In a group too narrow for two digits of their usual width: where a 1 touching its
+    neighbour would part from it: the thinnest column at most STEM of the height from either
+    end, when the piece it cuts off spans STEM_SPAN of the height and the column holds at most
+    BRIDGE of it in ink (a 1 touching a neighbour, not a digit's own stroke running across)."""
+    inked = mine > 0.5 * mine.max()
+    profile = inked.sum(axis=0)
+    width = len(profile)
+    near = max(2, round(STEM * height))
+    cuts = []
+    for zone, piece in ((range(2, min(near, width - 2)), lambda c: inked[:, :c]),
+                        (range(max(2, width - near), width - 2), lambda c: inked[:, c:])):
+        if not zone:
+            continue
+        c = min(zone, key=lambda c: profile[c])
+        rows = np.flatnonzero(piece(c).any(axis=1))
+        if profile[c] <= BRIDGE * height and rows.size and \
+                rows[-1] - rows[0] + 1 >= STEM_SPAN * height:
+            cuts.append(c)
+    return sorted(set(cuts))
 
 
 def _spaced(smooth: np.ndarray, height: int, step: float, min_piece: float, most: int,
@@ -96,14 +128,17 @@ def _slices(ink: np.ndarray, owner: np.ndarray, index: int, region: Region,
     mine = np.where(owner[region.top:region.bottom, region.left:region.right] == index,
                     ink[region.top:region.bottom, region.left:region.right], 0.0)
     height, width = mine.shape
-    cuts = cut_columns(mine.sum(axis=0), height, fine) if cut and width > CUT_WIDTH * height \
-        else []
+    wide = cut and width > CUT_WIDTH * height
+    stems = cut and not wide and width >= PAIR_WIDTH * height  # a 1 touching its neighbour?
+    cuts = (cut_columns(mine.sum(axis=0), height, fine) if wide
+            else stem_cuts(mine, height) if stems else [])
     out = []
     for a, b in zip([0, *cuts], [*cuts, width], strict=True):
         rows = np.flatnonzero(mine[:, a:b].any(axis=1))
         if rows.size:
             out.append(Slice(index, region.left + a, region.left + b,
-                             region.top + int(rows[0]), region.top + int(rows[-1]) + 1))
+                             region.top + int(rows[0]), region.top + int(rows[-1]) + 1,
+                             stems and a > 0))
     return out
 
 
@@ -221,7 +256,7 @@ def _best_cut(found: Pieces, score: Score,
     crops, read = _read(found, score, known)
     # Slices of one group are one piece of ink: free to keep together, a cost to cut apart.
     joins = np.array([JOIN_COST * (len({s.group for s in slices[i:j]}) - 1) for i, j in runs])
-    cuts = np.array([0.0] + [CUT_COST * (a.group == b.group)
+    cuts = np.array([0.0] + [(STEM_COST if b.after_stem else CUT_COST) * (a.group == b.group)
                              for a, b in pairwise(slices)])
     cut_groups = {a.group for a, b in pairwise(slices) if a.group == b.group}
     sliced = np.array([s.group in cut_groups for s in slices])  # a slice of a digit is no mark
