@@ -17,8 +17,10 @@ from desktop.engine.pen import (
     climbs_to_its_foot,
     ends_along_its_base,
     ends_at_its_foot,
+    is_straight,
     turns_anticlockwise,
     turns_clockwise,
+    two_curves,
     weigh_the_pen,
 )
 from desktop.engine.reading import read_strokes
@@ -121,5 +123,30 @@ def test_real_numbers_led_by_a_flagged_1_read_right(classifier, index, mnist):
 def test_real_numbers_with_a_looped_2_or_an_open_4_read_right(classifier, index):
     """Real numbers ("20", "125", "27"; "140", "41", "46") whose 2 the picture alone reads as
     8 or 9, or whose 4 it reads as 6."""
+    label, strokes = dev_number(index)
+    assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label
+
+
+BAR = [(10, 60), (40, 61), (70, 59)]
+
+
+@pytest.mark.parametrize(("stroke", "straight"), [
+    (BARE_ONE, True), (BAR, True), (BAR[:1], True), (SLOPED_BAR_SEVEN[:3], True),
+    (NINE, False), (SIX, False), (SEVEN_STROKE, False), (FLAGGED_ONE, False)])
+def test_a_bar_a_stem_or_a_dot_is_straight_a_curve_or_an_angle_is_not(stroke, straight):
+    assert is_straight(stroke) is straight
+
+
+def test_two_strokes_neither_straight_are_two_curves():
+    assert two_curves([NINE, SIX]) and two_curves([LOOPED_TWO, THREE])
+    assert not two_curves([H_FOUR, BARE_ONE])  # a 4: its stem is straight
+    assert not two_curves([BAR, SEVEN_STROKE[2:]]) and not two_curves([NINE])
+
+
+@pytest.mark.skipif(not (DEV / "crohme_numbers.json.gz").is_file(), reason="no dev ink")
+@pytest.mark.parametrize("index", [504, 537, 947, 2010, 3148])
+def test_two_curved_strokes_side_by_side_stay_two_digits(classifier, index):
+    """Real numbers ("96", "702", "320", "3037", "140") that read as "8", "72", "36", "337" and
+    "16": two neighbours, each one curved stroke, taken for one digit."""
     label, strokes = dev_number(index)
     assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label

@@ -32,10 +32,12 @@ from desktop.engine.grouping import (
     Score,
     candidate_runs,
     group_strokes,
+    join_cost,
     stroke_boxes,
+    writing_height,
 )
 from desktop.engine.ink import find_ink
-from desktop.engine.pen import weigh_the_pen
+from desktop.engine.pen import TWO_CURVES_COST, two_curves, weigh_the_pen
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
 from desktop.engine.segment import INK_THRESHOLD, Parts, significant
 
@@ -159,7 +161,10 @@ def canvas_digits(strokes: Sequence[Stroke], thickness: float,
     runs = candidate_runs(boxes)
     inputs = np.stack([normalize(layers[i:j].max(axis=0), widths=False) for i, j in runs])
     read = None if score is None else pen_read(score(inputs), [kept[i:j] for i, j in runs])
-    grouping = group_strokes(boxes, runs, read, whole_weight=PEN_WHOLE_WEIGHT)
+    height = writing_height(boxes)
+    joins = np.array([join_cost(boxes[i:j], height) + TWO_CURVES_COST * two_curves(kept[i:j])
+                      for i, j in runs])
+    grouping = group_strokes(boxes, runs, read, joins, whole_weight=PEN_WHOLE_WEIGHT)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
     groups = tuple(tuple(drawn[i] for i in g) for g in grouping.groups)
     return CanvasDigits(inputs[chosen] if chosen else no_inputs(), groups,
