@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from desktop.user.settings import chosen_model, load_settings, remember_model
 
 
@@ -82,7 +84,7 @@ def test_a_linked_settings_file_stays_a_link_with_its_permissions(tmp_path):
     assert stat.S_IMODE(os.stat(kept).st_mode) == 0o644
 
 
-def test_a_file_that_cannot_be_read_is_kept_aside_not_replaced(tmp_path, capsys):
+def test_a_file_that_is_no_settings_is_kept_aside_not_replaced(tmp_path, capsys):
     """A mistyped settings file may be the user's own work: changing a setting keeps it
     beside the new one, whole, and says so once."""
     from desktop.user.settings import adapting, remember_adapting
@@ -96,18 +98,70 @@ def test_a_file_that_cannot_be_read_is_kept_aside_not_replaced(tmp_path, capsys)
         '{"model": "/mine.onnx", "theme": "dark",}'
     assert (tmp_path / "settings.json.broken").read_text() == "an older one"
     lines = capsys.readouterr().err.splitlines()
-    assert lines[-1].endswith("kept as settings.json.broken.1, a new one written")
+    assert lines[-1].endswith("kept as " + str(tmp_path / "settings.json.broken.1")
+                              + ", a new one written")
     remember_model(None, settings)  # a readable file is rewritten in place, as before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "settings.json", "settings.json.broken", "settings.json.broken.1"]
 
 
-def test_a_folder_in_the_settings_place_is_moved_aside_with_its_files(tmp_path):
-    from desktop.user.settings import adapting, remember_adapting
+def test_a_broken_file_is_kept_in_place_when_the_new_one_cannot_be_written(tmp_path,
+                                                                          monkeypatch):
+    import json
+
+    import pytest
+
+    from desktop.user.settings import remember_adapting
 
     settings = tmp_path / "settings.json"
-    settings.mkdir()
-    (settings / "note.txt").write_text("mine")
-    remember_adapting(False, settings)
+    settings.write_text("{mine")
+
+    def full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(json, "dump", full)
+    with pytest.raises(OSError):
+        remember_adapting(False, settings)
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+    assert settings.read_text() == "{mine"
+
+
+def test_a_file_written_with_a_byte_order_mark_is_read(tmp_path):
+    from desktop.user.settings import adapting
+
+    settings = tmp_path / "settings.json"
+    settings.write_bytes(b'\xef\xbb\xbf{"adapt": false}')
     assert not adapting(settings)
-    assert (tmp_path / "settings.json.broken" / "note.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_a_folder_in_the_settings_place_is_never_moved_or_replaced(tmp_path, linked):
+    """A folder, or a link to one (kept with one's dotfiles), cannot be read as settings:
+    remembering a choice fails (the window says so) and leaves it as it is."""
+    from desktop.user.settings import remember_adapting
+
+    folder = tmp_path / "dotfiles"
+    folder.mkdir()
+    (folder / "note.txt").write_text("mine")
+    settings = tmp_path / "conf" / "settings.json"
+    settings.parent.mkdir()
+    if linked:
+        settings.symlink_to(folder)
+    else:
+        folder.rename(settings)
+        folder = settings
+    with pytest.raises(OSError):
+        remember_adapting(False, settings)
+    assert (folder / "note.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(
+        ["conf", "settings.json", "note.txt"] + (["dotfiles"] if linked else []))
+
+
+def test_a_loop_of_links_is_an_error_the_window_can_show(tmp_path):
+    from desktop.user.settings import remember_adapting
+
+    settings = tmp_path / "settings.json"
+    settings.symlink_to(tmp_path / "other.json")
+    (tmp_path / "other.json").symlink_to(settings)
+    with pytest.raises(OSError):
+        remember_adapting(False, settings)

@@ -9,10 +9,11 @@ import itertools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from desktop.user.dirs import user_config_dir
-from desktop.user.whole import write_whole
+from desktop.user.whole import resolved, write_whole
 
 SETTINGS_NAME = "settings.json"
 # The settings the app reads, and the JSON type each must have; others are kept as they are.
@@ -40,7 +41,10 @@ def warn(message: str) -> None:
 def load_settings(path: Path | None = None) -> dict:
     """The settings, less anything unreadable or of the wrong type (each said in one line)."""
     path = path or settings_path()
-    data = _read(path)
+    try:
+        data = _read(path)
+    except OSError as err:
+        data = str(err.strerror or err)
     if isinstance(data, str):
         warn(f"settings file {path} ignored: {data}")
         return {}
@@ -54,48 +58,54 @@ def load_settings(path: Path | None = None) -> dict:
 
 
 def _read(path: Path) -> dict | str:
-    """The file's JSON object ({} when there is no file), or why it cannot be read as one."""
+    """The file's JSON object ({} when there is no file), or what makes its text no settings
+    (not JSON, not an object); OSError when it cannot be read at all (permissions, a folder)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError, RecursionError) as err:  # RecursionError: absurdly nested
-        return str(getattr(err, "strerror", None) or err)
+    try:  # utf-8-sig: as some editors save it, with a byte-order mark
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError) as err:  # RecursionError: absurdly nested
+        return str(err)
     return data if isinstance(data, dict) else "not a JSON object"
 
 
-def _to_update(path: Path | None) -> dict:
-    """The settings to change and save again. A file there that cannot be read as settings is
-    first kept aside beside it (settings.json.broken), never replaced: it may be the user's
-    own, mistyped; OSError when it cannot be moved."""
+def _update(path: Path | None, change: Callable[[dict], object]) -> None:
+    """Change the settings and save them. A file whose text is no settings (a mistyped comma)
+    may be the user's own work: it is kept beside the new one (settings.json.broken), moved
+    only once the new one is written; OSError, and nothing changed, for a file that cannot be
+    read at all (permissions, a folder)."""
     path = path or settings_path()
     problem = _read(path)
-    if isinstance(problem, str):
-        aside = _free_name(path.resolve())  # a link stays a link, to the new file
-        os.rename(path.resolve(), aside)
-        warn(f"settings file {path} could not be read ({problem}): kept as {aside.name}, "
-             "a new one written")
-    return load_settings(path)
+    settings = {} if isinstance(problem, str) else load_settings(path)
+    change(settings)
+    save_settings(settings, path, keep_old=isinstance(problem, str))
 
 
-def _free_name(target: Path) -> Path:
-    """target.broken, else target.broken.1, .2, ...: the first name not taken."""
+def _keep_aside(target: Path, shown: Path) -> None:
+    """Move the settings file `target` to the first free name of target.broken, .broken.1,
+    ..., and say so (`shown`: the name the user knows it by)."""
     names = (target.with_name(f"{target.name}.broken" + (f".{n}" if n else ""))
              for n in itertools.count())
-    return next(name for name in names if not name.exists() and not name.is_symlink())
+    aside = next(name for name in names if not name.exists() and not name.is_symlink())
+    os.rename(target, aside)
+    warn(f"settings file {shown} was not valid settings: kept as {aside}, a new one written")
 
 
-def save_settings(settings: dict, path: Path | None = None) -> None:
+def save_settings(settings: dict, path: Path | None = None, keep_old: bool = False) -> None:
     """Write whole (`write_whole`: a crash or a full disk never leaves half a settings file;
     OSError when it cannot be written). A settings file that is a link (kept with one's
-    dotfiles) stays one: the file it points to is replaced, with its permissions."""
-    (path or settings_path()).resolve().parent.mkdir(parents=True, exist_ok=True)
+    dotfiles) stays one: the file it points to is replaced, with its permissions. keep_old:
+    the file there is first kept aside (`_keep_aside`), once the new one is written."""
+    path = path or settings_path()
+    resolved(path).parent.mkdir(parents=True, exist_ok=True)
 
     def dump(temporary: Path) -> None:
         with open(temporary, "w", encoding="utf-8") as f:
             json.dump(settings, f, indent=2)
 
-    write_whole(path or settings_path(), dump)
+    write_whole(path, dump, (lambda target: _keep_aside(target, path)) if keep_old else None)
 
 
 def chosen_model(path: Path | None = None) -> Path | None:
@@ -110,12 +120,14 @@ def chosen_model(path: Path | None = None) -> Path | None:
 def remember_model(model: Path | None, path: Path | None = None) -> None:
     """Remember a model (None = back to the bundled one); OSError when the settings cannot be
     written (the window says so)."""
-    settings = _to_update(path)
-    if model is None:
+    chosen = None if model is None else str(Path(model).resolve())
+
+    def change(settings: dict) -> None:
         settings.pop("model", None)
-    else:
-        settings["model"] = str(Path(model).resolve())
-    save_settings(settings, path)
+        if chosen is not None:
+            settings["model"] = chosen
+
+    _update(path, change)
 
 
 def adapting(path: Path | None = None) -> bool:
@@ -124,6 +136,4 @@ def adapting(path: Path | None = None) -> bool:
 
 
 def remember_adapting(on: bool, path: Path | None = None) -> None:
-    settings = _to_update(path)
-    settings["adapt"] = bool(on)
-    save_settings(settings, path)
+    _update(path, lambda settings: settings.update(adapt=bool(on)))
