@@ -131,7 +131,8 @@ BAR = [(10, 60), (40, 61), (70, 59)]
 
 
 @pytest.mark.parametrize(("stroke", "straight"), [
-    (BARE_ONE, True), (BAR, True), (BAR[:1], True), (SLOPED_BAR_SEVEN[:3], True),
+    (BARE_ONE, True), (BAR, True), (BAR[:1], True), ([], True), ([(5, 5), (5, 5)], True),
+    (SLOPED_BAR_SEVEN[:3], True), ([(5, 5), (9, 9), (5, 5)], False),  # there and back
     (NINE, False), (SIX, False), (SEVEN_STROKE, False), (FLAGGED_ONE, False)])
 def test_a_bar_a_stem_or_a_dot_is_straight_a_curve_or_an_angle_is_not(stroke, straight):
     assert is_straight(stroke) is straight

@@ -165,23 +165,25 @@ def turns_anticlockwise(stroke: Stroke | Shape) -> bool:
 
 
 def is_straight(stroke: Stroke) -> bool:
-    """The stroke keeps close to the line from its start to its end (a bar, a stem, a flag, a
-    dot)."""
+    """The stroke keeps within STRAIGHT of its length from the line from its start to its end
+    (a bar, a stem, a flag, a dot). An allowance of a quarter or half of the brush's width on
+    top read a number fewer of the development set's 3,239."""
     points = np.asarray(stroke, np.float64).reshape(-1, 2)
+    if len(points) < 2:
+        return True
     chord = points[-1] - points[0]
     length = float(np.hypot(*chord))
-    if length == 0:
-        return len(points) < 2 or not np.ptp(points, axis=0).any()
-    away = np.abs((points[:, 0] - points[0, 0]) * chord[1]
-                  - (points[:, 1] - points[0, 1]) * chord[0]) / length
+    offset = points - points[0]
+    away = (np.abs(offset[:, 0] * chord[1] - offset[:, 1] * chord[0]) / length if length
+            else np.hypot(offset[:, 0], offset[:, 1]))  # a closed stroke: its reach
     return bool(away.max() <= STRAIGHT * length)
 
 
 def two_curves(strokes: Sequence[Stroke]) -> bool:
-    """Two strokes, neither of them straight: two digits side by side far more often than one.
-    A digit written in two strokes has a straight one (a bar, a stem, a base or a flag): 93 %
-    of the development set's 804 two-stroke digits, 97-98 % of its 1s, 4s, 5s and 7s (most of
-    them), but 2 of its 23 8s and 9s, written in two loops or arcs."""
+    """Two strokes, neither of them straight (`is_straight`): two digits side by side
+    far more often than one. A digit written in two strokes has a straight one (a bar, a stem,
+    a base or a flag): 93 % of the development set's 804 two-stroke digits, 97-98 % of its 1s,
+    4s, 5s and 7s (most of them), but 2 of its 23 8s and 9s, written in two loops or arcs."""
     return len(strokes) == 2 and not any(is_straight(s) for s in strokes)
 
 
