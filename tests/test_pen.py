@@ -13,6 +13,7 @@ import pytest
 
 from desktop.engine.adapt import Adaptation
 from desktop.engine.pen import (
+    bar_meets_stem,
     climbs_to_a_stem,
     climbs_to_its_foot,
     ends_along_its_base,
@@ -98,8 +99,9 @@ def test_a_path_rules_out_what_the_picture_was_taken_for(stroke, right, taken_fo
     assert np.array_equal(weighed[1], probabilities[1])  # a 6's path rules nothing out
 
 
-def dev_number(index: int) -> tuple[str, list[list[tuple[float, float]]]]:
-    with gzip.open(DEV / "crohme_numbers.json.gz", "rt") as f:
+def dev_number(index: int, name: str = "crohme_numbers.json.gz"
+               ) -> tuple[str, list[list[tuple[float, float]]]]:
+    with gzip.open(DEV / name, "rt") as f:
         item = json.load(f)[index]
     return item["label"], [[(40 + x * 0.12, 50 + y * 0.12) for x, y in s] for s in item["strokes"]]
 
@@ -150,4 +152,26 @@ def test_two_curved_strokes_side_by_side_stay_two_digits(classifier, index):
     """Real numbers ("96", "702", "320", "3037", "140") that read as "8", "72", "36", "337" and
     "16": two neighbours, each one curved stroke, taken for one digit."""
     label, strokes = dev_number(index)
+    assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label
+
+
+L_BAR = [(20, 20), (18, 80), (25, 95), (60, 96), (78, 94)]   # a 4's first stroke: down, right
+STEM = [(80, 20), (81, 80), (80, 140)]
+
+
+def test_a_bar_that_ends_going_right_on_a_stem_below_it_is_a_4s():
+    assert bar_meets_stem(L_BAR, STEM, 120)
+    assert not bar_meets_stem(L_BAR, STEM[:2], 120)  # the stem stops at the bar: no 4's foot
+    assert not bar_meets_stem(L_BAR[::-1], STEM, 120)  # ends going left, far from the stem
+    assert not bar_meets_stem(L_BAR, [(80, 20), (115, 80), (80, 140)], 120)  # not straight
+    assert not bar_meets_stem(LOOPED_TWO, [(90, 40), (90, 142)], 120)  # a 2 ending at its foot
+
+
+@pytest.mark.skipif(not (DEV / "crohme_digits.json.gz").is_file(), reason="no dev ink")
+@pytest.mark.parametrize(("index", "name"), [(4232, "crohme_digits.json.gz"),
+                                             (195, "crohme_numbers.json.gz")])
+def test_a_4_whose_bar_ends_on_its_stem_stays_one_digit(classifier, index, name):
+    """A real 4 read as "21" and a real "14431" read as "1431": the bar of a 4 drawn up to
+    the stem drawn after it."""
+    label, strokes = dev_number(index, name)
     assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label

@@ -37,7 +37,7 @@ from desktop.engine.grouping import (
     writing_height,
 )
 from desktop.engine.ink import find_ink
-from desktop.engine.pen import TWO_CURVES_COST, two_curves, weigh_the_pen
+from desktop.engine.pen import pen_join, weigh_the_pen
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
 from desktop.engine.segment import INK_THRESHOLD, Parts, significant
 
@@ -162,7 +162,7 @@ def canvas_digits(strokes: Sequence[Stroke], thickness: float,
     inputs = np.stack([normalize(layers[i:j].max(axis=0), widths=False) for i, j in runs])
     read = None if score is None else pen_read(score(inputs), [kept[i:j] for i, j in runs])
     height = writing_height(boxes)
-    joins = np.array([join_cost(boxes[i:j], height) + TWO_CURVES_COST * two_curves(kept[i:j])
+    joins = np.array([join_cost(boxes[i:j], height) + pen_join(kept[i:j], height)
                       for i, j in runs])
     grouping = group_strokes(boxes, runs, read, joins, whole_weight=PEN_WHOLE_WEIGHT)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
