@@ -197,16 +197,17 @@ def bar_meets_stem(first: Stroke, second: Stroke, height: float) -> bool:
     two-stroke 4s are drawn so, none of its 515 other two-stroke digits."""
     bar = np.asarray(first, np.float64).reshape(-1, 2)
     stem = np.asarray(second, np.float64).reshape(-1, 2)
-    if len(bar) < 2 or len(stem) < 2 or not is_straight(second):
+    if len(bar) < 2 or len(stem) < 2:
         return False
     (left, top), (right, bottom) = stem.min(axis=0), stem.max(axis=0)
     end = bar[-1]
-    upright = bottom - top >= max(0.5 * height, 2 * (right - left))
-    at_stem = (left - REACH * height <= end[0] <= right + REACH * height
-               and top < end[1] <= bottom - BELOW * height)
+    if not (bottom - top >= max(0.5 * height, 2 * (right - left))  # upright, and the bar ends
+            and left - REACH * height <= end[0] <= right + REACH * height  # at it, above
+            and top < end[1] <= bottom - BELOW * height):  # its foot (the cheap tests first)
+        return False
     along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(bar, axis=0).T))])
     tail = bar[-1] - bar[np.searchsorted(along, (1 - TAIL) * along[-1])]
-    return bool(upright and at_stem and tail[0] > abs(tail[1]))
+    return bool(tail[0] > abs(tail[1]) and is_straight(second))
 
 
 def pen_join(strokes: Sequence[Stroke], height: float) -> float:
