@@ -1,6 +1,12 @@
-"""File names in what the batch prints: they are the user's bytes, not ours."""
+"""File names: the user's, printed (they are the user's bytes, not ours), and the hidden
+temporary ones a file is written under before it takes its place."""
 
 from __future__ import annotations
+
+import os
+import secrets
+
+NAME_MAX = 255  # the longest file name most file systems take (bytes or characters)
 
 
 def printable(name: str) -> str:
@@ -12,3 +18,10 @@ def printable(name: str) -> str:
 
 def _escape(character: str) -> str:
     return character.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def temporary_name(name: str) -> str:
+    """A hidden, unique name to write a file called `name` under, beside it: shortened where
+    `name` is near the longest a folder takes."""
+    short = os.fsdecode(os.fsencode(name)[:NAME_MAX - 14])
+    return f".{short}.{secrets.token_hex(4)}.tmp"

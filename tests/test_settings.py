@@ -29,18 +29,20 @@ def test_vanished_model_and_corrupt_file_fall_back(tmp_path):
     assert load_settings(settings) == {} and chosen_model(settings) is None
 
 
-def test_a_full_disk_leaves_no_temporary_file_and_the_old_settings(tmp_path, monkeypatch):
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Writing JSON fails as on a full disk."""
     import json
-
-    import pytest
-
-    settings = tmp_path / "settings.json"
-    settings.write_text('{"model": "/old.onnx"}')
 
     def full(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(json, "dump", full)
+
+
+def test_a_full_disk_leaves_no_temporary_file_and_the_old_settings(tmp_path, full_disk):
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"model": "/old.onnx"}')
     with pytest.raises(OSError):
         remember_model(None, settings)
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
@@ -106,20 +108,11 @@ def test_a_file_that_is_no_settings_is_kept_aside_not_replaced(tmp_path, capsys)
 
 
 def test_a_broken_file_is_kept_in_place_when_the_new_one_cannot_be_written(tmp_path,
-                                                                          monkeypatch):
-    import json
-
-    import pytest
-
+                                                                          full_disk):
     from desktop.user.settings import remember_adapting
 
     settings = tmp_path / "settings.json"
     settings.write_text("{mine")
-
-    def full(*_args, **_kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(json, "dump", full)
     with pytest.raises(OSError):
         remember_adapting(False, settings)
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]

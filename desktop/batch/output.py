@@ -17,14 +17,13 @@ import csv
 import io
 import json
 import os
-import secrets
 import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
 from desktop.batch.files import is_input
 from desktop.batch.rows import Row
-from desktop.names import printable
+from desktop.names import printable, temporary_name
 
 FORMATS = ("csv", "json")
 COLUMNS = ("path", "digit", "confidence", "error")
@@ -36,7 +35,6 @@ PROBABILITY_COLUMNS = tuple(f"p{d}" for d in range(10))
 # into the byte; in CSV the same six characters.
 ESCAPE = "backslashreplace"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets run as a formula (OWASP)
-NAME_MAX = 255             # the longest file name most file systems take (bytes or characters)
 
 
 class OutputError(Exception):
@@ -173,9 +171,7 @@ class ResultWriter:
     def _open_temp(self) -> IO[str]:
         self.check()
         folder, name = os.path.split(os.path.abspath(self.out))
-        # Beside it; shortened where its own name is near the longest a folder takes.
-        short = os.fsdecode(os.fsencode(name)[:NAME_MAX - 14])
-        self._temp = os.path.join(folder, f".{short}.{secrets.token_hex(4)}.tmp")
+        self._temp = os.path.join(folder, temporary_name(name))
         try:  # 0o666 less the umask, like any new file (mkstemp would make it private)
             descriptor = os.open(self._temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except OSError as err:

@@ -68,6 +68,11 @@ REACH = 0.15        # ends going right within this (x the digits' height) of a s
 BELOW = 0.2         # second stroke that goes on at least this far below it: a 4's bar on its stem
 
 
+def _along(points: np.ndarray) -> np.ndarray:
+    """The pen's way from the first of these points to each."""
+    return np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(points, axis=0).T))])
+
+
 @dataclass(frozen=True)
 class Shape:
     """A stroke's points (y grows downwards) and what the tests below share, worked out once."""
@@ -86,7 +91,7 @@ class Shape:
     @cached_property
     def length(self) -> np.ndarray:
         """The pen's way from the start to each point."""
-        return np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(self.points, axis=0).T))])
+        return _along(self.points)
 
     @cached_property
     def turning(self) -> float:
@@ -205,7 +210,7 @@ def bar_meets_stem(first: Stroke, second: Stroke, height: float) -> bool:
             and left - REACH * height <= end[0] <= right + REACH * height  # at it, above
             and top < end[1] <= bottom - BELOW * height):  # its foot (the cheap tests first)
         return False
-    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(bar, axis=0).T))])
+    along = _along(bar)
     tail = bar[-1] - bar[np.searchsorted(along, (1 - TAIL) * along[-1])]
     return bool(tail[0] > abs(tail[1]) and is_straight(second))
 

@@ -160,10 +160,11 @@ def canvas_digits(strokes: Sequence[Stroke], thickness: float,
     boxes = stroke_boxes(kept)
     runs = candidate_runs(boxes)
     inputs = np.stack([normalize(layers[i:j].max(axis=0), widths=False) for i, j in runs])
-    read = None if score is None else pen_read(score(inputs), [kept[i:j] for i, j in runs])
+    each = [kept[i:j] for i, j in runs]
+    read = None if score is None else pen_read(score(inputs), each)
     height = writing_height(boxes)
-    joins = np.array([join_cost(boxes[i:j], height) + pen_join(kept[i:j], height)
-                      for i, j in runs])
+    joins = np.array([join_cost(boxes[i:j], height) + pen_join(strokes_of, height)
+                      for (i, j), strokes_of in zip(runs, each, strict=True)])
     grouping = group_strokes(boxes, runs, read, joins, whole_weight=PEN_WHOLE_WEIGHT)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
     groups = tuple(tuple(drawn[i] for i in g) for g in grouping.groups)

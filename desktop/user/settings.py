@@ -48,6 +48,11 @@ def load_settings(path: Path | None = None) -> dict:
     if isinstance(data, str):
         warn(f"settings file {path} ignored: {data}")
         return {}
+    return _typed(data, path)
+
+
+def _typed(data: dict, path: Path) -> dict:
+    """The settings less those of the wrong type (each said in one line)."""
     for key, kind in SETTING_TYPES.items():
         if key in data and (isinstance(data[key], bool) is not (kind is bool)
                             or not isinstance(data[key], kind)):
@@ -77,10 +82,10 @@ def _update(path: Path | None, change: Callable[[dict], object]) -> None:
     only once the new one is written; OSError, and nothing changed, for a file that cannot be
     read at all (permissions, a folder)."""
     path = path or settings_path()
-    problem = _read(path)
-    settings = {} if isinstance(problem, str) else load_settings(path)
+    found = _read(path)
+    settings = {} if isinstance(found, str) else _typed(found, path)
     change(settings)
-    save_settings(settings, path, keep_old=isinstance(problem, str))
+    save_settings(settings, path, keep_old=isinstance(found, str))
 
 
 def _keep_aside(target: Path, shown: Path) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
+
+from desktop.names import temporary_name
 
 
 def resolved(path: Path) -> Path:
@@ -32,7 +33,7 @@ def write_whole(path: Path, write: Callable[[Path], object],
     new file is written, just before it takes the old one's place (to keep the old one).
     Whatever fails, the temporary file goes and the old file stays as it was."""
     target = resolved(path)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    temporary = target.with_name(temporary_name(target.name))
     try:
         write(temporary)
         with contextlib.suppress(FileNotFoundError):
