@@ -84,6 +84,8 @@ def stop_on_signals() -> Iterator[None]:
 
 
 def say(text: str) -> None:
-    """A line on stderr; a closed or full stderr loses the line, never the run."""
-    with contextlib.suppress(OSError, ValueError):
-        print(text, file=sys.stderr, flush=True)
+    """A line on stderr, where there is one (the windowed executable may have none); a closed
+    or full stderr loses the line, never the run."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(text, file=sys.stderr, flush=True)

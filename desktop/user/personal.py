@@ -8,12 +8,12 @@ window saves or deletes samples.
 
 from __future__ import annotations
 
-import sys
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from desktop import say
 from desktop.engine.adapt import USUAL_DOUBT, Adaptation
 from desktop.engine.classifier import NO_FEATURES, Classifier, ModelError
 from desktop.user.dirs import default_samples_dir
@@ -87,7 +87,7 @@ def personalize(classifier: Classifier, samples_dir: str | None, quiet: bool = F
     if quiet:
         return
     for line in personal.unreadable:
-        print(f"warning: sample skipped: {line}", file=sys.stderr)
+        say(f"warning: sample skipped: {line}")
     count = len(classifier.adaptation) if classifier.adaptation else 0
-    print(f"--personal: adapted to {count} samples in {folder}" if count else
-          f"--personal: no samples in {folder}; read as without --personal", file=sys.stderr)
+    say(f"--personal: adapted to {count} samples in {folder}" if count else
+        f"--personal: no samples in {folder}; read as without --personal")

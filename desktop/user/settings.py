@@ -4,14 +4,13 @@ file."""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop import say
 from desktop.user.dirs import user_config_dir
 from desktop.user.whole import resolved, write_whole
 
@@ -33,9 +32,7 @@ def warn(message: str) -> None:
     if message in _warned:
         return
     _warned.add(message)
-    if sys.stderr is not None:
-        with contextlib.suppress(OSError, ValueError):
-            print(f"warning: {message}", file=sys.stderr, flush=True)
+    say(f"warning: {message}")
 
 
 def load_settings(path: Path | None = None) -> dict:

@@ -6,12 +6,12 @@ what to show of it, and the widgets (`answer_panel`, `teach_row`, `about`) show 
 from __future__ import annotations
 
 import argparse
-import sys
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
+from desktop import say
 from desktop.engine.adapt import Adaptation
 from desktop.engine.classifier import Classifier
 from desktop.engine.reading import Reading, read_image_file, read_strokes
@@ -257,7 +257,7 @@ class App:
 
     def model_unusable(self, message: str) -> None:
         """A missing, corrupt or wrong-shaped model: one line on stderr, a dialog, exit 2."""
-        print(f"error: {message}", file=sys.stderr, flush=True)
+        say(f"error: {message}")
         self.exit_code = 2
         messagebox.showerror("Cannot load the model", message, parent=self.root)
         self.close()
@@ -309,12 +309,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         log = EventLog.open(args.log_events)
     except OSError as err:
-        print(f"error: --log-events: {err.strerror}: {args.log_events}", file=sys.stderr)
+        say(f"error: --log-events: {err.strerror}: {args.log_events}")
         return 2
     try:
         root = controls.make_root()
     except tk.TclError as err:
-        print(f"error: cannot open a window ({err})", file=sys.stderr)
+        say(f"error: cannot open a window ({err})")
         return 1
     try:
         return App(root, args.model, log, args.samples_dir).run()

@@ -9,12 +9,12 @@ app, a plain loop in the tests, which run it without a display.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from desktop import say
 from desktop.engine.classifier import Classifier, ModelError, ModelRef
 from desktop.engine.imagefile import ImageError
 from desktop.engine.reading import Reading
@@ -185,7 +185,7 @@ class Session:
 
     def _fall_back_to_bundled(self, message: str) -> None:
         """A remembered model that no longer loads: not fatal, the bundled model takes over."""
-        print(f"warning: {message}; using the bundled model", file=sys.stderr, flush=True)
+        say(f"warning: {message}; using the bundled model")
         self._startup_source = "bundled"
         self._notice = FALLBACK_NOTICE
         self._next_model = None
