@@ -14,7 +14,7 @@ from PIL import Image
 from desktop.batch.cli import main
 from desktop.engine.ink import find_ink
 from desktop.engine.reading import read_image_file
-from desktop.engine.segment import components
+from desktop.engine.segment import components, group_digits
 
 DOT = np.full((4, 4), 255, np.uint8)
 DASH = np.full((3, 12), 255, np.uint8)
@@ -52,6 +52,11 @@ def touching_pieces(path) -> int:
     return len(components(find_ink(np.asarray(Image.open(path)), 512))[1])
 
 
+def groups_of_ink(path) -> int:
+    """Pieces of ink grouped as the digits they may be (those sharing columns together)."""
+    return len(group_digits(components(find_ink(np.asarray(Image.open(path)), 512))[1]))
+
+
 @pytest.mark.parametrize(("text", "gaps"), [
     ("100", (2, -1)), ("132", (-2, 3)), ("60", (-2,)), ("2026", (3, -2, 3)),
     # overlapping, a narrow 1 among them: cut again finely where the first cut is doubted
@@ -73,6 +78,18 @@ def test_a_narrow_1_touching_its_neighbour_is_cut_off(tmp_path, classifier, path
     """"914" read "94" and "1511" read "154" before: the 1 and its neighbour together were
     narrower than two digits, and such groups were never cut."""
     assert touching_pieces(path) < len(path.stem)  # the ink really touches
+    assert read_copy(path, tmp_path) == path.stem
+    assert "".join(map(str, read_image_file(str(path), classifier).digits)) == path.stem
+
+
+OVERLAPPING = Path(__file__).parent / "data" / "overlapping"
+
+
+@pytest.mark.parametrize("path", sorted(OVERLAPPING.glob("*.png")), ids=lambda p: p.stem)
+def test_digits_that_overlap_are_cut_between_their_strokes(tmp_path, classifier, path):
+    """Two digits whose ink overlaps leave no clean column: a cut that bends between their
+    strokes (`engine/paths.py`) parts them where the straight one took a piece of one."""
+    assert groups_of_ink(path) < len(path.stem)  # the ink really overlaps
     assert read_copy(path, tmp_path) == path.stem
     assert "".join(map(str, read_image_file(str(path), classifier).digits)) == path.stem
 

@@ -9,8 +9,9 @@ the candidate digits, all read in one call, and the best cut wins as for strokes
 (`grouping`): the sum of the digits' log top probabilities and, when the model has its
 `one_digit` output, of half the log probability that each is one whole digit (not two touching
 digits, nor half of one), less the same costs and a cost per cut through ink. A group whose
-chosen digits the model doubts are whole is cut again, finely (the first cuts kept), and only
-its new candidates are read. Marks much lower than the digits (separators, a closing dash or
+chosen digits the model doubts are whole is cut again, finely (the first cuts kept), its cuts
+free to bend between the strokes of digits that overlap (`paths`), and only its new candidates
+are read. Marks much lower than the digits (separators, a closing dash or
 "=") are left out of the number. Without a classifier,
 each group is a digit, marks aside.
 """
@@ -34,6 +35,7 @@ from desktop.engine.grouping import (
     may_be_one,
     writing_height,
 )
+from desktop.engine.paths import cut_paths
 from desktop.engine.segment import Parts, Region, components, group_digits
 
 CUT_WIDTH = 0.75      # a group wider than this (x its height) may hold touching digits
@@ -71,6 +73,23 @@ class Slice:
     top: int
     bottom: int
     after_stem: bool = False  # its left edge is a `stem_cuts` cut
+    # A bent edge's column in each row from rows_from, the group's top (`paths.cut_paths`);
+    # None: straight, at left or right.
+    left_path: tuple[int, ...] | None = None
+    right_path: tuple[int, ...] | None = None
+    rows_from: int = 0
+
+    def edges(self, top: int, bottom: int) -> tuple[np.ndarray, np.ndarray]:
+        """Its first and end column in each of rows top:bottom."""
+        rows = np.clip(np.arange(top, bottom) - self.rows_from, 0, None)
+        return (_along(self.left_path, rows, self.left),
+                _along(self.right_path, rows, self.right))
+
+
+def _along(path: tuple[int, ...] | None, rows: np.ndarray, column: int) -> np.ndarray:
+    if path is None:
+        return np.full(len(rows), column)
+    return np.asarray(path)[np.minimum(rows, len(path) - 1)]
 
 
 def cut_columns(profile: np.ndarray, height: int, fine: bool = False) -> list[int]:
@@ -124,24 +143,41 @@ def _spaced(smooth: np.ndarray, height: int, step: float, min_piece: float, most
     return sorted(cuts)
 
 
-def _slices(ink: np.ndarray, owner: np.ndarray, index: int, region: Region,
-            cut: bool, fine: bool = False) -> list[Slice]:
-    """The group's slices between its cuts (one slice when not cut; `fine`: cut finely)."""
-    mine = np.where(owner[region.top:region.bottom, region.left:region.right] == index,
-                    ink[region.top:region.bottom, region.left:region.right], 0.0)
+def _cuts(mine: np.ndarray, cut: bool, fine: bool) -> tuple[list[int], bool]:
+    """Where to cut a group's ink (`mine`: none unless `cut`; `fine`: finely), and whether
+    those are `stem_cuts`."""
     height, width = mine.shape
     wide = cut and width > CUT_WIDTH * height
     stems = cut and not wide and width >= PAIR_WIDTH * height  # a 1 touching its neighbour?
-    cuts = (cut_columns(mine.sum(axis=0), height, fine) if wide
-            else stem_cuts(mine, height) if stems else [])
+    if wide:
+        return cut_columns(mine.sum(axis=0), height, fine), False
+    return (stem_cuts(mine, height), True) if stems else ([], False)
+
+
+def _slices(mine: np.ndarray, index: int, region: Region, paths: np.ndarray,
+            stems: bool) -> list[Slice]:
+    """The group's slices between its cuts (`paths`: (rows, cuts), the column each cut takes
+    in each row of the group)."""
+    height, width = mine.shape
+    edges = [np.zeros(height, np.int64), *paths.T, np.full(height, width)]
     out = []
-    for a, b in zip([0, *cuts], [*cuts, width], strict=True):
-        rows = np.flatnonzero(mine[:, a:b].any(axis=1))
+    for k, (a, b) in enumerate(pairwise(edges)):
+        left, right = int(a.min()), int(b.max())
+        part = mine[:, left:right]
+        if a.max() != left or b.min() != right:  # a bent edge: only the ink between
+            columns = np.arange(left, right)
+            part = part * ((columns >= a[:, None]) & (columns < b[:, None]))
+        rows = np.flatnonzero(part.any(axis=1))
         if rows.size:
-            out.append(Slice(index, region.left + a, region.left + b,
+            out.append(Slice(index, region.left + left, region.left + right,
                              region.top + int(rows[0]), region.top + int(rows[-1]) + 1,
-                             stems and a > 0))
+                             stems and k > 0, _path(a, region), _path(b, region), region.top))
     return out
+
+
+def _path(edge: np.ndarray, region: Region) -> tuple[int, ...] | None:
+    """A slice's edge as Slice keeps it: None where it is straight, else absolute columns."""
+    return None if edge.min() == edge.max() else tuple(int(x) for x in edge + region.left)
 
 
 def _owner_map(labels: np.ndarray, regions: list[Region], groups: list[Region]) -> np.ndarray:
@@ -191,8 +227,12 @@ def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset()
         return None
     owner = _owner_map(labels, regions, groups)
     tallest = max(r.bottom - r.top for r in groups)  # marks are never cut
-    slices = [s for g, region in enumerate(groups) for s in _slices(
-        ink, owner, g, region, cut and region.bottom - region.top >= SHORT * tallest, g in fine)]
+    mine = [np.where(owner[r.top:r.bottom, r.left:r.right] == g,
+                     ink[r.top:r.bottom, r.left:r.right], 0.0) for g, r in enumerate(groups)]
+    cuts = [_cuts(m, cut and len(m) >= SHORT * tallest, g in fine) for g, m in enumerate(mine)]
+    paths = cut_paths([(m, c) for m, (c, _) in zip(mine, cuts, strict=True)], fine)
+    slices = [s for g, region in enumerate(groups)
+              for s in _slices(mine[g], g, region, paths[g], cuts[g][1])]
     boxes = np.array([(s.left, s.top, s.right, s.bottom) for s in slices], np.float64)
     # The writing's height from whole groups: thin slices of a group cut finely are lower.
     height = writing_height(np.array([(g.left, g.top, g.right, g.bottom) for g in groups]))
@@ -295,4 +335,8 @@ def _run_ink(ink: np.ndarray, owner: np.ndarray, run: list[Slice]) -> np.ndarray
     mine = area == FAINT
     for group in {s.group for s in run}:  # one or two: cheaper than np.isin
         mine |= area == group
+    if run[0].left_path is not None or run[-1].right_path is not None:
+        columns = np.arange(left, right)
+        first, end = run[0].edges(top, bottom)[0], run[-1].edges(top, bottom)[1]
+        mine &= (columns >= first[:, None]) & (columns < end[:, None])
     return np.where(mine, ink[top:bottom, left:right], 0.0).astype(np.float32)
