@@ -73,7 +73,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
     from export.convert import find_keras_model, keras_to_onnx
     from export.doubt import card_entry
     from export.features import described
-    from export.one_digit import NUMBERS, add_head, teach, training_glyphs
+    from export.one_digit import NUMBERS, add_heads, teach, training_glyphs
     from export.verify import check_onnx, parity, time_model
 
     keras_path = find_keras_model(str(source))
@@ -85,9 +85,9 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
         staged = Path(tmp) / MODEL_NAME
         proto = keras_to_onnx(model)
         cards.write_model(proto, {"input": {"layout": "NHWC"}, "created": ""}, staged)
-        weights, one_digit = teach(staged, *training_glyphs(data),
-                                   numbers=one_digit_numbers or NUMBERS)
-        add_head(proto, weights)
+        weights, heads = teach(staged, *training_glyphs(data),
+                               numbers=one_digit_numbers or NUMBERS)
+        add_heads(proto, weights)
         cards.write_model(proto, {"input": {"layout": "NHWC"}, "created": ""}, staged)
         check_onnx(staged)
         measured, onnx_probabilities = measure(staged, x_test, data.y_test)
@@ -95,7 +95,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
         measured["parity_with_keras"] = {"max_abs_diff": agreement.max_abs_diff,
                                          "images": agreement.images}
         measured["images_per_second"] = round(time_model(staged, x_test[:4096, ..., None]))
-        extra = {"source_model": str(keras_path), **described(proto), "one_digit": one_digit,
+        extra = {"source_model": str(keras_path), **described(proto), **heads,
                  **card_entry(staged, cards.read_run_json(keras_path.parent, "config.json"),
                               data)}
         if quantize:

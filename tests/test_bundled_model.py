@@ -52,16 +52,18 @@ def test_the_card_describes_the_graph(classifier, where):
     (image,), outputs = classifier.session.get_inputs(), classifier.session.get_outputs()
     probabilities = outputs[0]  # the app's first output; the others it finds by name, in the
     # order they came to the interface (tests make older exports by dropping the last ones)
-    assert [o.name for o in outputs] == ["probabilities", "features", "one_digit", "style"]
+    assert [o.name for o in outputs] == ["probabilities", "features", "one_digit", "style",
+                                         "one_digit_pen"]
     by_name = {output.name: output for output in outputs[1:]}
-    features, one_digit, style = (by_name[name] for name in ("features", "one_digit", "style"))
+    features, style = by_name["features"], by_name["style"]
     assert card["input"]["name"] == image.name and card["input"]["shape"][1:] == image.shape[1:]
     assert card["output"]["name"] == probabilities.name
     assert card["output"]["shape"][1:] == probabilities.shape[1:] == [10]
     assert card["features"]["name"] == features.name == "features"
     assert card["features"]["shape"][1:] == features.shape[1:] == [classifier.features]
-    assert card["one_digit"]["name"] == one_digit.name == "one_digit"
-    assert card["one_digit"]["shape"][1:] == one_digit.shape[1:] == [1]
+    for name in ("one_digit", "one_digit_pen"):
+        assert card[name]["name"] == by_name[name].name == name
+        assert card[name]["shape"][1:] == by_name[name].shape[1:] == [1]
     assert card["style"]["name"] == style.name == "style"
     assert card["style"]["shape"][1:] == style.shape[1:] == [1024]
     assert card["training"]["command"].startswith("python -m train")

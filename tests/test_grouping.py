@@ -118,8 +118,8 @@ def test_candidate_digits_are_runs_of_a_few_consecutive_strokes():
 
 def test_the_candidates_are_read_in_one_call(classifier, monkeypatch):
     calls = []
-    original = classifier.candidates
-    monkeypatch.setattr(classifier, "candidates",
+    original = classifier.pen_candidates
+    monkeypatch.setattr(classifier, "pen_candidates",
                         lambda x: calls.append(len(x)) or original(x))
     assert read_strokes(TOUCHING["2026"], BRUSH, classifier).digits == [2, 0, 2, 6]
     assert len(calls) == 1 and calls[0] > 4

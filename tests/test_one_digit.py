@@ -20,7 +20,8 @@ from train.numbers import candidate_set
 @pytest.fixture(scope="module")
 def older_export(tmp_path_factory):
     """The bundled model and its card as they were before the output."""
-    return without_outputs(tmp_path_factory.mktemp("older"), 2, ("one_digit", "one_digit_command"))
+    return without_outputs(tmp_path_factory.mktemp("older"), ("one_digit", "one_digit_pen"),
+                           ("one_digit", "one_digit_pen", "one_digit_command"))
 
 
 def test_the_bundled_model_tells_whole_digits_from_pieces(mnist):
@@ -65,6 +66,28 @@ def test_an_older_export_gets_it_in_place_with_the_same_probabilities(
     found = model.candidates(mnist_test_inputs[:500])
     assert np.array_equal(found.probabilities, before[:500])
     assert found.whole is not None and np.median(found.whole) > 0.5  # whole digits, mostly
+
+
+def test_strokes_are_judged_by_the_pen_head_and_an_older_export_by_its_only_one(
+        tmp_path, mnist_test_inputs):
+    model, inputs = Classifier(), mnist_test_inputs[:200]
+    pen, picture = model.run(["one_digit_pen", "one_digit"], inputs)
+    assert not np.allclose(pen, picture)  # two judgements
+    assert np.array_equal(model.pen_candidates(inputs).whole, pen[:, 0])
+    assert np.array_equal(model.candidates(inputs).whole, picture[:, 0])
+    older = Classifier(without_outputs(tmp_path, 4, ("one_digit_pen",)))
+    assert np.array_equal(older.pen_candidates(inputs).whole, picture[:, 0])
+
+
+def test_a_model_without_style_is_refused_and_left_as_it_was(tmp_path, mnist):
+    """The head reads `style` beside `features`: an export from before `style` gets it from
+    `python -m export.features` first."""
+    path = without_outputs(tmp_path, 2, ("one_digit", "one_digit_pen", "one_digit_command",
+                                         "style"))
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=r"no style output \(python -m export.features adds it\)"):
+        add_to_model(path, mnist, "test", numbers=20)
+    assert path.read_bytes() == before
 
 
 def test_the_export_command_refuses_an_absurd_teaching_size(capsys):

@@ -26,7 +26,9 @@ FEATURES = "features"  # optional output: what the last dense layer reads
 STYLE = "style"        # optional output: what the last convolution reads, pooled
 NO_FEATURES = ("this model lacks the features and style outputs adaptation reads "
                "(python -m export.features MODEL adds them)")
-ONE_DIGIT = "one_digit"  # the optional output: the probability that an input is one whole digit
+ONE_DIGIT = "one_digit"  # optional output: the probability that an input is one whole digit,
+ONE_DIGIT_PEN = "one_digit_pen"  # and (optional too) the same judged for strokes on the canvas
+MAX_OUTPUTS = 5  # probabilities, then features, style and both one_digit outputs where present
 
 
 class ModelError(Exception):
@@ -169,7 +171,8 @@ class Classifier:
         self._probe()
         self.metadata = self.session.get_modelmeta().custom_metadata_map
         self.features = self._features_output()
-        self.judges_whole = self._one_digit_output()
+        self.judges_whole = self._one_digit_output(ONE_DIGIT)
+        self._pen_whole = ONE_DIGIT_PEN if self._one_digit_output(ONE_DIGIT_PEN) else ONE_DIGIT
 
     def _load(self):
         ort = runtime()
@@ -185,9 +188,9 @@ class Classifier:
 
     def _check_signature(self) -> tuple[str, str]:
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
-        if len(inputs) != 1 or len(outputs) not in (1, 2, 3, 4):
-            raise ModelError(f"{self.path}: expected one input and one to four outputs, found "
-                             f"{len(inputs)} and {len(outputs)}")
+        if len(inputs) != 1 or not 1 <= len(outputs) <= MAX_OUTPUTS:
+            raise ModelError(f"{self.path}: expected one input and one to {MAX_OUTPUTS} outputs, "
+                             f"found {len(inputs)} and {len(outputs)}")
         shape = [d if isinstance(d, int) else None for d in inputs[0].shape]
         if shape[1:] == [28, 28, 1]:
             layout = "NHWC"
@@ -275,17 +278,26 @@ class Classifier:
         """The outputs after the probabilities, by name, with their shapes."""
         return {o.name: o.shape for o in self.session.get_outputs()[1:]}
 
-    def _one_digit_output(self) -> bool:
-        """The model has the `one_digit` output (numbers are cut better with it)."""
-        shape = self._extra_outputs().get(ONE_DIGIT)
+    def _one_digit_output(self, name: str) -> bool:
+        """The model has this `one_digit` output (numbers are cut better with it)."""
+        shape = self._extra_outputs().get(name)
         return shape is not None and len(shape) == 2 and shape[1] == 1
 
     def candidates(self, images: np.ndarray) -> Candidates:
-        """Candidate digits of a number read in one pass: their probabilities (adapted when
-        `adaptation` is set) and, when the model judges it, whether each is one whole digit."""
+        """Candidate digits of a number in a picture read in one pass: their probabilities
+        (adapted when `adaptation` is set) and, when the model judges it, whether each is one
+        whole digit."""
+        return self._candidates(images, ONE_DIGIT)
+
+    def pen_candidates(self, images: np.ndarray) -> Candidates:
+        """The same for candidates made of strokes on the canvas (`one_digit_pen`, where the
+        model has it)."""
+        return self._candidates(images, self._pen_whole)
+
+    def _candidates(self, images: np.ndarray, whole_output: str) -> Candidates:
         if not self.judges_whole:
             return Candidates(self.predict(images))
-        probabilities, whole = self.run([self._outputs[0], ONE_DIGIT], images)
+        probabilities, whole = self.run([self._outputs[0], whole_output], images)
         return Candidates(self._adapted(images, probabilities), whole[:, 0])
 
     def run(self, names: list[str], images: np.ndarray) -> list[np.ndarray]:

@@ -58,7 +58,7 @@ PAIR_WIDTH = 0.4      # a narrower group may still hold a 1 touching its neighbo
 STEM = 0.3            # a piece at most this wide (x height) at one end spans at least
 STEM_SPAN = 0.7       # this share of the group's height (a 1) and meets the rest by
 BRIDGE = 0.2          # at most this much ink a column (x height): touching, not one stroke
-STEM_COST = 1.75      # paid for such a cut (a 6 whose stem meets its loop at its foot only
+STEM_COST = 1.25      # paid for such a cut (a 6 whose stem meets its loop at its foot only
                       # is a 1 touching a 0 to these tests)
 
 FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in

@@ -61,7 +61,7 @@ def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classi
     """The digits drawn on the canvas (none for an empty drawing); the classifier also chooses
     which strokes form which digit, and its reading of the chosen ones is the answer (adapted
     to the person's samples when given)."""
-    found = canvas_digits(strokes, thickness, classifier.candidates)
+    found = canvas_digits(strokes, thickness, classifier.pen_candidates)
     assert found.probabilities is not None
     read, adapted = found.probabilities, False
     if adaptation is not None:  # the person's samples weigh the picture, the pen's path on top
