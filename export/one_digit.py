@@ -32,8 +32,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-ONE_DIGIT = "one_digit"
-ONE_DIGIT_PEN = "one_digit_pen"
+from desktop.engine.classifier import FEATURES, ONE_DIGIT, ONE_DIGIT_PEN, STYLE
+
 NUMBERS = 6000            # numbers whose candidates teach the heads (about 80,000 candidates);
                           # a sixth as many, of held-out training digits, measure them
 EPOCHS = 30
@@ -54,8 +54,8 @@ class Head:
 
 # Pictures: `style` beside `features` judges the candidates of pictures better (touching
 # scans); strokes: a head on `features` alone reads pen-ink numbers better (bench/RESULTS.md).
-HEADS = (Head(ONE_DIGIT, ("features", "style"), 16, "a number in a picture"),
-         Head(ONE_DIGIT_PEN, ("features",), 32, "a number drawn on the canvas"))
+HEADS = (Head(ONE_DIGIT, (FEATURES, STYLE), 16, "a number in a picture"),
+         Head(ONE_DIGIT_PEN, (FEATURES,), 32, "a number drawn on the canvas"))
 
 
 def fit_head(inputs: np.ndarray, labels: np.ndarray, hidden: int,
@@ -88,7 +88,7 @@ def add_heads(proto: onnx.ModelProto, weights: dict[str, list[np.ndarray]]) -> N
         _add_head(graph, head, weights[head.name])
         declared = helper.make_tensor_value_info(head.name, TensorProto.FLOAT, [batch, 1])
         if head.name == ONE_DIGIT:
-            outputs.insert(next(k for k, o in enumerate(outputs) if o.name == "features") + 1,
+            outputs.insert(next(k for k, o in enumerate(outputs) if o.name == FEATURES) + 1,
                            declared)
         else:
             outputs.append(declared)
