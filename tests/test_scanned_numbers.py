@@ -94,6 +94,18 @@ def test_digits_that_overlap_are_cut_between_their_strokes(tmp_path, classifier,
     assert "".join(map(str, read_image_file(str(path), classifier).digits)) == path.stem
 
 
+WRITTEN_INTO = Path(__file__).parent / "data" / "written_into"
+
+
+@pytest.mark.parametrize("path", sorted(WRITTEN_INTO.glob("*.png")), ids=lambda p: p.stem)
+def test_a_1_written_into_its_neighbour_is_lifted_out(tmp_path, classifier, path):
+    """A 1 drawn through its neighbour's side leaves one blot that no cut parts: read as one
+    digit before, now the 1 is lifted out of it as a straight stroke (`engine/lift.py`)."""
+    assert groups_of_ink(path) < len(path.stem)  # the ink really overlaps
+    assert read_copy(path, tmp_path) == path.stem
+    assert "".join(map(str, read_image_file(str(path), classifier).digits)) == path.stem
+
+
 def test_a_6_whose_stem_meets_its_loop_at_its_foot_stays_one_digit(tmp_path, classifier):
     """A photographed 6 that looks like a 1 touching a 0: the cut a narrow 1 needs costs more
     than other cuts, so the 6 stays whole (STEM_COST)."""

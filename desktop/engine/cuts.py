@@ -11,7 +11,9 @@ the candidate digits, all read in one call, and the best cut wins as for strokes
 digits, nor half of one), less the same costs and a cost per cut through ink. A group whose
 chosen digits the model doubts are whole is cut again, finely (the first cuts kept), its cuts
 free to bend between the strokes of digits that overlap (`paths`), and only its new candidates
-are read. Marks much lower than the digits (separators, a closing dash or
+are read. Last, a digit the model doubts is whole may be a 1 written into its neighbour: where
+a straight stroke lifted out of it (`lift`) leaves a 1 and a digit both read surely and better
+than the one, they replace it. Marks much lower than the digits (separators, a closing dash or
 "=") are left out of the number. Without a classifier,
 each group is a digit, marks aside.
 """
@@ -35,6 +37,7 @@ from desktop.engine.grouping import (
     may_be_one,
     writing_height,
 )
+from desktop.engine.lift import split, straight_strokes
 from desktop.engine.paths import cut_paths
 from desktop.engine.segment import Parts, Region, components, group_digits
 
@@ -60,6 +63,12 @@ STEM_SPAN = 0.7       # this share of the group's height (a 1) and meets the res
 BRIDGE = 0.2          # at most this much ink a column (x height): touching, not one stroke
 STEM_COST = 1.25      # paid for such a cut (a 6 whose stem meets its loop at its foot only
                       # is a 1 touching a 0 to these tests)
+
+LIFT_COST = 0.75      # paid for a 1 lifted out of a digit the model doubts is whole (`lift`),
+LIFT_SURE = 0.9       # both parts read at least this surely (its side lifted out of a round
+                      # digit leaves a part read less surely),
+LIFT_WHOLE_WEIGHT = 0.25  # their `one_digit` weighing less than a cut's parts' (the ink the two
+                          # digits shared is gone from one of them)
 
 FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in
 
@@ -262,15 +271,28 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
         height = writing_height(found.boxes)
         crops = [found.crop((i, i + 1)) for i in range(len(found.slices))
                  if len(found.slices) == 1 or not is_mark(found.boxes[i], height, SHORT)]
-        return NumberDigits(crops, [normalize(c) for c in crops], found.groups)
-    assert score is not None
-    known: dict[tuple[Slice, ...], Known] = {}
-    chosen, doubted = _best_cut(found, score, known)
-    if doubted:
-        again = pieces(ink, True, frozenset(doubted), parts)
-        assert again is not None
-        chosen = _best_cut(again, score, known)[0]
+        if score is None or found.groups == 1 or not crops:
+            return NumberDigits(crops, [normalize(c) for c in crops], found.groups)
+        chosen = _read_crops(crops, score)
+    else:
+        assert score is not None
+        known: dict[tuple[Slice, ...], Known] = {}
+        chosen, doubted = _best_cut(found, score, known)
+        if doubted:
+            again = pieces(ink, True, frozenset(doubted), parts)
+            assert again is not None
+            chosen = _best_cut(again, score, known)[0]
+    if found.groups > 1:  # one blot alone is far more often one digit than a 1 in another
+        chosen = _lift_ones(chosen, score)
     return NumberDigits([k.crop for k in chosen], [k.input for k in chosen], found.groups)
+
+
+def _read_crops(crops: list[np.ndarray], score: Score) -> list[Known]:
+    inputs = np.stack([normalize(c) for c in crops])
+    read = score(inputs)
+    return [Known(c, inputs[k], read.probabilities[k],
+                  None if read.whole is None else float(read.whole[k]))
+            for k, c in enumerate(crops)]
 
 
 def _read(found: Pieces, score: Score,
@@ -309,6 +331,41 @@ def _best_cut(found: Pieces, score: Score,
         slices[runs[r][0]].group for r in chosen
         if read.whole[r] < DOUBT and slices[runs[r][0]].group in cut_groups}
     return [crops[r] for r in chosen], doubted
+
+
+def _value(probabilities: np.ndarray, whole: np.ndarray,
+           weight: float = WHOLE_WEIGHT) -> np.ndarray:
+    """A digit's part of a cut's score (`grouping.run_scores` without the costs of its box)."""
+    return np.log(np.maximum(probabilities.max(axis=-1), 1e-9)) \
+        + weight * np.log(np.maximum(whole, 1e-9))
+
+
+def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
+    """The chosen digits, each the model doubts is one whole digit replaced by a 1 and the
+    rest where a straight stroke lifted out of it (`lift`) reads better so, by LIFT_COST."""
+    tries = [(k, *parts) for k, digit in enumerate(chosen)
+             if digit.whole is not None and digit.whole < DOUBT
+             for mask in straight_strokes(digit.crop)
+             if (parts := split(digit.crop, mask)) is not None]
+    if not tries:
+        return chosen
+    inputs = np.stack([normalize(c) for _, line, rest, _ in tries for c in (line, rest)])
+    read = score(inputs)
+    assert read.whole is not None
+    values = _value(read.probabilities, read.whole, LIFT_WHOLE_WEIGHT).reshape(-1, 2).sum(
+        axis=1) - LIFT_COST
+    sure = (read.probabilities.max(axis=1) >= LIFT_SURE).reshape(-1, 2).all(axis=1)
+    ones = sure & (read.probabilities[0::2].argmax(axis=1) == 1)  # the line read as a 1
+    out = [[digit] for digit in chosen]
+    best = {k: float(_value(digit.probabilities, np.array(digit.whole)))
+            for k, digit in enumerate(chosen) if digit.whole is not None}
+    for t, (k, line, rest, first) in enumerate(tries):
+        if ones[t] and values[t] > best[k]:
+            best[k] = float(values[t])
+            pair = [Known(c, inputs[2 * t + n], read.probabilities[2 * t + n],
+                          float(read.whole[2 * t + n])) for n, c in enumerate((line, rest))]
+            out[k] = pair if first else pair[::-1]
+    return [digit for digits in out for digit in digits]
 
 
 def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[Run]:
