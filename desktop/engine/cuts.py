@@ -356,6 +356,9 @@ def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
         axis=1) - LIFT_COST
     sure = (read.probabilities.max(axis=1) >= LIFT_SURE).reshape(-1, 2).all(axis=1)
     ones = sure & (read.probabilities[0::2].argmax(axis=1) == 1)  # the line read as a 1
+    # A blot read as a 1 parts only into two 1s: a thick 1's side is no 1 beside a 0.
+    was_one = np.array([chosen[k].probabilities.argmax() == 1 for k, *_ in tries])
+    ones &= ~was_one | (read.probabilities[1::2].argmax(axis=1) == 1)
     out = [[digit] for digit in chosen]
     best = {k: float(_value(digit.probabilities, np.array(digit.whole)))
             for k, digit in enumerate(chosen) if digit.whole is not None}
