@@ -66,15 +66,15 @@ def read_strokes(strokes: Sequence[Stroke], thickness: float, classifier: Classi
     read, adapted = found.probabilities, False
     if adaptation is not None:  # the person's samples weigh the picture, the pen's path on top
         read, adapted = adapted_probabilities(found.inputs, classifier, adaptation)
-        read = weigh_the_pen(read, [[strokes[i] for i in group] for group in found.groups])
+        read = weigh_the_pen(read, found.ink)
     chosen = tuple(Prediction.of(p) for p in read)
     return Reading("canvas", found.inputs, chosen, adapted=adapted, groups=found.groups,
-                   boxes=tuple(strokes_box(strokes, group, thickness) for group in found.groups))
+                   boxes=tuple(strokes_box(ink, thickness) for ink in found.ink))
 
 
-def strokes_box(strokes: Sequence[Stroke], group: Sequence[int], thickness: float) -> Box:
+def strokes_box(strokes: Sequence[Stroke], thickness: float) -> Box:
     """Where a digit's strokes lie, their pen's breadth included."""
-    xy = np.concatenate([np.asarray(strokes[i], np.float64).reshape(-1, 2) for i in group])
+    xy = np.concatenate([np.asarray(stroke, np.float64).reshape(-1, 2) for stroke in strokes])
     pad = thickness / 2
     (left, top), (right, bottom) = xy.min(axis=0) - pad, xy.max(axis=0) + pad
     return float(left), float(top), float(right), float(bottom)

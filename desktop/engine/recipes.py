@@ -16,12 +16,14 @@ functions, so a digit reads the same wherever it comes from:
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.engine import joined
 from desktop.engine.cuts import number_crops
 from desktop.engine.frame import INPUT_SIZE, dilate, normalize
 from desktop.engine.framed import framed_inputs, is_candidate
@@ -47,6 +49,7 @@ BLANK = "no ink found: blank image"  # a picture without a digit: in batch rows 
 HALO = 2                   # pixels around strokes whose faint ink still belongs to them
 ROW_RESOLUTION = 112       # pixels across the height of the writing when it is rasterized
 MAX_RESOLUTION = 560       # a long number is rendered no wider than this
+JOINED_CUT_COST = 1.5      # log-probability paid for parting a stroke between two digits
 
 
 def no_inputs() -> np.ndarray:
@@ -141,35 +144,45 @@ def canvas_ink(strokes: Sequence[Stroke], thickness: float, each: bool = False) 
 @dataclass(frozen=True)
 class CanvasDigits:
     """The digits drawn, left to right: their inputs, their strokes (indices into the strokes
-    given) and, when a classifier chose the grouping, its probabilities (k, 10)."""
+    given), their ink (the strokes, or the pieces of a stroke that holds two digits:
+    `joined`) and, when a classifier chose the grouping, its probabilities (k, 10)."""
     inputs: np.ndarray
     groups: tuple[tuple[int, ...], ...]
     probabilities: np.ndarray | None
+    ink: tuple[tuple[Stroke, ...], ...] = ()
 
 
 def canvas_digits(strokes: Sequence[Stroke], thickness: float,
                   score: Score | None = None) -> CanvasDigits:
     """Strokes drawn on the canvas → their digits. Every run of strokes that may be one digit
     is framed from its own strokes' ink (a neighbour's touching ink stays out) and, with
-    `score`, all are read in one call; the best grouping wins (`grouping`)."""
+    `score`, all are read in one call; the best grouping wins (`grouping`). With `score`, a
+    stroke wide enough for two digits is cut into pieces the grouping may part (`joined`)."""
     drawn = [i for i, stroke in enumerate(strokes) if len(stroke)]
     if not drawn:
         return CanvasDigits(no_inputs(), (), None if score is None else np.zeros((0, 10)))
     kept = [strokes[i] for i in drawn]
-    layers = canvas_ink(kept, thickness, each=True)
     boxes = stroke_boxes(kept)
+    height = writing_height(boxes)
+    parts, of = kept, list(range(len(kept)))
+    if score is not None and len(kept) > 1:  # one stroke alone: far more often one wide digit
+        parts, of = joined.stroke_pieces(kept, height)  # (a 2's long base) than two joined
+    split = len(parts) > len(kept)
+    boxes = stroke_boxes(parts) if split else boxes
+    layers = canvas_ink(parts, thickness, each=True)
     runs = candidate_runs(boxes)
     inputs = np.stack([normalize(layers[i:j].max(axis=0), widths=False) for i, j in runs])
-    each = [kept[i:j] for i, j in runs]
+    each = [joined.rejoined(parts[i:j], of[i:j]) if split else parts[i:j] for i, j in runs]
     read = None if score is None else pen_read(score(inputs), each)
-    height = writing_height(boxes)
-    joins = np.array([join_cost(boxes[i:j], height) + pen_join(strokes_of, height)
+    joins = np.array([join_cost(stroke_boxes(strokes_of) if split else boxes[i:j], height)
+                      + pen_join(strokes_of, height)
                       for (i, j), strokes_of in zip(runs, each, strict=True)])
-    grouping = group_strokes(boxes, runs, read, joins, whole_weight=PEN_WHOLE_WEIGHT)
+    cut = np.array([0.0] + [JOINED_CUT_COST * (a == b) for a, b in itertools.pairwise(of)])
+    grouping = group_strokes(boxes, runs, read, joins, cut, whole_weight=PEN_WHOLE_WEIGHT)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in grouping.groups]
-    groups = tuple(tuple(drawn[i] for i in g) for g in grouping.groups)
+    groups = tuple(tuple(sorted({drawn[of[i]] for i in g})) for g in grouping.groups)
     return CanvasDigits(inputs[chosen] if chosen else no_inputs(), groups,
-                        grouping.probabilities)
+                        grouping.probabilities, tuple(tuple(each[r]) for r in chosen))
 
 
 def pen_read(read: Candidates, strokes: Sequence[Sequence[Stroke]]) -> Candidates:
