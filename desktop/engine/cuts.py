@@ -270,7 +270,8 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
     if all(j == i + 1 for i, j in found.runs):  # nothing to cut or join: every group a digit
         height = writing_height(found.boxes)
         crops = [found.crop((i, i + 1)) for i in range(len(found.slices))
-                 if len(found.slices) == 1 or not is_mark(found.boxes[i], height, SHORT)]
+                 if len(found.slices) == 1
+                 or not is_mark(found.boxes[i], height, SHORT, rounds=False)]
         if score is None or found.groups == 1 or not crops:
             return NumberDigits(crops, [normalize(c) for c in crops], found.groups)
         chosen = _read_crops(crops, score)
@@ -326,7 +327,7 @@ def _best_cut(found: Pieces, score: Score,
     cut_groups = {a.group for a, b in pairwise(slices) if a.group == b.group}
     sliced = np.array([s.group in cut_groups for s in slices])  # a slice of a digit is no mark
     chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
-        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced).groups]
+        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced, rounds=False).groups]
     doubted = set() if read.whole is None else {
         slices[runs[r][0]].group for r in chosen
         if read.whole[r] < DOUBT and slices[runs[r][0]].group in cut_groups}

@@ -23,6 +23,8 @@ GAP = 0.2             # strokes of one digit lie at most this far apart (x the d
 OVERLAP = 0.5         # digits side by side share less than this of the narrower's columns
 SPECK = 0.1           # a stroke smaller than this (x the digits' height) is no digit on its own,
 SHORT = 0.3           # nor strokes lower than this: a dot, a dash, an underline, a bar
+ROUND = 0.2           # unless at least this high and
+ROUND_WIDE = 1.8      # at most this much wider than high: a 0 written small ("00000001")
 DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
 OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
 MARK_COST = 0.5       # paid for a stroke left out of the number (a separator, a dash)
@@ -118,11 +120,15 @@ def may_be_one(boxes: np.ndarray, height: float, gap: float = GAP) -> bool:
                                and _connected(boxes, gap * height))
 
 
-def is_mark(box: np.ndarray, height: float, short: float = SHORT) -> bool:
+def is_mark(box: np.ndarray, height: float, short: float = SHORT, rounds: bool = True) -> bool:
     """No digit on its own: a speck or dot, or lower than digits are (a dash, an underline, a
-    bar of a 5 or 7 that belongs to its neighbour)."""
-    return (box[3] - box[1] < short * height
-            or max(box[2] - box[0], box[3] - box[1]) < SPECK * height)
+    bar of a 5 or 7 that belongs to its neighbour). With `rounds` (pen strokes), a stroke
+    ROUND high and no more than ROUND_WIDE times as wide is a digit written small or raised
+    (a 0), not a mark; in pictures a blurred separator dot is as round."""
+    tall, wide = box[3] - box[1], box[2] - box[0]
+    if rounds and tall >= ROUND * height and wide <= ROUND_WIDE * tall:
+        return False
+    return bool(tall < short * height or max(wide, tall) < SPECK * height)
 
 
 def _box(boxes: np.ndarray, run: Run) -> np.ndarray:
@@ -198,11 +204,12 @@ def run_scores(runs: list[Run], read: Candidates | None, boxes: np.ndarray,
 
 def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
               cuts: np.ndarray | None = None, short: float = SHORT,
-              sliced: np.ndarray | None = None) -> list[tuple[Run, bool]]:
+              sliced: np.ndarray | None = None, rounds: bool = True) -> list[tuple[Run, bool]]:
     """The cut of the strokes into runs with the highest total score: (run, is a digit) in
     writing order; a mark (`is_mark`) is no digit: a stroke of one is left out at a cost, or
     joins a digit; cuts[k], when given, is paid by a run starting at part k (a cut through
-    connected ink); sliced[k] true: part k is a slice of a digit's ink, never a mark. Dynamic
+    connected ink); sliced[k] true: part k is a slice of a digit's ink, never a mark; `short`
+    and `rounds` as in `is_mark`. Dynamic
     programming over (end of the last run, that run), since the cost
     of two neighbours depends on both."""
     height = writing_height(boxes)
@@ -213,7 +220,7 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
     ending: dict[int, list[int]] = {0: [-1]}
     for r in sorted(range(len(runs)), key=lambda r: runs[r][1]):
         start, end = runs[r]
-        mark = is_mark(box_of[runs[r]], height, short) and (
+        mark = is_mark(box_of[runs[r]], height, short, rounds) and (
             sliced is None or not sliced[start:end].any())
         if mark and end > start + 1:
             continue
@@ -236,12 +243,13 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
 def group_strokes(boxes: np.ndarray, runs: list[Run], read: Candidates | None,
                   joins: np.ndarray | None = None, cuts: np.ndarray | None = None,
                   short: float = SHORT, whole_weight: float = 0.0,
-                  sliced: np.ndarray | None = None) -> Grouping:
+                  sliced: np.ndarray | None = None, rounds: bool = True) -> Grouping:
     """The digits of the best cut, left to right (by the centre of their columns), `read`
-    being the classifier's reading of every run; `joins`, `whole_weight`, `cuts`, `short` and
-    `sliced` as in `run_scores` and `best_runs`."""
+    being the classifier's reading of every run; `joins`, `whole_weight`, `cuts`, `short`,
+    `sliced` and `rounds` as in `run_scores` and `best_runs`."""
     scores = run_scores(runs, read, boxes, joins, whole_weight)
-    best = {run for run, digit in best_runs(runs, scores, boxes, cuts, short, sliced) if digit}
+    best = {run for run, digit in best_runs(runs, scores, boxes, cuts, short, sliced, rounds)
+            if digit}
     chosen = [(r, run) for r, run in enumerate(runs) if run in best]
     chosen.sort(key=lambda item: float(_box(boxes, item[1])[[0, 2]].mean()))
     groups = tuple(tuple(range(*run)) for _, run in chosen)
