@@ -28,6 +28,8 @@ ROUND_WIDE = 1.8      # at most this much wider than high: a 0 written small ("0
 DIGIT_COST = 0.05     # log-probability a reading pays per digit: fewer, surer digits win
 OVERLAP_COST = 3.0    # log-probability paid by neighbours that mostly share their columns
 MARK_COST = 0.5       # paid for a stroke left out of the number (a separator, a dash)
+NEAR = 0.1            # a mark this close (x height) to a digit's strokes may be part of it
+                      # (a 5's bar drawn a little apart from its body)
 WIDE = 0.75           # a digit is rarely wider than this (x the digits' height: 84 % of pen
 WIDE_COST = 4.0       # digits are within it, half within 0.56), two digits in one box are;
                       # per unit of width beyond that, in log-probability
@@ -151,8 +153,9 @@ def pair_cost(a: np.ndarray, b: np.ndarray, height: float) -> float:
 def join_cost(boxes: np.ndarray, height: float) -> float:
     """What joining these strokes into one digit costs: strokes left to right, each sharing
     fewer of its columns with those before it than strokes of one digit do pays a part; a mark
-    (`is_mark`) away from the other strokes' box pays as much as leaving it out (a separator
-    dot or an underline beside a digit is not part of it; the bar of a 5 or 7 touches it)."""
+    (`is_mark`) more than NEAR away from the other strokes' box pays more than leaving it out (a
+    separator dot or an underline beside a digit is not part of it; the bar of a 5 or 7 touches
+    it or nearly)."""
     mark, body = _marks_and_body(boxes, height)
     order = body[np.argsort(body[:, 0])]
     left, right, cost = order[0, 0], order[0, 2], 0.0
@@ -163,8 +166,9 @@ def join_cost(boxes: np.ndarray, height: float) -> float:
         right = max(right, box[2])
     outer = (body[:, 0].min(), body[:, 1].min(), body[:, 2].max(), body[:, 3].max())
     for box in boxes[mark] if not mark.all() else ():
-        apart = (box[0] > outer[2] or box[2] < outer[0] or box[1] > outer[3]
-                 or box[3] < outer[1])
+        near = NEAR * height
+        apart = (box[0] > outer[2] + near or box[2] < outer[0] - near or box[1] > outer[3] + near
+                 or box[3] < outer[1] - near)
         cost += 2 * MARK_COST if apart else 0.0  # dearer than leaving it out
     return cost
 
