@@ -99,6 +99,24 @@ def test_a_path_rules_out_what_the_picture_was_taken_for(stroke, right, taken_fo
     assert np.array_equal(weighed[1], probabilities[1])  # a 6's path rules nothing out
 
 
+def test_a_flagged_1_read_as_a_7_surely_is_still_a_1_a_4_so_read_stays_a_4():
+    """The 7 is discounted by FLAGGED_7, the 4 by DISCOUNT only (a flagged path is rarer for
+    a 7 than the model's sureness of a 7 is wrong)."""
+    probabilities = np.full((2, 10), 0.0005, np.float32)
+    probabilities[0, 7] = probabilities[1, 4] = 0.99
+    probabilities[:, 1] = 0.005
+    weighed = weigh_the_pen(probabilities, [[FLAGGED_ONE], [FLAGGED_ONE]])
+    assert weighed.argmax(axis=1).tolist() == [1, 4]
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "data" / "flagged_one").glob(
+    "*.json")), ids=lambda p: p.stem)
+def test_real_numbers_whose_flagged_1_the_model_reads_as_a_sure_7(classifier, path):
+    item = json.loads(path.read_text())
+    strokes = [[(40 + x * 0.14, 50 + y * 0.14) for x, y in s] for s in item["strokes"]]
+    assert "".join(map(str, read_strokes(strokes, 22, classifier).digits)) == item["label"]
+
+
 def dev_number(index: int, name: str = "crohme_numbers.json.gz"
                ) -> tuple[str, list[list[tuple[float, float]]]]:
     with gzip.open(DEV / name, "rt") as f:
