@@ -106,6 +106,18 @@ def test_a_1_written_into_its_neighbour_is_lifted_out(tmp_path, classifier, path
     assert "".join(map(str, read_image_file(str(path), classifier).digits)) == path.stem
 
 
+SINGLE_WIDE = Path(__file__).parent / "data" / "single_wide"
+
+
+@pytest.mark.parametrize("path", sorted(SINGLE_WIDE.glob("*.png")), ids=lambda p: p.stem)
+def test_a_wide_single_digit_is_not_cut_in_two(tmp_path, classifier, path):
+    """A lone group of ink is far more often one digit than two touching (LONE_CUT_COST)."""
+    digit = path.stem[0]
+    assert groups_of_ink(path) == 1
+    assert read_copy(path, tmp_path) == digit
+    assert "".join(map(str, read_image_file(str(path), classifier).digits)) == digit
+
+
 def test_a_6_whose_stem_meets_its_loop_at_its_foot_stays_one_digit(tmp_path, classifier):
     """A photographed 6 that looks like a 1 touching a 0: the cut a narrow 1 needs costs more
     than other cuts, so the 6 stays whole (STEM_COST)."""
