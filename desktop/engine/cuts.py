@@ -8,7 +8,8 @@ group's slices, each group whole, and neighbouring groups together (a digit brok
 the candidate digits, all read in one call, and the best cut wins as for strokes on the canvas
 (`grouping`): the sum of the digits' log top probabilities and, when the model has its
 `one_digit` output, of half the log probability that each is one whole digit (not two touching
-digits, nor half of one), less the same costs and a cost per cut through ink. A group whose
+digits, nor half of one), less the same costs and a cost per cut through ink (more in a picture
+of one group of ink, far more often one wide digit than two touching). A group whose
 chosen digits the model doubts are whole is cut again, finely (the first cuts kept), its cuts
 free to bend between the strokes of digits that overlap (`paths`), and only its new candidates
 are read. Last, a digit the model doubts is whole may be a 1 written into its neighbour: where
@@ -292,6 +293,7 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
 
 
 def _read_crops(crops: list[np.ndarray], score: Score) -> list[Known]:
+    """The digits whole, each group one, read in one call (for `_lift_ones`)."""
     inputs = np.stack([normalize(c) for c in crops])
     read = score(inputs)
     return [Known(c, inputs[k], read.probabilities[k],
