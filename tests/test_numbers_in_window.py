@@ -4,9 +4,6 @@ shows around each digit read."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from app_window import Window, pump
@@ -66,13 +63,3 @@ def test_boxes_go_with_a_new_stroke_undo_and_clear(xvfb_display):
     finally:
         w.close()
 
-
-def test_a_50_written_without_lifting_the_pen_is_read_50_in_the_window(app):
-    """Real pen ink whose 5 runs on into its 0 in one stroke (tests/data/joined): two digits,
-    a box each."""
-    item = json.loads((Path(__file__).parent / "data" / "joined" / "50.json").read_text())
-    scale = 0.4 * app.canvas["height"] / 1000
-    strokes = [[(60 + x * scale, 100 + y * scale) for x, y in stroke]
-               for stroke in item["strokes"]]
-    event = app.read(strokes)
-    assert event["digits"] == [5, 0] and len(event["boxes"]) == 2, event
