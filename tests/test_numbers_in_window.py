@@ -62,4 +62,3 @@ def test_boxes_go_with_a_new_stroke_undo_and_clear(xvfb_display):
         assert not w.app.canvas.find_withtag("split")
     finally:
         w.close()
-
