@@ -227,12 +227,12 @@ def pen_join(strokes: Sequence[Stroke], height: float) -> float:
             - BAR_ON_STEM * bar_meets_stem(strokes[0], strokes[1], height))
 
 
-# What a one-stroke digit's path rules out: the test, the digits it discounts, and by how much.
-PATHS = ((climbs_to_a_stem, (7,), FLAGGED_7), (climbs_to_a_stem, (4,), DISCOUNT),
-         (ends_along_its_base, NOT_BASED, DISCOUNT), (ends_at_its_foot, NOT_FOOTED, DISCOUNT),
-         (climbs_to_its_foot, (7,), FLAGGED_7), (climbs_to_its_foot, (4,), DISCOUNT),
-         (turns_clockwise, NOT_CLOCKWISE, CLOCKWISE_DISCOUNT),
-         (turns_anticlockwise, NOT_ANTICLOCKWISE, DISCOUNT))
+# What a one-stroke digit's path rules out: the test, and the digits it discounts by how much.
+FLAGGED = {7: FLAGGED_7, 4: DISCOUNT}  # what a flagged 1's picture is taken for
+PATHS = ((climbs_to_a_stem, FLAGGED), (ends_along_its_base, dict.fromkeys(NOT_BASED, DISCOUNT)),
+         (ends_at_its_foot, dict.fromkeys(NOT_FOOTED, DISCOUNT)), (climbs_to_its_foot, FLAGGED),
+         (turns_clockwise, dict.fromkeys(NOT_CLOCKWISE, CLOCKWISE_DISCOUNT)),
+         (turns_anticlockwise, dict.fromkeys(NOT_ANTICLOCKWISE, DISCOUNT)))
 
 
 def weigh_the_pen(probabilities: np.ndarray,
@@ -245,9 +245,10 @@ def weigh_the_pen(probabilities: np.ndarray,
         if shape is None:
             continue
         discount = np.ones(10, np.float32)
-        for test, digits, factor in PATHS:
+        for test, factors in PATHS:
             if test(shape):
-                discount[list(digits)] = np.minimum(discount[list(digits)], factor)
+                for ruled_out, factor in factors.items():
+                    discount[ruled_out] = min(discount[ruled_out], factor)
         if discount.min() < 1:
             weighed[k] *= discount
             weighed[k] /= weighed[k].sum()
