@@ -35,6 +35,8 @@ from desktop.engine.grouping import (
     Score,
     group_strokes,
     is_mark,
+    log_top,
+    log_whole,
     may_be_one,
     writing_height,
 )
@@ -343,8 +345,7 @@ def _best_cut(found: Pieces, score: Score,
 def _value(probabilities: np.ndarray, whole: np.ndarray,
            weight: float = WHOLE_WEIGHT) -> np.ndarray:
     """A digit's part of a cut's score (`grouping.run_scores` without the costs of its box)."""
-    return np.log(np.maximum(probabilities.max(axis=-1), 1e-9)) \
-        + weight * np.log(np.maximum(whole, 1e-9))
+    return log_top(probabilities) + log_whole(whole, weight)
 
 
 def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:

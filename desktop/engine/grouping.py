@@ -165,8 +165,8 @@ def join_cost(boxes: np.ndarray, height: float) -> float:
         cost += JOIN_COST * max(0.0, 1.0 - shared / JOIN)
         right = max(right, box[2])
     outer = (body[:, 0].min(), body[:, 1].min(), body[:, 2].max(), body[:, 3].max())
+    near = NEAR * height
     for box in boxes[mark] if not mark.all() else ():
-        near = NEAR * height
         apart = (box[0] > outer[2] + near or box[2] < outer[0] - near or box[1] > outer[3] + near
                  or box[3] < outer[1] - near)
         cost += 2 * MARK_COST if apart else 0.0  # dearer than leaving it out
@@ -202,8 +202,18 @@ def run_scores(runs: list[Run], read: Candidates | None, boxes: np.ndarray,
     if read is None:
         return prior
     if read.whole is not None and whole_weight:
-        prior = prior + whole_weight * np.log(np.maximum(read.whole, 1e-9))
-    return np.log(np.maximum(read.probabilities.max(axis=1), 1e-9)) + prior
+        prior = prior + log_whole(read.whole, whole_weight)
+    return log_top(read.probabilities) + prior
+
+
+def log_top(probabilities: np.ndarray) -> np.ndarray:
+    """The log of each reading's top probability (floored: a sure 0 is no minus infinity)."""
+    return np.log(np.maximum(probabilities.max(axis=-1), 1e-9))
+
+
+def log_whole(whole: np.ndarray, weight: float) -> np.ndarray:
+    """`weight` x the log probability that each candidate is one whole digit (floored)."""
+    return weight * np.log(np.maximum(whole, 1e-9))
 
 
 def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
