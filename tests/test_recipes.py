@@ -3,7 +3,9 @@ any size, position and pen thickness; no input, however odd, makes it crash."""
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +15,7 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 from desktop.engine.frame import BOX, CENTRE, ink_box, normalize
 from desktop.engine.ink import find_ink, noise_level
-from desktop.engine.raster import model_thickness, rasterize
+from desktop.engine.raster import digits_height, model_thickness, rasterize
 from desktop.engine.recipes import canvas_digit_input, digit_input, near_strokes
 from desktop.engine.resample import resize
 from devtools.handwriting import HAND, moved, written
@@ -77,6 +79,36 @@ def test_strokes_are_framed_the_mnist_way(digit):
 def test_the_pen_is_kept_within_mnist_proportions_of_the_writing(pen, drawn):
     strokes = moved(HAND["0"], 1.0, 0, 0)  # 100 px high
     assert model_thickness(strokes, pen) == pytest.approx(drawn)
+
+
+def test_the_digits_height_is_a_digits_not_a_rising_numbers_nor_a_marks():
+    zero = moved(HAND["0"], 1.0, 0, 0)
+    (_, top, _, bottom) = extent(zero)
+    rising = [s for i in range(3) for s in moved(HAND["0"], 1.0, 80.0 * i, -30.0 * i)]
+    assert extent(rising)[3] - extent(rising)[1] == pytest.approx(bottom - top + 60)
+    assert digits_height(rising) == pytest.approx(bottom - top)
+    assert digits_height(zero) == pytest.approx(bottom - top)
+    dot = [[(200.0, bottom - 5), (203.0, bottom - 3)]]
+    assert digits_height([*zero, *dot]) == pytest.approx(bottom - top)  # a mark: no digit
+    assert digits_height([]) is None and digits_height([[]]) is None
+
+
+def extent(strokes) -> tuple[float, float, float, float]:
+    xy = np.array([p for s in strokes for p in s])
+    return (*xy.min(axis=0), *xy.max(axis=0))
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "data" / "rising").glob(
+    "*.json")), ids=lambda p: p.stem)
+def test_real_numbers_taller_than_their_digits_read_right(classifier, path):
+    """Real numbers whose open 4 (or 0, 9) the pen drawn at the proportion of the whole
+    drawing's height closed (read "163", "3164", "65"...); at the digits' height it stays open."""
+    from desktop.engine.reading import read_strokes
+
+    item = json.loads(path.read_text())
+    for scale in (0.1, 0.14):  # 100 and 140 px high on the app's starting canvas
+        strokes = [[(40 + x * scale, 50 + y * scale) for x, y in s] for s in item["strokes"]]
+        assert "".join(map(str, read_strokes(strokes, 22, classifier).digits)) == item["label"]
 
 
 @SETTINGS

@@ -10,6 +10,7 @@ import numpy as np
 from desktop.engine.frame import MAX_STROKE_RATIO, MIN_STROKE_RATIO
 
 SIMPLIFY = 0.25             # stroke points this close to a straight line, in output pixels, go
+MARK_HEIGHT = 0.5           # lower strokes (x the tallest digit) are marks: no digit's height
 
 Point = tuple[float, float]
 Stroke = Sequence[Point]
@@ -108,13 +109,33 @@ def strokes_extent(strokes: Sequence[Stroke]) -> tuple[float, float, float, floa
     return float(left), float(top), float(right), float(bottom)
 
 
+def digits_height(strokes: Sequence[Stroke]) -> float | None:
+    """The height of the digits written (None without points): the median height of the
+    strokes' column groups (strokes whose columns overlap, as one digit's mostly do) at least
+    MARK_HEIGHT of the tallest. One digit: its height; a number written rising or slanting:
+    less than its extent, which would draw its digits with too broad a pen."""
+    spans = [xy for stroke in strokes if len(xy := np.asarray(stroke, np.float64).reshape(-1, 2))]
+    if not spans:
+        return None
+    boxes = np.array([(*xy.min(axis=0), *xy.max(axis=0)) for xy in spans])
+    groups: list[np.ndarray] = []
+    for box in boxes[np.argsort(boxes[:, 0], kind="stable")]:
+        if groups and box[0] <= groups[-1][2]:
+            groups[-1] = np.array([groups[-1][0], min(groups[-1][1], box[1]),
+                                   max(groups[-1][2], box[2]), max(groups[-1][3], box[3])])
+        else:
+            groups.append(box)
+    heights = np.array([g[3] - g[1] for g in groups])
+    return float(np.median(heights[heights >= MARK_HEIGHT * heights.max()]))
+
+
 def model_thickness(strokes: Sequence[Stroke], thickness: float) -> float:
     """The pen thickness to rasterize with: the user's, kept within MNIST's proportions of the
-    writing's height, so a hairline or a broad pen on small digits reads the same."""
-    extent = strokes_extent(strokes)
-    if extent is None:
+    digits' height (`digits_height`), so a hairline or a broad pen on small digits reads the
+    same."""
+    height = digits_height(strokes)
+    if height is None:
         return thickness
-    height = extent[3] - extent[1]
     return max(1.0, min(max(thickness, MIN_STROKE_RATIO * height), MAX_STROKE_RATIO * height))
 
 
