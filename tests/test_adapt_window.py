@@ -84,6 +84,25 @@ def test_the_switch_is_on_by_default_remembered_and_changes_answers(xvfb_display
         w.close()
 
 
+def test_a_broken_settings_file_is_named_in_the_window_and_kept_when_replaced(xvfb_display,
+                                                                              tmp_path):
+    """The windowed executable may have no stderr: the status line says what became of it."""
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"adapt": false,}')  # a trailing comma
+    w = Window(samples_dir=tmp_path / "samples", settings_file=settings)
+    try:
+        ignored = "Settings file settings.json ignored, defaults in use: "
+        assert w.app.status.text.startswith(ignored)
+        assert w.app.adapt.var.get()  # the defaults, as the line says
+        w.app.adapt.menu.invoke(w.app.adapt.index)
+        assert w.app.status.text == ("Settings file settings.json was not valid: kept as "
+                                     "settings.json.broken, a new one written.")
+        assert (tmp_path / "settings.json.broken").read_text() == '{"adapt": false,}'
+        assert json.loads(settings.read_text(encoding="utf-8")) == {"adapt": False}
+    finally:
+        w.close()
+
+
 def test_a_model_without_features_greys_the_switch_and_says_why(xvfb_display, taught, tmp_path):
     proto = onnx.load(str(bundled_model_path()))
     del proto.graph.output[1:]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.user.settings import chosen_model, load_settings, remember_model
+from desktop.user.settings import chosen_model, load_settings, remember_model, take_notices
 
 
 def test_remember_and_forget_model(tmp_path):
@@ -94,6 +94,7 @@ def test_a_file_that_is_no_settings_is_kept_aside_not_replaced(tmp_path, capsys)
     settings = tmp_path / "settings.json"
     settings.write_text('{"model": "/mine.onnx", "theme": "dark",}')  # a trailing comma
     (tmp_path / "settings.json.broken").write_text("an older one")
+    take_notices()  # what earlier tests left unshown
     remember_adapting(False, settings)
     assert not adapting(settings) and load_settings(settings) == {"adapt": False}
     assert (tmp_path / "settings.json.broken.1").read_text() == \
@@ -102,6 +103,9 @@ def test_a_file_that_is_no_settings_is_kept_aside_not_replaced(tmp_path, capsys)
     lines = capsys.readouterr().err.splitlines()
     assert lines[-1].endswith("kept as " + str(tmp_path / "settings.json.broken.1")
                               + ", a new one written")
+    assert take_notices() == ("Settings file settings.json was not valid: kept as "
+                              "settings.json.broken.1, a new one written.")  # for the window
+    assert take_notices() == ""
     remember_model(None, settings)  # a readable file is rewritten in place, as before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "settings.json", "settings.json.broken", "settings.json.broken.1"]

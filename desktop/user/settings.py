@@ -25,14 +25,24 @@ def settings_path() -> Path:
 
 
 _warned: set[str] = set()  # the file is read at every use: each problem is said once
+_unseen: list[str] = []    # ... and shown once in the window, which may have no stderr
 
 
-def warn(message: str) -> None:
-    """One line on stderr, once, where there is one (the windowed executable may have none)."""
+def warn(message: str, short: str) -> None:
+    """One line on stderr, once, where there is one (the windowed executable may have none);
+    `short`, the same for the window's status line, waits for `take_notices`."""
     if message in _warned:
         return
     _warned.add(message)
+    _unseen.append(short)
     say(f"warning: {message}")
+
+
+def take_notices() -> str:
+    """What the settings said since last asked, in one line for the window ("" for nothing)."""
+    notices = " ".join(_unseen)
+    _unseen.clear()
+    return notices
 
 
 def load_settings(path: Path | None = None) -> dict:
@@ -43,7 +53,8 @@ def load_settings(path: Path | None = None) -> dict:
     except OSError as err:
         data = str(err.strerror or err)
     if isinstance(data, str):
-        warn(f"settings file {path} ignored: {data}")
+        warn(f"settings file {path} ignored: {data}",
+             f"Settings file {path.name} ignored, defaults in use: {data}.")
         return {}
     return _typed(data, path)
 
@@ -53,8 +64,9 @@ def _typed(data: dict, path: Path) -> dict:
     for key, kind in SETTING_TYPES.items():
         if key in data and (isinstance(data[key], bool) is not (kind is bool)
                             or not isinstance(data[key], kind)):
-            warn(f"settings file {path}: {key!r} ignored: {JSON_NAMES[kind]} expected, "
-                 f"found {json.dumps(data[key])[:40]}")
+            expected = f"{JSON_NAMES[kind]} expected, found {json.dumps(data[key])[:40]}"
+            warn(f"settings file {path}: {key!r} ignored: {expected}",
+                 f"Setting {key!r} ignored ({expected}).")
             del data[key]
     return data
 
@@ -92,7 +104,8 @@ def _keep_aside(target: Path, shown: Path) -> None:
              for n in itertools.count())
     aside = next(name for name in names if not name.exists() and not name.is_symlink())
     os.rename(target, aside)
-    warn(f"settings file {shown} was not valid settings: kept as {aside}, a new one written")
+    warn(f"settings file {shown} was not valid settings: kept as {aside}, a new one written",
+         f"Settings file {shown.name} was not valid: kept as {aside.name}, a new one written.")
 
 
 def save_settings(settings: dict, path: Path | None = None, keep_old: bool = False) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from desktop.engine.classifier import Classifier
 from desktop.user.personal import unavailable_reason
-from desktop.user.settings import adapting, remember_adapting
+from desktop.user.settings import adapting, remember_adapting, take_notices
 
 LABEL = "Adapt to my handwriting ({count} {noun})"
 
@@ -78,6 +78,8 @@ class AdaptMenu:
         except OSError as err:
             self._on_error(f"The choice cannot be remembered: {err.strerror or err}.")
         self._on_toggle(self.var.get())
+        if notice := take_notices():  # a broken settings file kept aside
+            self._on_error(notice)
 
     def open_samples(self) -> None:
         try:

@@ -18,7 +18,7 @@ from desktop.engine.reading import Reading, read_image_file, read_strokes
 from desktop.user import model_choice
 from desktop.user.dirs import default_samples_dir
 from desktop.user.personal import Personal
-from desktop.user.settings import chosen_model, remember_model
+from desktop.user.settings import chosen_model, remember_model, take_notices
 from desktop.window import controls, view_model
 from desktop.window.adapt_menu import AdaptMenu
 from desktop.window.answer_panel import AnswerPanel
@@ -251,7 +251,7 @@ class App:
         messagebox.showerror(title, message, parent=self.root)
 
     def model_ready(self, classifier: Classifier, notice: str) -> None:
-        self.models.ready(classifier, notice)
+        self.models.ready(classifier, notice or take_notices())  # a settings file ignored
         self.adapt.show(self.adapt.count, classifier)
         self.samples.prepare(classifier)
 
