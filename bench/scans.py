@@ -10,6 +10,10 @@ classification does. Kinds, each `count` numbers:
 - marks: thousands separators ("." or ","), a closing "-" or "=";
 - ruled: ruled or patterned paper behind plain numbers.
 
+`--digits validation` composes them of the bundled model's validation digits instead of
+MNIST's test set (the 5,000 its training held out, by the seed on its card): the set to choose
+the cutting's parameters on, leaving the test digits for the figures.
+
 Prints each kind's whole-number accuracy and the time per image. `--singles N` also reads N
 single MNIST test digits as numbers (half photo-like JPEGs, half enlarged PNGs), as the app's
 File > Open image does: how many read right, and how many as two digits or more (cutting
@@ -19,6 +23,7 @@ touching digits must not cut one digit in two).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import sys
 import time
@@ -35,14 +40,19 @@ from train.numbers import UNIT, crop, mark, scaled  # noqa: E402
 KINDS = ("plain", "touching", "marks", "ruled")
 
 
-class Glyphs:
-    """Digit glyphs (ink = 1, cropped) of MNIST's test set and of load_digits."""
+DIGIT_SOURCES = ("test", "validation")
 
-    def __init__(self) -> None:
+
+class Glyphs:
+    """Digit glyphs (ink = 1, cropped) of MNIST's test set (or of the bundled model's
+    validation digits) and of load_digits."""
+
+    def __init__(self, source: str = "test") -> None:
         from sklearn.datasets import load_digits
 
         data = mnist()
-        self.mnist = (data.x_test.astype(np.float32) / 255, data.y_test)
+        x, y = (data.x_test, data.y_test) if source == "test" else validation_digits(data)
+        self.mnist = (x.astype(np.float32) / 255, y)
         small = load_digits()
         self.small = (small.images.astype(np.float32) / 16, small.target)
 
@@ -53,6 +63,21 @@ class Glyphs:
         if glyph.shape[0] == 8:  # load_digits: smoothly enlarged, then sharpened to strokes
             glyph = np.clip((scaled(glyph, 32) - 0.25) * 2.0, 0, 1)
         return crop(glyph), int(labels[i])
+
+
+def validation_digits(data) -> tuple[np.ndarray, np.ndarray]:
+    """The MNIST training digits the bundled model's training held out for validation (its
+    card's seed and split size, as `train.splits.split` draws them)."""
+    import json
+
+    from desktop.engine.classifier import bundled_model_path
+    from train.config import TrainConfig
+    from train.splits import split
+
+    card = json.loads(bundled_model_path().with_name("digits.card.json").read_text())
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    given = {k: v for k, v in card["training"]["parameters"].items() if k in known}
+    return split(data.x_train, data.y_train, TrainConfig(**given))[1]
 
 
 def compose(rng: np.random.Generator, glyphs: Glyphs, kind: str) -> tuple[np.ndarray, str]:
@@ -112,9 +137,9 @@ def scan(ink: np.ndarray, rng: np.random.Generator, ruled: bool) -> bytes:
     return out.getvalue()
 
 
-def make_set(count: int, seed: int) -> dict[str, list[tuple[bytes, str]]]:
+def make_set(count: int, seed: int, source: str = "test") -> dict[str, list[tuple[bytes, str]]]:
     rng = np.random.default_rng(seed)
-    glyphs = Glyphs()
+    glyphs = Glyphs(source)
     sets = {}
     for kind in KINDS:
         items = []
@@ -194,13 +219,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--save", type=Path, help="also write the scans as PNGs here")
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--digits", choices=DIGIT_SOURCES, default="test",
+                        help="compose the numbers of MNIST's test digits or of the bundled "
+                             "model's validation digits (to choose parameters on)")
     parser.add_argument("--singles", type=int, default=0, metavar="N",
                         help="also read N single MNIST test digits as numbers")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
     args = parser.parse_args(argv)
     from desktop.engine.classifier import Classifier
 
-    sets = make_set(args.count, args.seed)
+    sets = make_set(args.count, args.seed, args.digits)
     if args.save:
         for kind, items in sets.items():
             (args.save / kind).mkdir(parents=True, exist_ok=True)
