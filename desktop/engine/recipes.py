@@ -128,9 +128,9 @@ def file_inputs(source: str | os.PathLike | bytes, formats: list[str] | None = N
 
 def canvas_ink(strokes: Sequence[Stroke], thickness: float, each: bool = False) -> np.ndarray:
     """Strokes rasterized so the writing is about ROW_RESOLUTION high, however many digits,
-    with a pen within MNIST's proportions to the writing (the canvas's one stroke-width
-    normalization: `normalize` leaves the width alone after it); with `each`, one map per
-    stroke on the same grid (n, h, w)."""
+    with a pen within MNIST's proportions to the digits' height (`raster.model_thickness`,
+    the canvas's one stroke-width normalization: `normalize` leaves the width alone after it);
+    with `each`, one map per stroke on the same grid (n, h, w)."""
     extent = strokes_extent(strokes)
     if extent is None:
         return np.zeros((len(strokes), 1, 1) if each else (1, 1), np.float32)
