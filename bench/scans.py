@@ -68,13 +68,11 @@ class Glyphs:
 def validation_digits(data) -> tuple[np.ndarray, np.ndarray]:
     """The MNIST training digits the bundled model's training held out for validation (its
     card's seed and split size, as `train.splits.split` draws them)."""
-    import json
-
-    from desktop.engine.classifier import bundled_model_path
+    from desktop.engine.classifier import bundled_model_path, read_card
     from train.config import TrainConfig
     from train.splits import split
 
-    card = json.loads(bundled_model_path().with_name("digits.card.json").read_text())
+    card = read_card(bundled_model_path())
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     given = {k: v for k, v in card["training"]["parameters"].items() if k in known}
     return split(data.x_train, data.y_train, TrainConfig(**given))[1]

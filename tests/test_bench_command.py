@@ -35,16 +35,15 @@ def test_an_unknown_benchmark_is_refused():
 def test_scans_of_validation_digits_use_those_the_bundled_model_was_validated_on(mnist):
     """`bench scans --digits validation` draws the split the bundled model's training held out:
     the model reads it exactly as its card says training measured it, and none is a test digit."""
-    import json
-
     import numpy as np
 
     from bench.scans import validation_digits
-    from desktop.engine.classifier import Classifier, bundled_model_path
+    from desktop.engine.classifier import Classifier
 
     x, y = validation_digits(mnist)
-    card = json.loads(bundled_model_path().with_name("digits.card.json").read_text())
-    read = Classifier().predict(x.astype(np.float32) / 255).argmax(axis=1)
+    model = Classifier()
+    card = model.card
+    read = model.predict(x.astype(np.float32) / 255).argmax(axis=1)
     assert len(y) == card["training"]["parameters"]["val_split"]
     assert round(float((read == y).mean()), 4) == card["training"]["validation_accuracy"]
     test = {image.tobytes() for image in mnist.x_test}

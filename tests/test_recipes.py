@@ -15,7 +15,7 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 from desktop.engine.frame import BOX, CENTRE, ink_box, normalize
 from desktop.engine.ink import find_ink, noise_level
-from desktop.engine.raster import digits_height, model_thickness, rasterize
+from desktop.engine.raster import digits_height, model_thickness, rasterize, strokes_extent
 from desktop.engine.recipes import canvas_digit_input, digit_input, near_strokes
 from desktop.engine.resample import resize
 from devtools.handwriting import HAND, moved, written
@@ -83,19 +83,15 @@ def test_the_pen_is_kept_within_mnist_proportions_of_the_writing(pen, drawn):
 
 def test_the_digits_height_is_a_digits_not_a_rising_numbers_nor_a_marks():
     zero = moved(HAND["0"], 1.0, 0, 0)
-    (_, top, _, bottom) = extent(zero)
+    (_, top, _, bottom) = strokes_extent(zero)
     rising = [s for i in range(3) for s in moved(HAND["0"], 1.0, 80.0 * i, -30.0 * i)]
-    assert extent(rising)[3] - extent(rising)[1] == pytest.approx(bottom - top + 60)
+    (_, rising_top, _, rising_bottom) = strokes_extent(rising)
+    assert rising_bottom - rising_top == pytest.approx(bottom - top + 60)
     assert digits_height(rising) == pytest.approx(bottom - top)
     assert digits_height(zero) == pytest.approx(bottom - top)
     dot = [[(200.0, bottom - 5), (203.0, bottom - 3)]]
     assert digits_height([*zero, *dot]) == pytest.approx(bottom - top)  # a mark: no digit
     assert digits_height([]) is None and digits_height([[]]) is None
-
-
-def extent(strokes) -> tuple[float, float, float, float]:
-    xy = np.array([p for s in strokes for p in s])
-    return (*xy.min(axis=0), *xy.max(axis=0))
 
 
 @pytest.mark.parametrize("path", sorted((Path(__file__).parent / "data" / "rising").glob(

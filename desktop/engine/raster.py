@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from desktop.engine.frame import MAX_STROKE_RATIO, MIN_STROKE_RATIO
+from desktop.engine.grouping import stroke_boxes
 
 SIMPLIFY = 0.25             # stroke points this close to a straight line, in output pixels, go
 MARK_HEIGHT = 0.5           # lower strokes (x the tallest digit) are marks: no digit's height
@@ -114,18 +115,18 @@ def digits_height(strokes: Sequence[Stroke]) -> float | None:
     strokes' column groups (strokes whose columns overlap, as one digit's mostly do) at least
     MARK_HEIGHT of the tallest. One digit: its height; a number written rising or slanting:
     less than its extent, which would draw its digits with too broad a pen."""
-    spans = [xy for stroke in strokes if len(xy := np.asarray(stroke, np.float64).reshape(-1, 2))]
-    if not spans:
+    drawn = [stroke for stroke in strokes if len(stroke)]
+    if not drawn:
         return None
-    boxes = np.array([(*xy.min(axis=0), *xy.max(axis=0)) for xy in spans])
-    groups: list[np.ndarray] = []
-    for box in boxes[np.argsort(boxes[:, 0], kind="stable")]:
-        if groups and box[0] <= groups[-1][2]:
-            groups[-1] = np.array([groups[-1][0], min(groups[-1][1], box[1]),
-                                   max(groups[-1][2], box[2]), max(groups[-1][3], box[3])])
+    boxes = stroke_boxes(drawn)
+    groups: list[list[float]] = []  # left, top, right, bottom
+    for left, top, right, bottom in boxes[np.argsort(boxes[:, 0], kind="stable")]:
+        if groups and left <= groups[-1][2]:
+            group = groups[-1]
+            group[1:] = min(group[1], top), max(group[2], right), max(group[3], bottom)
         else:
-            groups.append(box)
-    heights = np.array([g[3] - g[1] for g in groups])
+            groups.append([left, top, right, bottom])
+    heights = np.array([bottom - top for _, top, _, bottom in groups])
     return float(np.median(heights[heights >= MARK_HEIGHT * heights.max()]))
 
 
