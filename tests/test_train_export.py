@@ -149,6 +149,27 @@ def test_extra_images_are_mixed_into_training(tmp_path, mnist_dir, extra_folder,
     assert_trained_on(fed.train, extra_folder)
 
 
+def test_cut_digits_are_mixed_into_training(tmp_path, mnist_dir, monkeypatch):
+    """--cut-digits reaches the training set (stopped before any training): digits no MNIST
+    training image is, which the bundled model mostly reads as their labels."""
+    import train.cli
+    from desktop.engine.classifier import Classifier
+
+    fed = Fed(stop)
+    monkeypatch.setattr(train.cli, "make_datasets", fed)
+    with pytest.raises(Stop):
+        train.cli.main(["--data", str(mnist_dir), "--out", str(tmp_path / "runs"),
+                        "--limit", str(LIMIT), "--cut-digits", "40", "--styles", "0",
+                        "--styled-val", "0"])
+    assert fed.train is not None
+    x, y = fed.train
+    assert len(x) == len(y) == LIMIT + 40
+    mnist = x[:LIMIT].reshape(LIMIT, -1)
+    cut = x[LIMIT:]
+    assert not any((np.abs(mnist - c.reshape(1, -1)).max(axis=1) < 1e-6).any() for c in cut)
+    assert (Classifier().predict(cut).argmax(axis=1) == y[LIMIT:]).mean() > 0.8
+
+
 def test_fine_tune_from_model_with_extra_images(smoke_run, tmp_path, mnist_dir, extra_folder,
                                                 monkeypatch):
     import train.cli

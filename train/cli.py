@@ -78,6 +78,17 @@ def add_extra(train, extra: tuple[np.ndarray, np.ndarray], repeat: int):
     return x, np.concatenate([y, np.repeat(y_extra, repeat, 0)])
 
 
+def cut_digits(train, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` digits as the app cuts them out of touching numbers of the training digits
+    (`train.numbers.cut_digit_set`): a neighbour's stroke at the cut is no part of the digit."""
+    from train.numbers import cut_digit_set
+
+    x, y = train
+    glyphs = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
+    print(f"cut digits: {count} from numbers of touching training digits")
+    return cut_digit_set(glyphs, y, count, seed)
+
+
 def build_or_load(cfg: TrainConfig):
     import keras
 
@@ -115,8 +126,11 @@ def train(cfg: TrainConfig, data: Mnist, run_dir: Path,
     train_set, val_set = split(data.x_train, data.y_train, cfg)
     if extra is None and cfg.extra:
         extra = read_extra(cfg.extra)
+    cut = cut_digits(train_set, cfg.cut_digits, cfg.seed) if cfg.cut_digits else None
     if cfg.styles:
         train_set = add_extra(train_set, styled(train_set, cfg.styles, cfg, cfg.seed), 1)
+    if cut is not None:
+        train_set = add_extra(train_set, cut, 1)
     if extra is not None:
         print(f"extra: {len(extra[0])} images, repeated {cfg.extra_repeat}x")
         train_set = add_extra(train_set, extra, cfg.extra_repeat)

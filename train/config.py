@@ -25,6 +25,7 @@ class TrainConfig:
     augment: float = 1.0             # 0 turns augmentation off; 1 is the tuned strength
     styles: int = 30000              # training digits also written in other hands (0: none)
     styled_val: int = 3000           # validation digits so written, to measure that
+    cut_digits: int = 0              # training digits also given as cut out of touching numbers
     cache: str = "runs/cache"        # restyled digits are kept here between runs
     val_split: int = 5000            # images held out of the training set for validation
     patience: int = 10               # early stopping on validation loss
@@ -77,6 +78,9 @@ _HELP = {
               "(train/styles.py; 0 = none)",
     "styled_val": "how many validation digits are written in other styles, for calibrating "
                   "the confidence and for the report",
+    "cut_digits": "how many digits are also mixed in as the app cuts them out of numbers of "
+                  "touching training digits, a piece of a neighbour's stroke at the cut "
+                  "(train/numbers.py; 0 = none)",
     "cache": "folder where restyled digits are kept, so the next run need not make them again",
     "split_seed": "seed of the validation split, when it differs from --seed: fine-tunes "
                   "of one model with different seeds that keep its held-out digits",

@@ -14,19 +14,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.engine.frame import normalize
+
 UNIT = 20                  # a digit's height while the line is composed (MNIST's box)
 KINDS = ("plain", "touching", "touching", "marks")  # in turn: touching ones twice as often
 INK = 0.3                  # a pixel is ink above this
 PURE, COVERS = 0.92, 0.9   # one whole digit: at least this share of its ink one digit's, and
 MIXED, PARTIAL = 0.8, 0.7  # at least this share of that digit's ink; not one: below these
+CUT_COVERS = 0.85         # a cut digit taught as its digit: at least MIXED of its ink one
+                          # digit's, and this share of that digit's ink
+PER_DIGIT = 2             # cut digits taught of each digit of a number, at most
 
 
 @dataclass(frozen=True)
 class Composed:
-    """One number's ink, and each digit's own ink (then the marks') in layers of the same size."""
+    """One number's ink, and each digit's own ink (then the marks') in layers of the same size;
+    which glyph each digit is."""
     ink: np.ndarray
     layers: np.ndarray
     digits: int
+    picks: tuple[int, ...] = ()
 
 
 def crop(glyph: np.ndarray) -> np.ndarray:
@@ -64,8 +71,10 @@ def compose(rng: np.random.Generator, glyphs: np.ndarray, kind: str) -> Composed
                    .tolist()) if kind == "touching" else set()
     parts: list[tuple[np.ndarray, float, int]] = []  # ink, height offset, layer
     gaps: list[int] = []
+    picks: list[int] = []
     for k in range(length):
-        glyph = crop(glyphs[int(rng.integers(len(glyphs)))])
+        picks.append(int(rng.integers(len(glyphs))))
+        glyph = crop(glyphs[picks[-1]])
         height = int(rng.integers(UNIT - 3, UNIT + 2))
         parts.append((scaled(glyph, height), float(rng.uniform(-0.06, 0.06)), k))
         gaps.append(int(rng.integers(-4, 1)) if k in touching else int(rng.integers(2, 8)))
@@ -85,7 +94,7 @@ def compose(rng: np.random.Generator, glyphs: np.ndarray, kind: str) -> Composed
         x += w + gap
     cols = np.flatnonzero(layers.max(axis=0).any(axis=0))
     layers = layers[:, :, max(cols[0] - 6, 0):cols[-1] + 7]
-    return Composed(layers.max(axis=0), layers, length)
+    return Composed(layers.max(axis=0), layers, length, tuple(picks))
 
 
 def printed(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -95,40 +104,79 @@ def printed(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return (np.clip(page, 0, 1) * 255).astype(np.uint8)
 
 
-def labelled_candidates(number: Composed, height: int,
-                        rng: np.random.Generator) -> tuple[list[np.ndarray], list[int]]:
-    """The model inputs of the candidate digits the app finds in the number printed `height`
-    px high, and whether each is one whole digit (1) or not (0)."""
+@dataclass(frozen=True)
+class Owned:
+    """A candidate digit's model input, the digit most of its ink belongs to, the share of
+    the candidate's ink that is that digit's, and the share of that digit's ink it holds."""
+    input: np.ndarray
+    digit: int
+    pure: float
+    covers: float
+
+
+def owned_candidates(number: Composed, height: int, rng: np.random.Generator,
+                     fine: bool = False, lift: bool = False) -> list[Owned]:
+    """The candidate digits the app finds in the number printed `height` px high (`fine`: also
+    those of every group cut finely, as the app cuts a doubted group again; `lift`: also the 1
+    and the rest a straight stroke lifted out of a candidate of two digits parts it into, as
+    `cuts.lift_ones` does), each with where its ink comes from."""
     from desktop.engine.cuts import pieces
-    from desktop.engine.frame import normalize
+    from desktop.engine.lift import split, straight_strokes
     from desktop.engine.recipes import NUMBER_WORK_SIZE, picture_ink_and_parts
 
     image = printed(scaled(number.ink, height), rng)
     ink, parts = picture_ink_and_parts(image, NUMBER_WORK_SIZE)
-    found = pieces(ink, parts=parts)
-    if found is None or ink.shape != image.shape:
-        return [], []
+    first = pieces(ink, parts=parts)
+    if first is None or ink.shape != image.shape:
+        return []
     owner = np.stack([scaled(layer, height) for layer in number.layers]).argmax(axis=0)
     totals = np.bincount(owner[ink > INK], minlength=number.digits + 1)[:number.digits]
+    cuttings = [first]
+    if fine:
+        again = pieces(ink, True, frozenset(range(first.groups)), parts)
+        cuttings += [again] if again is not None else []
+    seen: set[tuple[int, ...]] = set()
+    owned: list[Owned] = []
+    for cutting in cuttings:
+        for run in cutting.runs or [(i, i + 1) for i in range(len(cutting.slices))]:
+            left, top, right, bottom = cutting.boxes[run[0]:run[1]].T
+            crop_ink = cutting.crop(run)
+            inked = crop_ink > INK
+            key = (int(left[0]), int(right[-1]), int(inked.sum()))
+            if not inked.any() or (cutting is not first and key in seen):
+                continue
+            seen.add(key)
+            within = owner[int(top.min()):int(bottom.max()), int(left[0]):int(right[-1])]
+            owned.append(_owned(crop_ink, within, totals))
+            if lift and owned[-1].pure < PURE:
+                owned += [_owned(part, within, totals) for mask in straight_strokes(crop_ink)
+                          if (lifted := split(crop_ink, mask)) is not None
+                          for part in lifted[:2]]
+    return owned
+
+
+def _owned(crop_ink: np.ndarray, owner: np.ndarray, totals: np.ndarray) -> Owned:
+    """A candidate's input and where its ink comes from (`owner`: each pixel's digit)."""
+    inked = crop_ink > INK
+    counts = np.bincount(owner[inked], minlength=len(totals) + 1)[:len(totals)]
+    k = int(counts.argmax())
+    return Owned(normalize(crop_ink), k, counts[k] / max(inked.sum(), 1),
+                 counts[k] / max(totals[k], 1))
+
+
+def labelled_candidates(number: Composed, height: int,
+                        rng: np.random.Generator) -> tuple[list[np.ndarray], list[int]]:
+    """The model inputs of the candidate digits the app finds in the number printed `height`
+    px high, and whether each is one whole digit (1) or not (0); in-between ones left out."""
     inputs, labels = [], []
-    for run in found.runs or [(i, i + 1) for i in range(len(found.slices))]:
-        left, top, right, bottom = found.boxes[run[0]:run[1]].T
-        crop_ink = found.crop(run)
-        inked = crop_ink > INK
-        within = owner[int(top.min()):int(bottom.max()), int(left[0]):int(right[-1])]
-        counts = np.bincount(within[inked], minlength=number.digits + 1)[:number.digits]
-        if not inked.any():
-            continue
-        k = int(counts.argmax())
-        pure, covers = counts[k] / inked.sum(), counts[k] / max(totals[k], 1)
-        if pure >= PURE and covers >= COVERS:
-            label = 1
-        elif pure < MIXED or covers < PARTIAL:
-            label = 0
+    for found in owned_candidates(number, height, rng):
+        if found.pure >= PURE and found.covers >= COVERS:
+            labels.append(1)
+        elif found.pure < MIXED or found.covers < PARTIAL:
+            labels.append(0)
         else:
             continue
-        inputs.append(normalize(crop_ink))
-        labels.append(label)
+        inputs.append(found.input)
     return inputs, labels
 
 
@@ -143,3 +191,25 @@ def candidate_set(glyphs: np.ndarray, count: int, seed: int) -> tuple[np.ndarray
         inputs += found
         labels += whole
     return np.stack(inputs).astype(np.float32), np.array(labels, np.int8)
+
+
+def cut_digit_set(glyphs: np.ndarray, digits: np.ndarray, count: int,
+                  seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """About `count` model inputs of digits as the app cuts them out of touching numbers of
+    the glyphs (first and fine cuts: mostly one digit's ink, a piece of a neighbour's stroke
+    at the cut allowed), and their digits: training digits read the way numbers hand them."""
+    rng = np.random.default_rng(seed)
+    inputs: list[np.ndarray] = []
+    labels: list[int] = []
+    while len(inputs) < count:
+        number = compose(rng, glyphs, "touching")
+        kept = [f for f in owned_candidates(number, int(rng.integers(40, 81)), rng, fine=True,
+                                         lift=True)
+                if f.pure >= MIXED and f.covers >= CUT_COVERS]
+        # Fine cuts offer a digit many times over, a column apart: a few of each, at random.
+        for k in range(number.digits):
+            mine = [f for f in kept if f.digit == k]
+            for pick in rng.permutation(len(mine))[:PER_DIGIT]:
+                inputs.append(mine[pick].input)
+                labels.append(int(digits[number.picks[k]]))
+    return np.stack(inputs[:count]).astype(np.float32), np.array(labels[:count], np.uint8)

@@ -1,0 +1,50 @@
+"""Digits as the app cuts them out of touching numbers (`train.numbers.cut_digit_set`, `python -m
+train --cut-digits N`): each labelled with the digit whose ink it mostly holds, a piece of its
+neighbour's stroke at the cut allowed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.engine.classifier import Classifier
+from train.numbers import MIXED, PURE, compose, cut_digit_set, owned_candidates
+
+
+def test_cut_digits_are_labelled_with_the_digit_they_hold(mnist):
+    """MNIST test digits, which taught the model nothing: a wrong label (another digit of the
+    number, another number's) would read as its digit about one time in ten."""
+    x, y = cut_digit_set(mnist.x_test.astype(np.float32) / 255, mnist.y_test, 300, seed=3)
+    assert x.shape == (300, 28, 28) and x.dtype == np.float32 and y.shape == (300,)
+    assert set(y.tolist()) == set(range(10))
+    assert (Classifier().predict(x).argmax(axis=1) == y).mean() > 0.85
+
+
+def test_some_cut_digits_hold_a_piece_of_their_neighbour(mnist):
+    """What the cutting hands the classifier: mostly one digit, not always only it."""
+    rng = np.random.default_rng(4)
+    glyphs = mnist.x_test[:2000].astype(np.float32) / 255
+    owned = [found for _ in range(30)
+             for found in owned_candidates(compose(rng, glyphs, "touching"), 56, rng, fine=True)]
+    mixed = [found for found in owned if MIXED <= found.pure < PURE]
+    assert len(mixed) >= 10
+    assert all(0 <= found.digit < 6 for found in owned)
+
+
+def test_a_1_lifted_out_of_the_digit_it_overlaps_is_taught_as_a_1(mnist):
+    """`lift`: the parts `cuts.lift_ones` would read, a 1 among them (its own ink, whole)."""
+    glyphs = mnist.x_test.astype(np.float32) / 255
+
+    def candidates(lift: bool) -> list[tuple[bytes, int, float, int]]:
+        rng = np.random.default_rng(6)
+        out = []
+        for _ in range(40):
+            number = compose(rng, glyphs, "touching")
+            out += [(found.input.tobytes(), found.digit, found.pure,
+                     int(mnist.y_test[number.picks[found.digit]]))
+                    for found in owned_candidates(number, 56, rng, lift=lift)]
+        return out
+
+    plain = {key for key, *_ in candidates(False)}
+    lifted = [entry for entry in candidates(True) if entry[0] not in plain]
+    assert len(lifted) >= 10
+    assert any(label == 1 and pure >= PURE for _, _, pure, label in lifted)
