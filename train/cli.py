@@ -80,7 +80,8 @@ def add_extra(train, extra: tuple[np.ndarray, np.ndarray], repeat: int):
 
 def cut_digits(train, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` digits as the app cuts them out of touching numbers of the training digits
-    (`train.numbers.cut_digit_set`): a neighbour's stroke at the cut is no part of the digit."""
+    (`train.numbers.cut_digit_set`), each labelled with its own digit though a piece of its
+    neighbour's stroke may lie at the cut."""
     from train.numbers import cut_digit_set
 
     x, y = train

@@ -6,6 +6,10 @@ dashes), printed on grey paper 40-80 px high and read back with the app's own re
 each digit's ink really lies: one whole digit (most of its ink one digit's, and most of that
 digit's ink in it), or not (two digits, a part of one, a mark); in-between candidates are left
 out. `export.one_digit` teaches the model's `one_digit` output from them.
+
+`cut_digit_set` keeps the candidates of touching numbers that are mostly one digit, a piece of
+a neighbour's stroke at the cut allowed, labelled with that digit: `python -m train
+--cut-digits N` teaches the classifier to read digits as the cutting hands them.
 """
 
 from __future__ import annotations
