@@ -33,6 +33,11 @@ def cosine_schedule(cfg: TrainConfig, peak: float):
     return rate
 
 
+def unit_floats(x: np.ndarray) -> np.ndarray:
+    """Images as floats in 0..1: MNIST's bytes divided by 255, floats (already so) as they are."""
+    return x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
+
+
 def make_datasets(train, val, cfg: TrainConfig, teachers: list[Teacher] | None = None):
     """Batched, augmented training data (its targets mixed with the teachers' reading, if any)
     and the validation data."""
@@ -42,8 +47,7 @@ def make_datasets(train, val, cfg: TrainConfig, teachers: list[Teacher] | None =
     from train.distil import distilling
 
     def to_tensors(x, y):
-        return x.astype(np.float32)[..., None] / 255.0 if x.dtype == np.uint8 else x[..., None], \
-            np.eye(10, dtype=np.float32)[y]
+        return unit_floats(x)[..., None], np.eye(10, dtype=np.float32)[y]
 
     x_train, y_train = to_tensors(*train)
     train_ds = (tf.data.Dataset.from_tensor_slices((x_train, y_train))
@@ -73,8 +77,7 @@ def add_extra(train, extra: tuple[np.ndarray, np.ndarray], repeat: int):
     """Mix extra (float) images into the training set, repeated so that they count."""
     x_extra, y_extra = extra
     x, y = train
-    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
-    x = np.concatenate([x, np.repeat(x_extra, repeat, 0)])
+    x = np.concatenate([unit_floats(x), np.repeat(x_extra, repeat, 0)])
     return x, np.concatenate([y, np.repeat(y_extra, repeat, 0)])
 
 
@@ -85,9 +88,8 @@ def cut_digits(train, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     from train.numbers import cut_digit_set
 
     x, y = train
-    glyphs = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
     print(f"cut digits: {count} from numbers of touching training digits")
-    return cut_digit_set(glyphs, y, count, seed)
+    return cut_digit_set(unit_floats(x), y, count, seed)
 
 
 def build_or_load(cfg: TrainConfig):
