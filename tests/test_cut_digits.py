@@ -5,6 +5,7 @@ neighbour's stroke at the cut allowed."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from desktop.engine.classifier import Classifier
 from train.numbers import MIXED, PURE, compose, cut_digit_set, owned_candidates
@@ -48,3 +49,12 @@ def test_a_1_lifted_out_of_the_digit_it_overlaps_is_taught_as_a_1(mnist):
     lifted = [entry for entry in candidates(True) if entry[0] not in plain]
     assert len(lifted) >= 10
     assert any(label == 1 and pure >= PURE for _, _, pure, label in lifted)
+
+
+def test_a_negative_count_of_cut_digits_is_refused(capsys):
+    from train.config import TrainConfig
+
+    with pytest.raises(SystemExit) as stop:
+        TrainConfig.from_argv(["--cut-digits", "-1"])
+    assert stop.value.code == 2
+    assert "--cut-digits -1: must be 0 or more" in capsys.readouterr().err

@@ -57,6 +57,8 @@ class TrainConfig:
         cfg = cls(**vars(parser.parse_args(argv)))
         if not 0 <= cfg.teacher_weight <= 1:
             parser.error(f"--teacher-weight {cfg.teacher_weight}: must lie in 0..1")
+        if cfg.cut_digits < 0:
+            parser.error(f"--cut-digits {cfg.cut_digits}: must be 0 or more")
         return cfg
 
     @property
