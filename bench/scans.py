@@ -23,7 +23,6 @@ touching digits must not cut one digit in two).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
 import sys
 import time
@@ -73,9 +72,8 @@ def validation_digits(data) -> tuple[np.ndarray, np.ndarray]:
     from train.splits import split
 
     card = read_card(bundled_model_path())
-    known = {f.name for f in dataclasses.fields(TrainConfig)}
-    given = {k: v for k, v in card["training"]["parameters"].items() if k in known}
-    return split(data.x_train, data.y_train, TrainConfig(**given))[1]
+    cfg = TrainConfig.recorded(card["training"]["parameters"])
+    return split(data.x_train, data.y_train, cfg)[1]
 
 
 def compose(rng: np.random.Generator, glyphs: Glyphs, kind: str) -> tuple[np.ndarray, str]:

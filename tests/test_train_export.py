@@ -207,6 +207,7 @@ def test_a_soup_is_the_mean_of_the_tuned_weights_and_those_it_came_from(
     import keras
 
     from train.calibrate import OUTPUT_LAYER
+    from train.calibrate import main as calibrate_again
     from train.soup import main
 
     assert main([str(tuned_run), "--weight", "0.25", "--data", str(mnist_dir),
@@ -230,6 +231,10 @@ def test_a_soup_is_the_mean_of_the_tuned_weights_and_those_it_came_from(
     assert config["init_from"] == str(tuned_run / "model.keras")  # the card adds its stages
     metrics = json.loads((soup_run / "metrics.json").read_text())
     assert metrics["test_accuracy"] > 0.8 and metrics["temperature"] > 0
+    # its config.json names the soup's models beside the parameters
+    assert calibrate_again([str(soup_run)]) == 0
+    again = json.loads((soup_run / "metrics.json").read_text())
+    assert again["temperature"] == pytest.approx(metrics["temperature"], rel=0.05)
 
 
 @pytest.fixture(scope="module")

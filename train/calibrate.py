@@ -98,9 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     from train.splits import validation_parts
 
     run_dir = Path((sys.argv[1:] if argv is None else argv)[0])
-    settings = json.loads((run_dir / "config.json").read_text())
-    settings.pop("command", None)
-    cfg = TrainConfig(**settings)
+    cfg = TrainConfig.recorded(json.loads((run_dir / "config.json").read_text()))
     model = keras.models.load_model(run_dir / "model.keras")
     report = calibrate(model, validation_parts(load_mnist(cfg.data), cfg))
     model.save(run_dir / "model.keras")

@@ -61,6 +61,13 @@ class TrainConfig:
             parser.error(f"--cut-digits {cfg.cut_digits}: must be 0 or more")
         return cfg
 
+    @classmethod
+    def recorded(cls, parameters: dict) -> TrainConfig:
+        """The configuration a run recorded (its config.json, a model card's training
+        parameters), less what is no parameter (the command, a soup's models)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in parameters.items() if k in known})
+
     @property
     def validation_seed(self) -> int:
         """The seed of the validation split: runs that share it can be compared, averaged

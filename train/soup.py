@@ -52,8 +52,7 @@ def tuned_config(run: Path, out: str, data: str | None) -> tuple[TrainConfig, Pa
         parameters = json.loads((run / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise SoupError(f"{run}: not a run folder ({err})") from None
-    known = set(TrainConfig.__dataclass_fields__)  # not the command, nor an earlier soup's
-    cfg = TrainConfig(**{k: v for k, v in parameters.items() if k in known})
+    cfg = TrainConfig.recorded(parameters)
     if not cfg.init_from:
         raise SoupError(f"{run}: not trained on from another model (no --init-from)")
     cfg.out, cfg.data = out, data or cfg.data
