@@ -32,8 +32,11 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
 # The tests find MNIST in $DIGITS_DATA, else the shared copy, else the Keras cache/download.
+# JOBS workers (pytest-xdist), each test file whole on one, so a file's trained run or frozen
+# executable is made once; each worker opens windows on an Xvfb of its own. JOBS=0: one process.
+JOBS ?= 2
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 # Two stages: 32 epochs with full augmentation and the restyled digits, then 8 at a low learning
 # rate with half of it (about 26 minutes on two cores). QUICK=1: one stage of 7 epochs on MNIST

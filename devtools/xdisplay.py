@@ -4,12 +4,13 @@ Xvfb started for the duration (and checked to have started)."""
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+
+START_TIMEOUT = 10.0  # seconds for Xvfb to listen
 
 
 @contextmanager
@@ -20,17 +21,19 @@ def x_display() -> Iterator[str]:
         return
     if shutil.which("Xvfb") is None:
         raise RuntimeError("Xvfb is not installed (apt-get install xvfb); .ci/run installs it")
-    number = next(n for n in range(140, 400) if not Path(f"/tmp/.X11-unix/X{n}").exists()
-                  and not Path(f"/tmp/.X{n}-lock").exists())
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x1024x24",
-                               "-nolisten", "tcp"],
+    # Xvfb picks a free display itself and writes its number to the pipe once it listens:
+    # test workers starting theirs at the same moment never race for one.
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
+                               "1280x1024x24", "-nolisten", "tcp"], pass_fds=(write_end,),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
     try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("Xvfb did not start")
-            time.sleep(0.02)
+        with os.fdopen(read_end) as pipe:  # empty when the server ended without starting
+            ready = select.select([pipe], [], [], START_TIMEOUT)[0]
+            number = pipe.readline().strip() if ready else ""
+        if not number.isdigit():
+            raise RuntimeError("Xvfb did not start")
         os.environ["DISPLAY"] = f":{number}"
         yield os.environ["DISPLAY"]
     finally:
