@@ -14,15 +14,16 @@ START_TIMEOUT = 10.0  # seconds for Xvfb to listen
 
 
 @contextmanager
-def x_display() -> Iterator[str]:
-    """The current DISPLAY, or a private Xvfb for the duration."""
-    if os.environ.get("DISPLAY"):
+def x_display(private: bool = False) -> Iterator[str]:
+    """The current DISPLAY, or a private Xvfb for the duration (always, when `private`)."""
+    if os.environ.get("DISPLAY") and not private:
         yield os.environ["DISPLAY"]
         return
     if shutil.which("Xvfb") is None:
         raise RuntimeError("Xvfb is not installed (apt-get install xvfb); .ci/run installs it")
     # Xvfb picks a free display itself and writes its number to the pipe once it listens:
     # test workers starting theirs at the same moment never race for one.
+    previous = os.environ.get("DISPLAY")
     read_end, write_end = os.pipe()
     server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
                                "1280x1024x24", "-nolisten", "tcp"], pass_fds=(write_end,),
@@ -37,6 +38,9 @@ def x_display() -> Iterator[str]:
         os.environ["DISPLAY"] = f":{number}"
         yield os.environ["DISPLAY"]
     finally:
-        os.environ.pop("DISPLAY", None)
+        if previous is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = previous
         server.terminate()
         server.wait(10)

@@ -89,10 +89,13 @@ def classifier():
 
 @pytest.fixture(scope="session")
 def xvfb_display() -> Iterator[str]:
-    """DISPLAY of a private Xvfb server, started for the session when none is set."""
+    """DISPLAY of a private Xvfb server, started for the session when none is set, and by
+    each worker of `pytest -n N` (N > 1) whatever is set: windows of two workers on one screen
+    would take each other's pointer events."""
     from devtools.xdisplay import x_display
 
-    with x_display() as display:
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    with x_display(private=workers > 1) as display:
         yield display
 
 
