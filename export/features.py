@@ -28,17 +28,16 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-FEATURES_NAME = "features"
+from desktop.engine.classifier import FEATURES, STYLE
+
 FEATURES_CARD = {
-    "name": FEATURES_NAME, "dtype": "float32",
+    "name": FEATURES, "dtype": "float32",
     "meaning": "activations feeding the last dense layer (after its ReLU): probabilities = "
                "softmax(features @ W + b); the app adapts to a user's handwriting from them",
 }
 
-
-STYLE_NAME = "style"
 STYLE_CARD = {
-    "name": STYLE_NAME, "dtype": "float32",
+    "name": STYLE, "dtype": "float32",
     "meaning": "the input of the last convolution (after its ReLU), averaged over 2x2 cells "
                "and flattened in channel, row, column order; the app compares a user's "
                "samples by it too",
@@ -72,18 +71,18 @@ def add_features_output(proto: onnx.ModelProto) -> int:
     """Expose the last dense layer's input as the graph output `features`; its width."""
     graph = proto.graph
     for output in graph.output:
-        if output.name == FEATURES_NAME:
+        if output.name == FEATURES:
             return int(output.type.tensor_type.shape.dim[1].dim_value)
     node = _last_matmul(graph)
     width, old = _width(graph, node), node.input[0]
     for each in graph.node:  # rename the tensor wherever it is produced or read
-        each.input[:] = [FEATURES_NAME if n == old else n for n in each.input]
-        each.output[:] = [FEATURES_NAME if n == old else n for n in each.output]
+        each.input[:] = [FEATURES if n == old else n for n in each.input]
+        each.output[:] = [FEATURES if n == old else n for n in each.output]
     for value in graph.value_info:
         if value.name == old:
-            value.name = FEATURES_NAME
+            value.name = FEATURES
     graph.output.append(helper.make_tensor_value_info(
-        FEATURES_NAME, TensorProto.FLOAT, [graph.input[0].type.tensor_type.shape.dim[0].dim_param
+        FEATURES, TensorProto.FLOAT, [graph.input[0].type.tensor_type.shape.dim[0].dim_param
                                             or "batch", width]))
     return width
 
@@ -108,26 +107,26 @@ def add_style_output(proto: onnx.ModelProto) -> int:
     flattened; its width. Existing nodes are left as they are."""
     graph = proto.graph
     for output in graph.output:
-        if output.name == STYLE_NAME:
+        if output.name == STYLE:
             return int(output.type.tensor_type.shape.dim[1].dim_value)
     source, (_, channels, height, width) = _last_conv_input(proto)
-    pooled = STYLE_NAME + "_pooled"
-    if not any(STYLE_NAME in node.output for node in graph.node):  # else: only unlisted
+    pooled = STYLE + "_pooled"
+    if not any(STYLE in node.output for node in graph.node):  # else: only unlisted
         graph.node.extend([
             helper.make_node("AveragePool", [source], [pooled], kernel_shape=[2, 2],
                              strides=[2, 2], name=pooled),
-            helper.make_node("Flatten", [pooled], [STYLE_NAME], axis=1, name=STYLE_NAME)])
+            helper.make_node("Flatten", [pooled], [STYLE], axis=1, name=STYLE)])
     size = channels * (height // 2) * (width // 2)
     graph.output.append(helper.make_tensor_value_info(
-        STYLE_NAME, TensorProto.FLOAT, [graph.input[0].type.tensor_type.shape.dim[0].dim_param
-                                        or "batch", size]))
+        STYLE, TensorProto.FLOAT, [graph.input[0].type.tensor_type.shape.dim[0].dim_param
+                                   or "batch", size]))
     return size
 
 
 def add_adaptation_outputs(proto: onnx.ModelProto) -> dict:
     """Both outputs, where missing; the card's entries for them."""
-    return {"features": features_card(add_features_output(proto)),
-            "style": {**STYLE_CARD, "shape": ["batch", add_style_output(proto)]}}
+    return {FEATURES: features_card(add_features_output(proto)),
+            STYLE: {**STYLE_CARD, "shape": ["batch", add_style_output(proto)]}}
 
 
 def features_card(width: int) -> dict:
@@ -137,7 +136,7 @@ def features_card(width: int) -> dict:
 def described(proto: onnx.ModelProto) -> dict:
     """The card's entries for a converted model's features and style outputs (none for an
     output it lacks)."""
-    cards = {FEATURES_NAME: FEATURES_CARD, STYLE_NAME: STYLE_CARD}
+    cards = {FEATURES: FEATURES_CARD, STYLE: STYLE_CARD}
     return {output.name: {**cards[output.name],
                           "shape": ["batch", output.type.tensor_type.shape.dim[1].dim_value]}
             for output in proto.graph.output if output.name in cards}
