@@ -18,6 +18,7 @@ from desktop.engine.pen import (
     climbs_to_its_foot,
     ends_along_its_base,
     ends_at_its_foot,
+    ends_at_its_right,
     is_straight,
     turns_anticlockwise,
     turns_clockwise,
@@ -36,6 +37,8 @@ LOOPED_TWO = [(15, 40), (40, 20), (65, 40), (55, 80), (25, 130), (15, 140), (20,
 NINE = [(70, 30), (45, 20), (25, 40), (40, 65), (70, 50), (68, 100), (65, 140)]
 H_FOUR = [(20, 20), (20, 90), (22, 70), (45, 60), (60, 80), (62, 140)]  # like an "h"
 SIX = [(60, 20), (30, 60), (22, 110), (45, 140), (62, 115), (45, 95), (25, 105)]
+L_BAR = [(20, 20), (18, 80), (25, 95), (60, 96), (78, 94)]   # a 4's first stroke: down, right
+U_FOUR = [(20, 20), (22, 80), (40, 100), (60, 95), (70, 60), (72, 30)]  # or down and up again
 
 
 @pytest.mark.parametrize(("stroke", "flagged"), [
@@ -63,6 +66,28 @@ def test_where_a_stroke_ends_tells_a_2_from_a_9_a_4_from_a_6_a_1_from_a_7(
     assert ends_along_its_base(stroke) is based
     assert ends_at_its_foot(stroke) is footed
     assert climbs_to_its_foot(stroke) is lead_in
+
+
+@pytest.mark.parametrize(("stroke", "right"), [
+    (L_BAR, True), (U_FOUR, True), (LOOPED_TWO, True), (SIX, False), (THREE, False),
+    (L_BAR[::-1], False), (BARE_ONE[:1], False)])
+def test_where_a_stroke_ends_tells_the_open_part_of_a_4_from_a_6(stroke, right):
+    assert ends_at_its_right(stroke) is right
+
+
+def test_a_stroke_ending_at_its_right_is_no_6_0_3_or_5():
+    probabilities = np.full((2, 10), 0.01, np.float32)
+    probabilities[:, 6], probabilities[:, 4] = 0.6, 0.32
+    weighed = weigh_the_pen(probabilities, [[U_FOUR], [SIX]])
+    assert weighed[0, 6] < weighed[0, 4] and weighed[0].sum() == pytest.approx(1.0)
+    assert np.array_equal(weighed[1], probabilities[1])
+
+
+@pytest.mark.skipif(not (DEV / "crohme_digits.json.gz").is_file(), reason="no dev ink")
+def test_a_4_whose_open_part_ends_at_its_right_stays_one_digit(classifier):
+    """A real 4 written as an "L" and a stem apart, read as "61" (the "L" alone a 6)."""
+    label, strokes = dev_number(2376, "crohme_digits.json.gz")
+    assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label
 
 
 def test_a_flag_with_a_hook_is_no_stem_for_the_stricter_test():
@@ -173,7 +198,6 @@ def test_two_curved_strokes_side_by_side_stay_two_digits(classifier, index):
     assert "".join(map(str, read_strokes(strokes, 14, classifier).digits)) == label
 
 
-L_BAR = [(20, 20), (18, 80), (25, 95), (60, 96), (78, 94)]   # a 4's first stroke: down, right
 STEM = [(80, 20), (81, 80), (80, 140)]
 
 

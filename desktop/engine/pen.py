@@ -21,6 +21,9 @@ and 5 as 3):
 - a stroke that starts in its top part and ends at its lowest point, right of its start: 80 %
   of one-stroke 4s (95 of 119: the open 4 written like an "h"), but 2 % of 6s, 1 % of 0s and
   no 8: a digit that closes a loop ends where it closes it, not at its foot;
+- a stroke that ends at its rightmost part: the first stroke of 96 % of two-stroke 4s (275 of
+  287: an "L" or a "U" whose stem comes after), but 1.4-2.2 % of one-stroke 0s, 5s and 6s and
+  0.2 % of 3s: the open part of a 4 is no 6 (a 4 so written was read "61");
 - the flagged 1 however it comes down (a hook at its top, a slanted stem): a stroke that
   starts a fifth of its height or more below its top, climbs rightward to it and ends at its
   foot: 54 % of one-stroke 1s (847 of 1,579), one 7 of 38 and one 4 of 119;
@@ -56,6 +59,7 @@ FLAT = 0.5          # going right: less than this much down or up per unit to th
 LOW = 0.15          # at its lowest point: within this (x its height) of it
 FOOT = 0.12         # the same, for a stroke that starts in its
 TOP = 0.3           # top part (this share of its height)
+RIGHT = 0.15        # at its rightmost part: within this (x its width) of it
 LEAD_IN = 0.2       # a lead-in: the pen starts at least this far (x height) below its top
 HALF = 0.5          # the first half of a stroke, by length,
 TURN = 0.05         # turns when it encloses at least this (x its height squared)
@@ -64,6 +68,7 @@ NOT_ANTICLOCKWISE = (2, 3, 7)     # never begin turning anticlockwise
 CLOCKWISE_DISCOUNT = 0.05         # what a clockwise start says: 1-5 % of 0, 4, 5, 6, 9 begin so
 NOT_BASED = (0, 3, 4, 5, 6, 7, 8, 9)  # never end going right along their base (a 2 does)
 NOT_FOOTED = (0, 6, 8)                # never end at their foot: they close a loop
+NOT_RIGHT_ENDED = (0, 3, 5, 6)        # never end at their rightmost part (at most 2.2 % do)
 STRAIGHT = 0.2      # a straight stroke strays at most this far (x its length) from its chord
 TWO_CURVES_COST = 1.0  # log-probability paid by two strokes, neither straight, read as one digit
 BAR_ON_STEM = 1.0   # log-probability given back to two strokes read as one digit when the first
@@ -146,6 +151,16 @@ def ends_at_its_foot(stroke: Stroke | Shape) -> bool:
     top, bottom = points[:, 1].min(), points[:, 1].max()
     return bool(points[0, 1] - top < TOP * height and bottom - points[-1, 1] < FOOT * height
                 and points[-1, 0] > points[0, 0])
+
+
+def ends_at_its_right(stroke: Stroke | Shape) -> bool:
+    """The stroke ends at its rightmost part: the "L" or "U" of a 4 whose stem is a second
+    stroke, a 2's base, a 1; never a 0, 3, 5 or 6, which end inside or on their left."""
+    shape = Shape.of(stroke)
+    if shape is None:
+        return False
+    x = shape.points[:, 0]
+    return bool(x.max() - x[-1] < RIGHT * max(float(np.ptp(x)), 1e-9))
 
 
 def climbs_to_its_foot(stroke: Stroke | Shape) -> bool:
@@ -231,6 +246,7 @@ def pen_join(strokes: Sequence[Stroke], height: float) -> float:
 FLAGGED = {7: FLAGGED_7, 4: DISCOUNT}  # what a flagged 1's picture is taken for
 PATHS = ((climbs_to_a_stem, FLAGGED), (ends_along_its_base, dict.fromkeys(NOT_BASED, DISCOUNT)),
          (ends_at_its_foot, dict.fromkeys(NOT_FOOTED, DISCOUNT)), (climbs_to_its_foot, FLAGGED),
+         (ends_at_its_right, dict.fromkeys(NOT_RIGHT_ENDED, DISCOUNT)),
          (turns_clockwise, dict.fromkeys(NOT_CLOCKWISE, CLOCKWISE_DISCOUNT)),
          (turns_anticlockwise, dict.fromkeys(NOT_ANTICLOCKWISE, DISCOUNT)))
 
