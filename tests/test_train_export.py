@@ -206,7 +206,7 @@ def test_a_soup_is_the_mean_of_the_tuned_weights_and_those_it_came_from(
         smoke_run, tuned_run, tmp_path, mnist_dir):
     import keras
 
-    from train.calibrate import OUTPUT_LAYER
+    from train.calibrate import OUTPUT_LAYER, PROMISE
     from train.calibrate import main as calibrate_again
     from train.soup import main
 
@@ -234,7 +234,11 @@ def test_a_soup_is_the_mean_of_the_tuned_weights_and_those_it_came_from(
     # its config.json names the soup's models beside the parameters
     assert calibrate_again([str(soup_run)]) == 0
     again = json.loads((soup_run / "metrics.json").read_text())
-    assert again["temperature"] == pytest.approx(metrics["temperature"], rel=0.05)
+    # The promise raises the temperature in 5 % steps; on this small model's few sure digits
+    # one digit crossing 90 % moves it a step or two (1.039 once came back as 1.143).
+    assert again["temperature"] == pytest.approx(metrics["temperature"], rel=0.25)
+    sure = again["mnist_validation_confident"]
+    assert sure["accuracy"] is None or sure["accuracy"] >= PROMISE[1]
 
 
 @pytest.fixture(scope="module")
