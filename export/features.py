@@ -180,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     except (DatasetError, NoFeatures, ModelError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(f"{args.model}: features ({card['features']['shape'][1]} values) and style "
-          f"({card['style']['shape'][1]} values) outputs in place, "
+    print(f"{args.model}: features ({card[FEATURES]['shape'][1]} values) and style "
+          f"({card[STYLE]['shape'][1]} values) outputs in place, "
           f"probabilities identical on {len(images):,} MNIST test digits; sha256 "
           f"{card['sha256'][:12]}…")
     return 0

@@ -14,7 +14,7 @@ import numpy as np
 
 from train import report
 from train.config import TrainConfig
-from train.data import DatasetError, Mnist, load_mnist
+from train.data import DatasetError, Mnist, load_mnist, unit_floats
 from train.splits import split, styled, validation_parts
 
 if TYPE_CHECKING:
@@ -31,11 +31,6 @@ def cosine_schedule(cfg: TrainConfig, peak: float):
         progress = epoch / max(cfg.epochs - 1, 1)
         return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
     return rate
-
-
-def unit_floats(x: np.ndarray) -> np.ndarray:
-    """Images as floats in 0..1: MNIST's bytes divided by 255, floats (already so) as they are."""
-    return x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x
 
 
 def make_datasets(train, val, cfg: TrainConfig, teachers: list[Teacher] | None = None):

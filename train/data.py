@@ -30,6 +30,14 @@ NPZ_KEYS = {"train_images": "x_train", "train_labels": "y_train",
 IDX_MAGIC = {3: 0x00000803, 1: 0x00000801}
 
 
+def unit_floats(x: np.ndarray) -> np.ndarray:
+    """Images as float32 in 0..1: MNIST's bytes divided by 255, floats (already so) as they
+    are."""
+    if x.dtype == np.uint8:
+        return x.astype(np.float32) / 255.0
+    return x.astype(np.float32, copy=False)
+
+
 class DatasetError(Exception):
     """A dataset file is missing, truncated or corrupt; the message is one line for the user."""
 

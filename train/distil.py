@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from train.data import DatasetError
+from train.data import DatasetError, unit_floats
 
 
 class Teacher:
@@ -34,8 +34,7 @@ class Teacher:
 
     def read(self, x: np.ndarray) -> np.ndarray:
         """Probabilities (n, 10) of images (n, 28, 28) or (n, 28, 28, 1), ink 1.0 (or 255)."""
-        x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-        return self.classifier.predict(x.reshape(-1, 28, 28))
+        return self.classifier.predict(unit_floats(x).reshape(-1, 28, 28))
 
 
 def load_teachers(paths: list[str]) -> list[Teacher]:
