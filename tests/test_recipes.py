@@ -250,3 +250,17 @@ def test_the_canvas_brings_strokes_to_mnist_width_once_when_it_draws_them(monkey
         assert recipes.canvas_digit_input(written("7"), thickness).any()
     with pytest.raises(AssertionError, match="second time"):  # pictures still do it
         recipes.digit_input(np.pad(np.ones((40, 6), np.float32), 10))
+
+
+def test_a_pictures_pale_stroke_is_read_nearer_full_ink_and_solid_ink_as_before():
+    """`normalize`'s gamma raises pale ink (0.3 → 0.3 ** 0.7) and leaves solid ink and paper,
+    so a digit of solid strokes frames exactly as without it."""
+    ink = np.zeros((60, 40), np.float32)
+    ink[:, 2:8], ink[:, 30:36] = 1.0, 0.3  # a dark and a pale bar, apart
+    plain, raised = normalize(ink), normalize(ink, gamma=0.7)
+    pale = slice(20, 28)  # the pale bar's columns in the 28x28 frame
+    assert plain[10:18, pale].max() == pytest.approx(0.3, abs=0.01)
+    assert raised[10:18, pale].max() == pytest.approx(0.3 ** 0.7, abs=0.01)
+    solid = (ink > 0.5).astype(np.float32)
+    assert np.array_equal(normalize(solid, gamma=0.7), normalize(solid))
+

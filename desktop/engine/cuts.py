@@ -26,7 +26,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from desktop.engine.frame import normalize
+from desktop.engine.frame import READING_GAMMA, normalize
 from desktop.engine.grouping import (
     JOIN_COST,
     MAX_STROKES,
@@ -210,9 +210,8 @@ def _owner_map(labels: np.ndarray, regions: list[Region], groups: list[Region]) 
 
 @dataclass(frozen=True)
 class Known:
-    """A candidate digit already read: its ink, its model input and what the model said."""
+    """A candidate digit already read: its ink and what the model said."""
     crop: np.ndarray
-    input: np.ndarray
     probabilities: np.ndarray
     whole: float | None
 
@@ -260,7 +259,7 @@ def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset()
 class NumberDigits:
     """The digits found in a picture of a number, left to right."""
     crops: list[np.ndarray]      # their ink
-    inputs: list[np.ndarray]     # their model inputs (`frame.normalize` of the crops)
+    inputs: list[np.ndarray]     # their model inputs (`read_input` of the crops)
     groups: int                  # groups of ink found before cutting and leaving marks out
 
 
@@ -279,7 +278,7 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
                  if len(found.slices) == 1
                  or not is_mark(found.boxes[i], height, SHORT, rounds=False)]
         if score is None or found.groups == 1 or not crops:
-            return NumberDigits(crops, [normalize(c) for c in crops], found.groups)
+            return NumberDigits(crops, [read_input(c) for c in crops], found.groups)
         chosen = _read_crops(crops, score)
     else:
         assert score is not None
@@ -291,14 +290,20 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
             chosen = _best_cut(again, score, known)[0]
     if found.groups > 1:  # one blot alone is far more often one digit than a 1 in another
         chosen = _lift_ones(chosen, score)
-    return NumberDigits([k.crop for k in chosen], [k.input for k in chosen], found.groups)
+    return NumberDigits([k.crop for k in chosen], [read_input(k.crop) for k in chosen],
+                        found.groups)
+
+
+def read_input(crop: np.ndarray) -> np.ndarray:
+    """A chosen digit's input, as a picture of one digit is read (`frame.READING_GAMMA`)."""
+    return normalize(crop, gamma=READING_GAMMA)
 
 
 def _read_crops(crops: list[np.ndarray], score: Score) -> list[Known]:
     """The digits whole, each group one, read in one call (for `_lift_ones`)."""
     inputs = np.stack([normalize(c) for c in crops])
     read = score(inputs)
-    return [Known(c, inputs[k], read.probabilities[k],
+    return [Known(c, read.probabilities[k],
                   None if read.whole is None else float(read.whole[k]))
             for k, c in enumerate(crops)]
 
@@ -314,7 +319,7 @@ def _read(found: Pieces, score: Score,
         inputs = np.stack([normalize(c) for c in crops])
         read = score(inputs)
         for n, k in enumerate(new):
-            known[keys[k]] = Known(crops[n], inputs[n], read.probabilities[n],
+            known[keys[k]] = Known(crops[n], read.probabilities[n],
                                    None if read.whole is None else float(read.whole[n]))
     entries = [known[key] for key in keys]
     whole = None if entries[0].whole is None else np.array([e.whole for e in entries])
@@ -373,7 +378,7 @@ def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
     for t, (k, line, rest, first) in enumerate(tries):
         if ones[t] and values[t] > best[k]:
             best[k] = float(values[t])
-            pair = [Known(c, inputs[2 * t + n], read.probabilities[2 * t + n],
+            pair = [Known(c, read.probabilities[2 * t + n],
                           float(read.whole[2 * t + n])) for n, c in enumerate((line, rest))]
             out[k] = pair if first else pair[::-1]
     return [digit for digits in out for digit in digits]

@@ -25,7 +25,7 @@ import numpy as np
 
 from desktop.engine import joined
 from desktop.engine.cuts import number_crops
-from desktop.engine.frame import INPUT_SIZE, dilate, normalize
+from desktop.engine.frame import INPUT_SIZE, READING_GAMMA, dilate, normalize
 from desktop.engine.framed import framed_inputs, is_candidate
 from desktop.engine.grouping import (
     PEN_WHOLE_FLOOR,
@@ -81,7 +81,7 @@ def digit_input(image: np.ndarray) -> np.ndarray:
         framed, ok = framed_inputs(image[None])
         if ok[0]:
             return framed[0]
-    return normalize(picture_ink(image, DIGIT_WORK_SIZE))
+    return normalize(picture_ink(image, DIGIT_WORK_SIZE), gamma=READING_GAMMA)
 
 
 def _several_digits(image: np.ndarray, score: Score | None = None) -> np.ndarray | None:
