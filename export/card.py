@@ -18,7 +18,8 @@ from export.convert import INPUT_NAME, OUTPUT_NAME
 PREPROCESSING = (
     "desktop.engine.recipes: ink as 1.0 on a 0.0 background (either polarity of the source "
     "detected, alpha composited on white, paper tint and noise removed), cropped to the ink, "
-    "strokes brought to MNIST's width, longer side scaled to 20 px keeping the aspect ratio "
+    "strokes brought to MNIST's width, a picture's ink raised to the power "
+    "frame.READING_GAMMA (0.7), longer side scaled to 20 px keeping the aspect ratio "
     "(anti-aliased), placed in 28x28 with its centre of mass at (14, 14), as MNIST was made"
 )
 PACKAGES = ("tensorflow", "keras", "tf2onnx", "onnx", "onnxruntime", "numpy")
