@@ -58,3 +58,31 @@ def test_a_negative_count_of_cut_digits_is_refused(capsys):
         TrainConfig.from_argv(["--cut-digits", "-1"])
     assert stop.value.code == 2
     assert "--cut-digits -1: must be 0 or more" in capsys.readouterr().err
+
+
+def test_blank_glyphs_are_left_out_and_none_with_ink_is_a_clear_error(mnist):
+    """A blank glyph is no digit to compose: left out; none with ink is an error, not an
+    IndexError deep in the composing."""
+    from train.numbers import candidate_set
+
+    blank = np.zeros((5, 28, 28), np.float32)
+    with pytest.raises(ValueError, match="no glyph has any ink"):
+        cut_digit_set(blank, np.zeros(5, np.uint8), 10, seed=1)
+    with pytest.raises(ValueError, match="no glyph has any ink"):
+        candidate_set(blank, 3, seed=1)
+    some = np.concatenate([blank, mnist.x_test[:20].astype(np.float32) / 255])
+    x, y = cut_digit_set(some, np.concatenate([np.zeros(5, np.uint8), mnist.y_test[:20]]),
+                         20, seed=1)
+    assert len(x) == 20 and set(y.tolist()) <= set(mnist.y_test[:20].tolist())
+
+
+def test_glyphs_never_cut_as_one_digit_end_the_search(monkeypatch):
+    """Glyphs whose cut candidates are never mostly one digit's ink: an error after
+    MAX_NUMBERS numbers a digit asked, not an endless search."""
+    from train import numbers
+
+    monkeypatch.setattr(numbers, "owned_candidates", lambda *args, **kwargs: [])
+    glyphs = np.zeros((3, 28, 28), np.float32)
+    glyphs[:, 4:24, 12:16] = 1.0
+    with pytest.raises(ValueError, match="0 cut digits of the 10 asked for after 200 numbers"):
+        cut_digit_set(glyphs, np.ones(3, np.uint8), 10, seed=1)

@@ -28,6 +28,8 @@ MIXED, PARTIAL = 0.8, 0.7  # at least this share of that digit's ink; not one: b
 CUT_COVERS = 0.85         # a cut digit taught as its digit: at least MIXED of its ink one
                           # digit's, and this share of that digit's ink
 PER_DIGIT = 2             # cut digits taught of each digit of a number, at most
+MAX_NUMBERS = 20          # numbers composed for each cut digit asked, at most (about one
+                          # suffices: most numbers give several)
 
 
 @dataclass(frozen=True)
@@ -184,8 +186,18 @@ def labelled_candidates(number: Composed, height: int,
     return inputs, labels
 
 
+def inked(glyphs: np.ndarray) -> np.ndarray:
+    """Indices of the glyphs with any ink (a blank one is no digit to compose); ValueError when
+    there are none."""
+    found = np.flatnonzero(glyphs.reshape(len(glyphs), -1).max(axis=1, initial=0.0) > 0)
+    if not found.size:
+        raise ValueError("no glyph has any ink")
+    return found
+
+
 def candidate_set(glyphs: np.ndarray, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(n, 28, 28) inputs and (n,) labels of the candidates of `count` numbers of the glyphs."""
+    glyphs = glyphs[inked(glyphs)]
     rng = np.random.default_rng(seed)
     inputs: list[np.ndarray] = []
     labels: list[int] = []
@@ -202,10 +214,14 @@ def cut_digit_set(glyphs: np.ndarray, digits: np.ndarray, count: int,
     """About `count` model inputs of digits as the app cuts them out of touching numbers of
     the glyphs (first and fine cuts: mostly one digit's ink, a piece of a neighbour's stroke
     at the cut allowed), and their digits: training digits read the way numbers hand them."""
+    keep = inked(glyphs)
+    glyphs, digits = glyphs[keep], digits[keep]
     rng = np.random.default_rng(seed)
     inputs: list[np.ndarray] = []
     labels: list[int] = []
-    while len(inputs) < count:
+    for _ in range(MAX_NUMBERS * count):
+        if len(inputs) >= count:
+            break
         number = compose(rng, glyphs, "touching")
         kept = [f for f in owned_candidates(number, int(rng.integers(40, 81)), rng, fine=True,
                                          lift=True)
@@ -216,4 +232,7 @@ def cut_digit_set(glyphs: np.ndarray, digits: np.ndarray, count: int,
             for pick in rng.permutation(len(mine))[:PER_DIGIT]:
                 inputs.append(mine[pick].input)
                 labels.append(int(digits[number.picks[k]]))
+    if len(inputs) < count:  # glyphs whose cut digits are never mostly one digit's ink
+        raise ValueError(f"{len(inputs)} cut digits of the {count} asked for after "
+                         f"{MAX_NUMBERS * count} numbers")
     return np.stack(inputs[:count]).astype(np.float32), np.array(labels[:count], np.uint8)
