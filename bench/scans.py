@@ -14,7 +14,8 @@ classification does. Kinds, each `count` numbers:
 MNIST's test set (the 5,000 its training held out, by the seed on its card): the set to choose
 the cutting's parameters on, leaving the test digits for the figures.
 
-Prints each kind's whole-number accuracy and the time per image. `--singles N` also reads N
+Prints each kind's whole-number accuracy and the time per image. `--pairs N` also reads N
+numbers of exactly two digits whose ink touches (touching pairs alone). `--singles N` also reads N
 single MNIST test digits as numbers (half photo-like JPEGs, half enlarged PNGs), as the app's
 File > Open image does: how many read right, and how many as two digits or more (cutting
 touching digits must not cut one digit in two).
@@ -76,9 +77,10 @@ def validation_digits(data) -> tuple[np.ndarray, np.ndarray]:
     return split(data.x_train, data.y_train, cfg)[1]
 
 
-def compose(rng: np.random.Generator, glyphs: Glyphs, kind: str) -> tuple[np.ndarray, str]:
-    """The ink of one number (and its digits), at UNIT pixels a digit."""
-    length = int(rng.integers(3, 7))
+def compose(rng: np.random.Generator, glyphs: Glyphs, kind: str,
+            length: int | None = None) -> tuple[np.ndarray, str]:
+    """The ink of one number (and its digits; 3-6 unless `length`), at UNIT pixels a digit."""
+    length = length or int(rng.integers(3, 7))
     parts: list[tuple[np.ndarray, float]] = []
     label = ""
     touching = int(rng.integers(length - 1)) if kind == "touching" else -1
@@ -144,6 +146,17 @@ def make_set(count: int, seed: int, source: str = "test") -> dict[str, list[tupl
             items.append((scan(ink, rng, kind == "ruled"), label))
         sets[kind] = items
     return sets
+
+
+def touching_pairs(count: int, seed: int, source: str = "test") -> list[tuple[bytes, str]]:
+    """`count` numbers of exactly two digits whose ink touches or overlaps, scanned."""
+    rng = np.random.default_rng(seed)
+    glyphs = Glyphs(source)
+    items = []
+    for _ in range(count):
+        ink, label = compose(rng, glyphs, "touching", length=2)
+        items.append((scan(ink, rng, False), label))
+    return items
 
 
 def read(items: list[tuple[bytes, str]], classifier) -> tuple[int, float, list]:
@@ -220,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
                              "model's validation digits (to choose parameters on)")
     parser.add_argument("--singles", type=int, default=0, metavar="N",
                         help="also read N single MNIST test digits as numbers")
+    parser.add_argument("--pairs", type=int, default=0, metavar="N",
+                        help="also read N touching pairs alone (two digits whose ink touches)")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
     args = parser.parse_args(argv)
     from desktop.engine.classifier import Classifier
@@ -246,6 +261,12 @@ def main(argv: list[str] | None = None) -> int:
                      + " | ".join(str(right) for right, _ in found) + " |")
         lines.append("| read as two digits or more | "
                      + " | ".join(str(split) for _, split in found) + " |")
+    if args.pairs:
+        pairs = touching_pairs(args.pairs, args.seed, args.digits)
+        lines += ["", "| touching pairs alone | " + " | ".join(names) + " |",
+                  "|---" * (len(models) + 1) + "|",
+                  f"| read whole (of {args.pairs}) | " + " | ".join(
+                      str(read(pairs, Classifier(path))[0]) for path in models) + " |"]
     print("\n".join(lines))
     if args.record:
         command = "python -m bench scans " + " ".join(argv if argv is not None else sys.argv[1:])

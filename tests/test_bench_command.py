@@ -48,3 +48,23 @@ def test_scans_of_validation_digits_use_those_the_bundled_model_was_validated_on
     assert round(float((read == y).mean()), 4) == card["training"]["validation_accuracy"]
     test = {image.tobytes() for image in mnist.x_test}
     assert not any(image.tobytes() in test for image in x)
+
+
+def test_touching_pairs_alone_are_two_digits_whose_ink_meets():
+    """`bench scans --pairs N`: numbers of exactly two digits, most of them one group of ink
+    (the others touch only where the scan leaves their ink faint)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from bench.scans import touching_pairs
+    from desktop.engine.ink import find_ink
+    from desktop.engine.segment import components, group_digits
+
+    pairs = touching_pairs(40, seed=3)
+    assert all(len(label) == 2 and label.isdigit() for _, label in pairs)
+    groups = [len(group_digits(components(find_ink(np.asarray(Image.open(io.BytesIO(data))),
+                                                   512))[1])) for data, _ in pairs]
+    assert sum(g == 1 for g in groups) >= 25
+    assert touching_pairs(5, seed=3) == pairs[:5]  # the same seed, the same pairs
