@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.engine.cuts import read_input
 from desktop.engine.frame import normalize
 
 UNIT = 20                  # a digit's height while the line is composed (MNIST's box)
@@ -112,8 +113,10 @@ def printed(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Owned:
-    """A candidate digit's model input, the digit most of its ink belongs to, the share of
-    the candidate's ink that is that digit's, and the share of that digit's ink it holds."""
+    """A candidate digit's ink and model input (as the cutting weighs it), the digit most of
+    its ink belongs to, the share of the candidate's ink that is that digit's, and the share of
+    that digit's ink it holds."""
+    crop: np.ndarray
     input: np.ndarray
     digit: int
     pure: float
@@ -166,7 +169,7 @@ def _owned(crop_ink: np.ndarray, owner: np.ndarray, totals: np.ndarray) -> Owned
     inked = crop_ink > INK
     counts = np.bincount(owner[inked], minlength=len(totals) + 1)[:len(totals)]
     k = int(counts.argmax())
-    return Owned(normalize(crop_ink), k, counts[k] / max(inked.sum(), 1),
+    return Owned(crop_ink, normalize(crop_ink), k, counts[k] / max(inked.sum(), 1),
                  counts[k] / max(totals[k], 1))
 
 
@@ -213,7 +216,8 @@ def cut_digit_set(glyphs: np.ndarray, digits: np.ndarray, count: int,
                   seed: int) -> tuple[np.ndarray, np.ndarray]:
     """About `count` model inputs of digits as the app cuts them out of touching numbers of
     the glyphs (first and fine cuts: mostly one digit's ink, a piece of a neighbour's stroke
-    at the cut allowed), and their digits: training digits read the way numbers hand them."""
+    at the cut allowed) and reads them (`cuts.read_input`), and their digits: training digits
+    read the way numbers hand them."""
     keep = inked(glyphs)
     glyphs, digits = glyphs[keep], digits[keep]
     rng = np.random.default_rng(seed)
@@ -230,7 +234,7 @@ def cut_digit_set(glyphs: np.ndarray, digits: np.ndarray, count: int,
         for k in range(number.digits):
             mine = [f for f in kept if f.digit == k]
             for pick in rng.permutation(len(mine))[:PER_DIGIT]:
-                inputs.append(mine[pick].input)
+                inputs.append(read_input(mine[pick].crop))  # as the app reads a chosen digit
                 labels.append(int(digits[number.picks[k]]))
     if len(inputs) < count:  # glyphs whose cut digits are never mostly one digit's ink
         raise ValueError(f"{len(inputs)} cut digits of the {count} asked for after "
