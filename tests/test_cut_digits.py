@@ -70,6 +70,8 @@ def test_blank_glyphs_are_left_out_and_none_with_ink_is_a_clear_error(mnist):
         cut_digit_set(blank, np.zeros(5, np.uint8), 10, seed=1)
     with pytest.raises(ValueError, match="no glyph has any ink"):
         candidate_set(blank, 3, seed=1)
+    with pytest.raises(ValueError, match="no glyph has any ink"):  # none at all
+        candidate_set(blank[:0], 3, seed=1)
     some = np.concatenate([blank, mnist.x_test[:20].astype(np.float32) / 255])
     x, y = cut_digit_set(some, np.concatenate([np.zeros(5, np.uint8), mnist.y_test[:20]]),
                          20, seed=1)

@@ -113,14 +113,17 @@ def printed(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Owned:
-    """A candidate digit's ink and model input (as the cutting weighs it), the digit most of
-    its ink belongs to, the share of the candidate's ink that is that digit's, and the share of
-    that digit's ink it holds."""
+    """A candidate digit's ink, the digit most of its ink belongs to, the share of the
+    candidate's ink that is that digit's, and the share of that digit's ink it holds."""
     crop: np.ndarray
-    input: np.ndarray
     digit: int
     pure: float
     covers: float
+
+    @property
+    def input(self) -> np.ndarray:
+        """Its model input, as the cutting weighs it."""
+        return normalize(self.crop)
 
 
 def owned_candidates(number: Composed, height: int, rng: np.random.Generator,
@@ -165,11 +168,11 @@ def owned_candidates(number: Composed, height: int, rng: np.random.Generator,
 
 
 def _owned(crop_ink: np.ndarray, owner: np.ndarray, totals: np.ndarray) -> Owned:
-    """A candidate's input and where its ink comes from (`owner`: each pixel's digit)."""
+    """A candidate and where its ink comes from (`owner`: each pixel's digit)."""
     inked = crop_ink > INK
     counts = np.bincount(owner[inked], minlength=len(totals) + 1)[:len(totals)]
     k = int(counts.argmax())
-    return Owned(crop_ink, normalize(crop_ink), k, counts[k] / max(inked.sum(), 1),
+    return Owned(crop_ink, k, counts[k] / max(inked.sum(), 1),
                  counts[k] / max(totals[k], 1))
 
 
@@ -192,7 +195,7 @@ def labelled_candidates(number: Composed, height: int,
 def inked(glyphs: np.ndarray) -> np.ndarray:
     """Indices of the glyphs with any ink (a blank one is no digit to compose); ValueError when
     there are none."""
-    found = np.flatnonzero(glyphs.reshape(len(glyphs), -1).max(axis=1, initial=0.0) > 0)
+    found = np.flatnonzero(glyphs.max(axis=tuple(range(1, glyphs.ndim)), initial=0.0) > 0)
     if not found.size:
         raise ValueError("no glyph has any ink")
     return found
