@@ -138,24 +138,21 @@ def scan(ink: np.ndarray, rng: np.random.Generator, ruled: bool) -> bytes:
 def make_set(count: int, seed: int, source: str = "test") -> dict[str, list[tuple[bytes, str]]]:
     rng = np.random.default_rng(seed)
     glyphs = Glyphs(source)
-    sets = {}
-    for kind in KINDS:
-        items = []
-        for _ in range(count):
-            ink, label = compose(rng, glyphs, "plain" if kind == "ruled" else kind)
-            items.append((scan(ink, rng, kind == "ruled"), label))
-        sets[kind] = items
-    return sets
+    return {kind: scanned(rng, glyphs, kind, count) for kind in KINDS}
 
 
 def touching_pairs(count: int, seed: int, source: str = "test") -> list[tuple[bytes, str]]:
     """`count` numbers of exactly two digits whose ink touches or overlaps, scanned."""
-    rng = np.random.default_rng(seed)
-    glyphs = Glyphs(source)
+    return scanned(np.random.default_rng(seed), Glyphs(source), "touching", count, length=2)
+
+
+def scanned(rng: np.random.Generator, glyphs: Glyphs, kind: str, count: int,
+            length: int | None = None) -> list[tuple[bytes, str]]:
+    """`count` numbers of a kind, each composed and scanned in turn: (PNG bytes, digits)."""
     items = []
     for _ in range(count):
-        ink, label = compose(rng, glyphs, "touching", length=2)
-        items.append((scan(ink, rng, False), label))
+        ink, label = compose(rng, glyphs, "plain" if kind == "ruled" else kind, length)
+        items.append((scan(ink, rng, kind == "ruled"), label))
     return items
 
 
