@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.record import append_section, mnist  # noqa: E402
+from desktop.batch.cli import positive  # noqa: E402
 from train.numbers import UNIT, crop, mark, scaled  # noqa: E402
 
 KINDS = ("plain", "touching", "marks", "ruled")
@@ -219,7 +220,7 @@ def read_singles(items: list[tuple[bytes, str]], classifier) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench scans", description=__doc__)
-    parser.add_argument("--count", type=int, default=300, help="numbers of each kind")
+    parser.add_argument("--count", type=positive, default=300, help="numbers of each kind")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
     parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
@@ -234,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also read N touching pairs alone (two digits whose ink touches)")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
     args = parser.parse_args(argv)
+    if min(args.pairs, args.singles) < 0:
+        parser.error("--pairs and --singles take a count of 0 or more")
     from desktop.engine.classifier import Classifier
 
     sets = make_set(args.count, args.seed, args.digits)

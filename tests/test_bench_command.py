@@ -68,3 +68,13 @@ def test_touching_pairs_alone_are_two_digits_whose_ink_meets():
                                                    512))[1])) for data, _ in pairs]
     assert sum(g == 1 for g in groups) >= 25
     assert touching_pairs(5, seed=3) == pairs[:5]  # the same seed, the same pairs
+
+
+def test_scans_refuses_counts_it_cannot_read():
+    """`--count 0` divided by zero and `--pairs -1` too: refused in one line instead."""
+    for args, message in ((("--count", "0"), "must be a whole number of at least 1, not '0'"),
+                          (("--pairs", "-1"), "--pairs and --singles take a count of 0 or more"),
+                          (("--singles", "-2"), "take a count of 0 or more")):
+        refused = bench("scans", *args)
+        assert refused.returncode == 2 and message in refused.stderr
+        assert "Traceback" not in refused.stderr
