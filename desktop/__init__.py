@@ -6,11 +6,8 @@ the classifier; NumPy, onnxruntime, Pillow for decoding), `batch` (classifying m
 Tk app). `model/` holds the bundled model.
 """
 
-import contextlib
 import signal
 import sys
-import threading
-from collections.abc import Iterator
 
 __version__ = "1.1.0"
 FROZEN = bool(getattr(sys, "frozen", False))  # running as the PyInstaller executable
@@ -28,6 +25,30 @@ def hold_signals() -> None:
     onnxruntime) surfaces as an ImportError with a traceback. `held_signal()` says which came."""
     for signum in STOP_SIGNALS:
         signal.signal(signum, lambda signum, _frame: _held.append(signum))
+
+
+def started_as_program() -> bool:
+    """Whether this import is `python -m desktop` finding its `__main__` (Python keeps
+    sys.argv[0] at "-m" until then). Such a run holds signals from its first import: a Ctrl-C
+    between importing this package and `__main__.main()` would otherwise end in a traceback
+    from runpy. Any other importer (tests, the batch workers, `-m desktop.<module>`) keeps the
+    default handling."""
+    if sys.argv[:1] != ["-m"]:
+        return False
+    args = list(getattr(sys, "orig_argv", []))
+    for at, arg in enumerate(args[1:], start=1):
+        if arg.startswith("-m"):  # "-m desktop" or "-mdesktop"
+            target = arg[2:] or (args[at + 1] if at + 1 < len(args) else "")
+            return target in ("desktop", "desktop.__main__")
+    return False
+
+
+if started_as_program():  # before any other import; desktop.cli releases them
+    hold_signals()
+
+import contextlib  # noqa: E402 (after the hold)
+import threading  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 
 
 def held_signal() -> int | None:

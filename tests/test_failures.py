@@ -209,6 +209,32 @@ def test_ctrl_c_while_starting_up_prints_no_traceback(clean, tmp_path, delay):
     assert leftovers(tmp_path) == []
 
 
+HELD_PROBE = """
+import os, signal, sys
+sys.argv[:1] = ["-m"]  # as Python keeps it while `-m` finds its module
+sys.orig_argv = [sys.executable, *sys.argv[1:]]
+import desktop
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    print("held", desktop.held_signal())
+except KeyboardInterrupt:
+    print("raised")
+"""
+
+
+@POSIX
+@pytest.mark.parametrize(("command", "held"), [
+    (["-m", "desktop"], True), (["-mdesktop", "classify"], True),
+    (["-X", "utf8", "-m", "desktop", "classify"], True), (["-m", "desktop.__main__"], True),
+    (["-m", "desktop.cli"], False), (["-m", "desktop_tools"], False), (["-c", "pass"], False)])
+def test_signals_are_held_from_the_first_import_only_for_the_program(command, held):
+    """`python -m desktop` holds Ctrl-C from importing the package (before runpy reads its
+    `__main__`: a Ctrl-C there was a traceback); any other run keeps Python's handling."""
+    result = subprocess.run([sys.executable, "-c", HELD_PROBE, *command], capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.split() == (["held", str(int(signal.SIGINT))] if held else ["raised"])
+
+
 # ---------------------------------------------------------------- pipes and full disks
 
 @POSIX
