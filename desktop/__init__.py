@@ -17,6 +17,7 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
                      if hasattr(signal, name))
 _held: list[int] = []   # signals that came while held, oldest first
 EXIT_INTERRUPTED = 130  # the exit status of a run stopped by Ctrl-C (128 + SIGINT)
+REDELIVER_S = 0.05      # a stop Python swallowed (see stop_on_signals) comes again after this
 
 
 def hold_signals() -> None:
@@ -46,7 +47,8 @@ def started_as_program() -> bool:
 if started_as_program():  # before any other import; desktop.cli releases them
     hold_signals()
 
-import contextlib  # noqa: E402 (after the hold)
+import _thread  # noqa: E402 (after the hold)
+import contextlib  # noqa: E402
 import threading  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
@@ -91,15 +93,36 @@ def stop_on_signals() -> Iterator[None]:
         return
     stopping = threading.Event()
 
+    came: list[int] = []
+
     def stop(signum: int, _frame) -> None:
         if not stopping.is_set():
             stopping.set()
+            came.append(signum)
             interrupt(signum)
 
+    def swallowed(unraisable) -> None:
+        """A stop raised inside a finalizer (a `__del__`, a generator the collector closes)
+        is printed and swallowed by Python: deliver it again, silently, a moment later (from
+        a thread: delivered from here, it would land in this hook and be swallowed again)."""
+        if not (isinstance(unraisable.exc_value, KeyboardInterrupt) and stopping.is_set()
+                and threading.current_thread() is threading.main_thread()):
+            hook(unraisable)
+            return
+        stopping.clear()
+        again.append(threading.Timer(REDELIVER_S, _thread.interrupt_main,
+                                     (signal.Signals(came[-1]),)))
+        again[-1].start()
+
+    again: list[threading.Timer] = []
     before = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    hook, sys.unraisablehook = sys.unraisablehook, swallowed
     try:
         yield
     finally:
+        for timer in again:
+            timer.cancel()  # the run is over: a stop not yet delivered has nothing to stop
+        sys.unraisablehook = hook
         for signum, handler in before.items():
             signal.signal(signum, handler)
 

@@ -85,3 +85,14 @@ def raise_on_marked(settings: Settings, classifier: Classifier,
     if any(CRASH_MARK in os.path.basename(s.file) for s in sources):
         raise IndexError("a bug on some input")
     return classify_chunk(settings, classifier, sources)
+
+
+def wait_until_catching(pid: int, signum: int, timeout: float = 60) -> None:
+    """Until the process has a handler of its own for signum (its SigCgt mask in /proc)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("SigCgt:") and int(line.split()[1], 16) >> (signum - 1) & 1:
+                return
+        time.sleep(0.001)
+    raise TimeoutError(f"process {pid} set no handler for signal {signum}")
