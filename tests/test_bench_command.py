@@ -78,3 +78,31 @@ def test_scans_refuses_counts_it_cannot_read():
         refused = bench("scans", *args)
         assert refused.returncode == 2 and message in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_forms_put_the_same_numbers_on_each_forms_lines():
+    """`bench forms`: one set of numbers, on plain paper and on each form; the lines join the
+    digits into fewer groups of ink (what segmentation takes for digits) than plain paper."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from bench.forms import FORMS, make_forms
+    from desktop.engine.ink import find_ink
+    from desktop.engine.segment import components, group_digits
+
+    sets = make_forms(12, seed=3, source="test")
+    assert list(sets) == list(FORMS)
+    labels = [label for _, label in sets["none"]]
+    assert all(3 <= len(label) <= 6 and label.isdigit() for label in labels)
+
+    def groups(data: bytes) -> int:
+        ink = find_ink(np.asarray(Image.open(io.BytesIO(data))), 512)
+        return len(group_digits(components(ink)[1]))
+
+    plain = [groups(data) for data, _ in sets["none"]]
+    for form in ("underlined", "boxed", "grid"):
+        assert [label for _, label in sets[form]] == labels
+        joined = [groups(data) for data, _ in sets[form]]
+        assert sum(j < p for j, p in zip(joined, plain, strict=True)) >= 9, form

@@ -39,6 +39,7 @@ from desktop.engine.grouping import (
     writing_height,
 )
 from desktop.engine.ink import find_ink
+from desktop.engine.lines import remove_lines
 from desktop.engine.pen import pen_join, weigh_the_pen
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
 from desktop.engine.segment import INK_THRESHOLD, Parts, significant
@@ -71,7 +72,7 @@ def picture_ink(image: np.ndarray, work_size: int) -> np.ndarray:
 
 def picture_ink_and_parts(image: np.ndarray, work_size: int) -> tuple[np.ndarray, Parts]:
     """`picture_ink`, and its components (dropping far haze leaves every stroke as it was)."""
-    ink, parts = significant(find_ink(image, work_size))
+    ink, parts = significant(remove_lines(find_ink(image, work_size), INK_THRESHOLD))
     return near_strokes(ink), parts
 
 

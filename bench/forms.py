@@ -1,0 +1,127 @@
+"""Numbers written on a form's printed lines, read with `classify --multi-digit`'s recipe.
+
+`python -m bench forms [--count 200] [--seed 5] [--digits validation]` makes the plain numbers
+of `bench scans` (3-6 MNIST and `load_digits` digits, grey paper, 40-80 px high) on the lines
+forms print around handwriting, each kind `count` numbers:
+
+- none: no line (the same numbers, for comparison);
+- underlined: a line through or just below the digits' feet;
+- boxed: a box around the number, its top and bottom through the tallest digits' ends or a
+  little apart;
+- grid: squared paper, a line every half to whole of the digits' height, both ways.
+
+The lines are 1-2 px thick at the digits' own scale (a tenth to a twentieth of their height
+once scaled), from 40 % as dark as the ink to as dark. Prints each kind's whole-number
+accuracy; `--model`/`--baseline` as in `bench scans`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.record import append_section  # noqa: E402
+from bench.scans import DIGIT_SOURCES, Glyphs, compose, read  # noqa: E402
+from desktop.batch.cli import positive  # noqa: E402
+from train.numbers import scaled  # noqa: E402
+
+FORMS = ("none", "underlined", "boxed", "grid")
+MARGIN = 8  # px of paper around the number, at the digits' scale
+
+
+def printed(ink: np.ndarray, rng: np.random.Generator, form: str) -> np.ndarray:
+    """The form's lines where the ink is (1 = as dark as the darkest ink)."""
+    h, w = ink.shape
+    lines = np.zeros_like(ink)
+    if form == "none":
+        return lines
+    t = int(rng.integers(1, 3))
+    rows = np.flatnonzero(ink.max(axis=1) > 0.3)
+    if form == "underlined":
+        y = min(rows[-1] + int(rng.integers(-2, 3)), h - t)
+        lines[y:y + t, 2:w - 2] = 1
+    elif form == "boxed":
+        top = max(rows[0] - int(rng.integers(-1, 5)), 0)  # through the tallest digits' tops
+        bottom = min(rows[-1] + int(rng.integers(-1, 5)), h - t)  # to a little apart
+        lines[top:top + t, 2:w - 2] = lines[bottom:bottom + t, 2:w - 2] = 1
+        lines[top:bottom + t, 2:2 + t] = lines[top:bottom + t, w - 2 - t:w - 2] = 1
+    else:
+        spacing = int(rng.integers(len(rows) // 2, len(rows) + 1))  # squares of a digit or less
+        start = int(rng.integers(2, spacing))
+        for at in range(start, h - 2, spacing):
+            lines[at:at + t] = 1
+        for at in range(start, w - 2, spacing):
+            lines[:, at:at + t] = 1
+    return lines * float(rng.uniform(0.4, 1.0))
+
+
+def on_form(ink: np.ndarray, rng: np.random.Generator, form: str) -> bytes:
+    """The number with MARGIN of paper around, the form's lines, scanned grey 40-80 px high."""
+    from PIL import Image
+
+    ink = np.pad(ink, MARGIN)
+    ink = np.maximum(ink, printed(ink, rng, form))
+    ink = scaled(ink, int(rng.integers(40, 81)) * ink.shape[0] // (ink.shape[0] - 2 * MARGIN))
+    paper, pen = float(rng.uniform(0.72, 0.95)), float(rng.uniform(0.05, 0.35))
+    page = paper - (paper - pen) * ink + rng.normal(0, 0.02, ink.shape).astype(np.float32)
+    out = io.BytesIO()
+    Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8)).save(out, "PNG")
+    return out.getvalue()
+
+
+def make_forms(count: int, seed: int, source: str) -> dict[str, list[tuple[bytes, str]]]:
+    """The same `count` numbers on each form (one seed draws the numbers, one the lines)."""
+    glyphs = Glyphs(source)
+    numbers_rng = np.random.default_rng(seed)
+    numbers = [compose(numbers_rng, glyphs, "plain") for _ in range(count)]
+    sets = {}
+    for k, form in enumerate(FORMS):
+        rng = np.random.default_rng([seed, k])
+        sets[form] = [(on_form(ink, rng, form), label) for ink, label in numbers]
+    return sets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench forms", description=__doc__)
+    parser.add_argument("--count", type=positive, default=200, help="numbers of each form")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--digits", choices=DIGIT_SOURCES, default="test")
+    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
+    parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
+    parser.add_argument("--save", type=Path, help="also write the scans as PNGs here")
+    parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
+    args = parser.parse_args(argv)
+    from desktop.engine.classifier import Classifier
+
+    sets = make_forms(args.count, args.seed, args.digits)
+    if args.save:
+        for form, items in sets.items():
+            (args.save / form).mkdir(parents=True, exist_ok=True)
+            for i, (data, label) in enumerate(items):
+                (args.save / form / f"{i:04d}_{label}.png").write_bytes(data)
+    models = [args.model] + ([args.baseline] if args.baseline else [])
+    names = [str(path) if path else "bundled model" for path in models]
+    found = [{form: read(items, Classifier(path))[0] for form, items in sets.items()}
+             for path in models]
+    lines = ["| form | " + " | ".join(f"read whole, {n}" for n in names) + " |",
+             "|---" * (len(models) + 1) + "|"]
+    for form in FORMS:
+        lines.append(f"| {form} | " + " | ".join(
+            f"{right[form]}/{args.count} ({100 * right[form] / args.count:.1f} %)"
+            for right in found) + " |")
+    print("\n".join(lines))
+    if args.record:
+        command = "python -m bench forms " + " ".join(argv if argv is not None else sys.argv[1:])
+        append_section(args.record, command, lines)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

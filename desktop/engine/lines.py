@@ -1,0 +1,152 @@
+"""A form's printed lines out of a picture's ink: underlines, boxes, grid and ruled paper.
+
+A line joins every digit it touches into one piece of ink (a boxed amount read as one digit),
+so it goes before the digits are looked for. A horizontal line is a run of ink far longer
+than it is thick and long beside the picture (a digit's bar, a closing dash, is neither); a
+vertical one is as thin and runs from a horizontal line to another (a box's sides), or crosses
+one (a grid's columns); a 1 stands free of them, or on one. Where a stroke crosses a line, the
+line's pixels stay: ink just beyond both of its edges, not a line, is a stroke going through.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.engine.frame import dilate
+from desktop.engine.segment import label_components
+
+LINE_RATIO = 10.0     # a line is at least this many times as long as it is thick
+LINE_SHARE = 0.25     # a horizontal line spans at least this share of the picture's longer side
+STANDING = 0.25       # a vertical line spans at least this share of the picture's height
+MIN_LINE = 12         # and any line at least this many pixels
+MEETS = 2             # a vertical line's ends lie within this many pixels of a horizontal line
+LINE_EDGE = 0.5       # lines are found in ink down to this share of a stroke's threshold
+REMNANT = 3           # ink left wholly within this many pixels of a line is part of it
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The horizontal runs of a mask: their rows, first columns and end columns."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    steps = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(steps == 1)
+    _, ends = np.nonzero(steps == -1)  # the same rows, in the same order
+    return rows, starts, ends
+
+
+def _paint(shape: tuple[int, int], rows: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+           values: np.ndarray) -> np.ndarray:
+    """Each run's pixels set to its value (0 elsewhere)."""
+    marks = np.zeros((shape[0], shape[1] + 1), np.int32)
+    marks[rows, starts] = values
+    marks[rows, ends] -= values
+    return np.cumsum(marks, axis=1)[:, :-1]
+
+
+def _long_and_thin(mask: np.ndarray, shortest: float) -> np.ndarray:
+    """Horizontal runs at least `shortest` long and, along most of their length, LINE_RATIO
+    times as long as the band of such runs is thick (a stroke along a line thickens it only
+    there: the run is still a line)."""
+    rows, starts, ends = _runs(mask)
+    lengths = ends - starts
+    long = lengths >= max(shortest, MIN_LINE)
+    rows, starts, ends, lengths = rows[long], starts[long], ends[long], lengths[long]
+    if not len(rows):
+        return np.zeros_like(mask)
+    length_of = _paint(mask.shape, rows, starts, ends, lengths)
+    band = length_of > 0
+    thickness = _paint(band.shape[::-1], *_runs(band.T), _lengths(band.T)).T
+    thin = np.zeros((mask.shape[0], mask.shape[1] + 1), np.int32)
+    thin[:, 1:] = np.cumsum(band & (length_of >= LINE_RATIO * thickness), axis=1)
+    mostly = 2 * (thin[rows, ends] - thin[rows, starts]) >= lengths
+    return _paint(mask.shape, rows[mostly], starts[mostly], ends[mostly],
+                  np.ones(int(mostly.sum()), np.int32)) > 0
+
+
+def _lengths(mask: np.ndarray) -> np.ndarray:
+    _, starts, ends = _runs(mask)
+    return ends - starts
+
+
+def _crossed(line: np.ndarray, strokes: np.ndarray) -> np.ndarray:
+    """The pixels of a horizontal line where a stroke goes through it: ink that is not line
+    just above and just below its band (a column to either side)."""
+    h, _ = line.shape
+    columns, tops, bottoms = _runs(line.T)  # each column's stretches of line
+    reach = np.zeros((h + 2, strokes.shape[1] + 2), bool)
+    reach[1:-1, 1:-1] = strokes
+    near = reach[:, :-2] | reach[:, 1:-1] | reach[:, 2:]  # padded rows, a column either side
+    through = near[tops, columns] & near[bottoms + 1, columns]  # the rows above and below
+    kept = np.zeros_like(line)
+    for column, top, bottom in zip(columns[through], tops[through], bottoms[through],
+                                   strict=True):
+        kept[top:bottom, column] = True
+    return kept
+
+
+def _standing(mask: np.ndarray, horizontal: np.ndarray) -> np.ndarray:
+    """Vertical lines: long thin vertical runs from a horizontal line to another (a box's
+    sides), or crossing one and ending at them or at the picture's edges (a grid's columns).
+    A stroke that only stands on a line, or spans a tightly cropped picture, is none."""
+    h, _ = mask.shape
+    tall = _long_and_thin(mask.T, STANDING * h).T
+    columns, tops, bottoms = _runs(tall.T)
+    lines = np.zeros_like(tall)
+    if not len(columns):
+        return lines
+    near = np.zeros((h + 2 * MEETS, mask.shape[1]), bool)  # rows padded by MEETS
+    for dy in range(2 * MEETS + 1):
+        near[dy:dy + h] |= horizontal
+    crossed = np.cumsum(horizontal, axis=0)  # horizontal line pixels down to each row
+    for column, top, bottom in zip(columns, tops, bottoms, strict=True):
+        meets = near[top + MEETS, column], near[bottom - 1 + MEETS, column]
+        edges = top <= MEETS, bottom >= h - MEETS
+        inside = top + MEETS + 1 < bottom - MEETS - 2 and \
+            crossed[bottom - MEETS - 2, column] > crossed[top + MEETS + 1, column]
+        if all(meets) or (inside and all(m or e for m, e in zip(meets, edges, strict=True))):
+            lines[top:bottom, column] = True
+    return lines
+
+
+def _grown(mask: np.ndarray, axis: int) -> np.ndarray:
+    """The mask and its neighbours along an axis (a line's faint edge, below the threshold)."""
+    grown = mask.copy()
+    if axis == 0:
+        grown[1:] |= mask[:-1]
+        grown[:-1] |= mask[1:]
+    else:
+        grown[:, 1:] |= mask[:, :-1]
+        grown[:, :-1] |= mask[:, 1:]
+    return grown
+
+
+def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
+    """The ink without the printed lines of a form (ink above `threshold` is a stroke's)."""
+    mask = ink > threshold
+    if not mask.any():
+        return ink
+    found = ink > LINE_EDGE * threshold  # a line's blurred edges too: solid bands
+    horizontal = _long_and_thin(found, LINE_SHARE * max(mask.shape))
+    if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
+        return ink
+    vertical = _standing(found, horizontal)
+    strokes = mask & ~horizontal & ~vertical
+    horizontal &= ~_crossed(horizontal, strokes)
+    vertical &= ~_crossed(vertical.T, strokes.T).T
+    lines = horizontal | vertical
+    faint_edge = (_grown(horizontal, 0) | _grown(vertical, 1)) & ~mask
+    left = mask & ~lines
+    gone = lines | faint_edge | _remnants(left, lines)
+    return np.where(gone, 0.0, ink).astype(ink.dtype)
+
+
+def _remnants(left: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    """The pieces of ink left that lie wholly beside the lines taken out: their blurred ends
+    and corners, not strokes."""
+    beside = dilate(lines.astype(np.float32), REMNANT) > 0
+    labels, count = label_components(left)
+    outside = np.bincount(labels[~beside], minlength=count + 1)
+    remnant = outside == 0
+    remnant[0] = False
+    return remnant[labels]

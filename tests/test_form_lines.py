@@ -1,0 +1,115 @@
+"""Numbers written on a form's printed lines (underlined, boxed, on grid paper) read as the
+numbers: the lines go before the digits are looked for (`engine/lines.py`). Each scan is made of
+real MNIST test digits; the lines join them into pieces of ink."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from desktop.batch.cli import main
+from desktop.engine.ink import find_ink
+from desktop.engine.lines import remove_lines
+from desktop.engine.reading import read_image_file
+from desktop.engine.segment import INK_THRESHOLD, components
+
+HEIGHT, PAD = 28, 10
+
+
+def columns_of_ink(glyph: np.ndarray) -> np.ndarray:
+    columns = np.flatnonzero(glyph.max(axis=0) > 0.1)
+    return glyph[:, columns[0]:columns[-1] + 1]
+
+
+def written(digits, text: str) -> np.ndarray:
+    """The digits side by side, 5 px apart, with PAD px of paper around (ink = 1)."""
+    glyphs = [columns_of_ink(digits[int(d)] / 255) for d in text]
+    width = sum(g.shape[1] for g in glyphs) + 5 * (len(text) - 1) + 2 * PAD
+    ink = np.zeros((HEIGHT + 2 * PAD, width), np.float32)
+    x = PAD
+    for glyph in glyphs:
+        ink[PAD:PAD + HEIGHT, x:x + glyph.shape[1]] = glyph
+        x += glyph.shape[1] + 5
+    return ink
+
+
+def ruled(ink: np.ndarray, form: str) -> np.ndarray:
+    """Printed lines over the ink, as dark as it: where the digits' feet and tops are."""
+    lines = np.zeros_like(ink)
+    w = ink.shape[1]
+    rows = np.flatnonzero(ink.max(axis=1) > 0.3)
+    if form == "underlined":
+        lines[rows[-1] - 4, 2:w - 2] = 1  # through the digits' feet
+    elif form == "boxed":
+        lines[[rows[0] + 1, rows[-1] - 1], 2:w - 2] = 1  # through their tops and feet
+        lines[rows[0] + 1:rows[-1], [2, w - 3]] = 1
+    else:  # grid paper, a line every 9 px each way
+        lines[5::9] = 1
+        lines[:, 5::9] = 1
+    return np.maximum(ink, lines)
+
+
+def scan(ink: np.ndarray, path) -> None:
+    """Grey paper, dark grey ink, a little noise, 3x enlarged."""
+    page = 0.85 - 0.65 * ink + np.random.default_rng(0).normal(0, 0.02, ink.shape)
+    image = Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8))
+    image.resize((ink.shape[1] * 3, ink.shape[0] * 3), Image.BILINEAR).save(path)
+
+
+def read(path) -> str:
+    out = path.with_suffix(".json")
+    assert main([str(path), "--multi-digit", "--format", "json", "--out", str(out), "-q"]) == 0
+    return json.loads(out.read_text())[0]["digit"]
+
+
+def pieces(path) -> int:
+    return len(components(find_ink(np.asarray(Image.open(path)), 512))[1])
+
+
+@pytest.mark.parametrize("form", ["underlined", "boxed", "grid"])
+@pytest.mark.parametrize("text", ["4096", "715", "380"])
+def test_a_number_on_a_forms_lines_reads_as_the_number(tmp_path, digits, classifier, form,
+                                                       text):
+    path = tmp_path / f"{text} {form}.png"
+    scan(ruled(written(digits, text), form), path)
+    assert pieces(path) < len(text)  # the lines join digits into one piece of ink
+    assert read(path) == text
+    assert "".join(map(str, read_image_file(str(path), classifier).digits)) == text  # the app
+
+
+@pytest.mark.parametrize("form", ["underlined", "boxed"])
+@pytest.mark.parametrize("digit", ["1", "4", "7"])  # a stem and bars, straight as a line
+def test_one_digit_on_a_line_or_in_a_box_is_read_alone(tmp_path, digits, form, digit):
+    path = tmp_path / f"{digit} {form}.png"
+    scan(ruled(written(digits, digit), form), path)
+    assert read(path) == digit
+
+
+def test_a_line_through_a_stroke_leaves_the_stroke_whole():
+    ink = np.zeros((40, 120), np.float32)
+    ink[8:32, 50:53] = 1.0   # a 1's stem
+    ink[20:22, 2:118] = 1.0  # a line through it
+    out = remove_lines(ink, INK_THRESHOLD)
+    assert out[20:22, 2:48].max() == 0 and out[20:22, 56:118].max() == 0  # the line goes
+    assert (out[8:32, 50:53] == 1).all()  # the stem stays, where the line crossed it too
+
+
+def test_a_digits_bars_and_a_closing_dash_are_no_lines():
+    ink = np.zeros((40, 120), np.float32)
+    ink[6:10, 10:34] = 1.0    # a 7's bar, as long as the digit is wide
+    ink[6:34, 30:34] = 1.0
+    ink[24:27, 90:110] = 1.0  # a closing dash
+    assert np.array_equal(remove_lines(ink, INK_THRESHOLD), ink)
+
+
+def test_a_stem_between_a_boxs_lines_stays_and_the_boxs_sides_go():
+    ink = np.zeros((50, 140), np.float32)
+    ink[[4, 45], 2:138] = 1.0        # the box's top and bottom
+    ink[4:46, [2, 137]] = 1.0        # its sides, from one to the other
+    ink[10:40, 60:62] = 1.0          # a 1 inside, free of them
+    out = remove_lines(ink, INK_THRESHOLD)
+    assert out[:, :10].max() == 0 and out[:, 130:].max() == 0 and out[[4, 45]].max() == 0
+    assert (out[10:40, 60:62] == 1).all()
