@@ -2,7 +2,8 @@
 
 A line joins every digit it touches into one piece of ink (a boxed amount read as one digit),
 so it goes before the digits are looked for. A horizontal line is a run of ink far longer
-than it is thick and long beside the picture (a digit's bar, a closing dash, is neither); a
+than it is thick and at least as long as the ink is high (a digit's bar, a closing dash, is
+neither); a
 vertical one is as thin and runs from a horizontal line to another (a box's sides), or crosses
 one (a grid's columns); a 1 stands free of them, or on one. Where a stroke crosses a line, the
 line's pixels stay: ink just beyond both of its edges, not a line, is a stroke going through.
@@ -16,8 +17,12 @@ from desktop.engine.frame import dilate
 from desktop.engine.segment import label_components
 
 LINE_RATIO = 10.0     # a line is at least this many times as long as it is thick
-LINE_SHARE = 0.25     # a horizontal line spans at least this share of the picture's longer side
+LINE_LENGTH = 1.0     # a horizontal line is at least as long as the ink is high (a digit's bar,
+                      # a 2's foot, two digits' tops joined are shorter than the digit is high)
+SIDE_RATIO = 5.0      # and, meeting horizontal ones at both ends, this many times as long as thick
 STANDING = 0.25       # a vertical line spans at least this share of the picture's height
+LINE_ALONG = 0.3      # a line looks like one along at least this share of it (digits cross it)
+CLEAR = 2             # the pixel this far above and below a line's band is paper along most of it
 MIN_LINE = 12         # and any line at least this many pixels
 MEETS = 2             # a vertical line's ends lie within this many pixels of a horizontal line
 LINE_EDGE = 0.5       # lines are found in ink down to this share of a stroke's threshold
@@ -44,10 +49,11 @@ def _paint(shape: tuple[int, int], rows: np.ndarray, starts: np.ndarray, ends: n
     return np.cumsum(marks, axis=1)[:, :-1]
 
 
-def _long_and_thin(mask: np.ndarray, shortest: float) -> np.ndarray:
-    """Horizontal runs at least `shortest` long and, along most of their length, LINE_RATIO
-    times as long as the band of such runs is thick (a stroke along a line thickens it only
-    there: the run is still a line)."""
+def _long_and_thin(mask: np.ndarray, shortest: float, ratio: float = LINE_RATIO) -> np.ndarray:
+    """Horizontal runs at least `shortest` long that are, along LINE_ALONG of their length,
+    `ratio` times as long as the band of such runs is thick and have paper CLEAR pixels above
+    and below that band: a line, which strokes only touch or cross here and there. Two digits'
+    strokes that meet in one long run (a 3's top and a 9's loop) go on above or below it."""
     rows, starts, ends = _runs(mask)
     lengths = ends - starts
     long = lengths >= max(shortest, MIN_LINE)
@@ -56,17 +62,19 @@ def _long_and_thin(mask: np.ndarray, shortest: float) -> np.ndarray:
         return np.zeros_like(mask)
     length_of = _paint(mask.shape, rows, starts, ends, lengths)
     band = length_of > 0
-    thickness = _paint(band.shape[::-1], *_runs(band.T), _lengths(band.T)).T
-    thin = np.zeros((mask.shape[0], mask.shape[1] + 1), np.int32)
-    thin[:, 1:] = np.cumsum(band & (length_of >= LINE_RATIO * thickness), axis=1)
-    mostly = 2 * (thin[rows, ends] - thin[rows, starts]) >= lengths
+    columns, tops, bottoms = _runs(band.T)
+    flipped = band.shape[::-1]
+    thickness = _paint(flipped, columns, tops, bottoms, bottoms - tops).T
+    top = _paint(flipped, columns, tops, bottoms, tops).T
+    bottom = _paint(flipped, columns, tops, bottoms, bottoms).T
+    paper = np.pad(~mask, CLEAR, constant_values=True)[:, CLEAR:-CLEAR]  # rows padded
+    x = np.arange(mask.shape[1])
+    clear = paper[top, x] & paper[bottom + 2 * CLEAR - 1, x]
+    line_like = np.zeros((mask.shape[0], mask.shape[1] + 1), np.int32)
+    line_like[:, 1:] = np.cumsum(band & clear & (length_of >= ratio * thickness), axis=1)
+    mostly = line_like[rows, ends] - line_like[rows, starts] >= LINE_ALONG * lengths
     return _paint(mask.shape, rows[mostly], starts[mostly], ends[mostly],
                   np.ones(int(mostly.sum()), np.int32)) > 0
-
-
-def _lengths(mask: np.ndarray) -> np.ndarray:
-    _, starts, ends = _runs(mask)
-    return ends - starts
 
 
 def _crossed(line: np.ndarray, strokes: np.ndarray) -> np.ndarray:
@@ -90,7 +98,7 @@ def _standing(mask: np.ndarray, horizontal: np.ndarray) -> np.ndarray:
     sides), or crossing one and ending at them or at the picture's edges (a grid's columns).
     A stroke that only stands on a line, or spans a tightly cropped picture, is none."""
     h, _ = mask.shape
-    tall = _long_and_thin(mask.T, STANDING * h).T
+    tall = _long_and_thin(mask.T, STANDING * h, SIDE_RATIO).T
     columns, tops, bottoms = _runs(tall.T)
     lines = np.zeros_like(tall)
     if not len(columns):
@@ -127,7 +135,8 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
     if not mask.any():
         return ink
     found = ink > LINE_EDGE * threshold  # a line's blurred edges too: solid bands
-    horizontal = _long_and_thin(found, LINE_SHARE * max(mask.shape))
+    rows = np.flatnonzero(mask.any(axis=1))
+    horizontal = _long_and_thin(found, LINE_LENGTH * (rows[-1] + 1 - rows[0]))
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
         return ink
     vertical = _standing(found, horizontal)
