@@ -81,7 +81,7 @@ def test_a_number_on_a_forms_lines_reads_as_the_number(tmp_path, digits, classif
 
 
 @pytest.mark.parametrize("form", ["underlined", "boxed"])
-@pytest.mark.parametrize("digit", ["1", "4", "7"])  # a stem and bars, straight as a line
+@pytest.mark.parametrize("digit", ["4", "7"])  # bars, straight as a line
 def test_one_digit_on_a_line_or_in_a_box_is_read_alone(tmp_path, digits, form, digit):
     path = tmp_path / f"{digit} {form}.png"
     scan(ruled(written(digits, digit), form), path)

@@ -2,8 +2,8 @@
 
 A line joins every digit it touches into one piece of ink (a boxed amount read as one digit),
 so it goes before the digits are looked for. A horizontal line is a run of ink far longer
-than it is thick and at least as long as the ink is high (a digit's bar, a closing dash, is
-neither); a
+than it is thick, longer than the ink is high and spanning the rest of it (a digit's bar, a
+closing dash, is none); a
 vertical one is as thin and runs from a horizontal line to another (a box's sides), or crosses
 one (a grid's columns); a 1 stands free of them, or on one. Where a stroke crosses a line, the
 line's pixels stay: ink just beyond both of its edges, not a line, is a stroke going through.
@@ -17,8 +17,10 @@ from desktop.engine.frame import dilate
 from desktop.engine.segment import label_components
 
 LINE_RATIO = 10.0     # a line is at least this many times as long as it is thick
-LINE_LENGTH = 1.0     # a horizontal line is at least as long as the ink is high (a digit's bar,
-                      # a 2's foot, two digits' tops joined are shorter than the digit is high)
+LINE_LENGTH = 1.25    # a horizontal line is this much longer than the ink is high (a digit's
+                      # bar or foot, two digits' tops joined are shorter; a box narrower than
+                      # this around a lone 1 stays)
+SPAN_SLACK = 0.1      # and spans the rest of the ink but this share of its width at either end
 SIDE_RATIO = 5.0      # and, meeting horizontal ones at both ends, this many times as long as thick
 STANDING = 0.25       # a vertical line spans at least this share of the picture's height
 LINE_ALONG = 0.3      # a line looks like one along at least this share of it (digits cross it)
@@ -117,6 +119,19 @@ def _standing(mask: np.ndarray, horizontal: np.ndarray) -> np.ndarray:
     return lines
 
 
+def _spanning(horizontal: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The horizontal lines that span the rest of the ink, within SPAN_SLACK of its width at
+    either end: an underline, a box, a grid do; a long bar of one wide digit does not."""
+    columns = np.flatnonzero((mask & ~horizontal).any(axis=0))
+    if not len(columns):
+        return horizontal
+    slack = SPAN_SLACK * (columns[-1] + 1 - columns[0])
+    rows, starts, ends = _runs(horizontal)
+    spans = (starts <= columns[0] + slack) & (ends >= columns[-1] + 1 - slack)
+    return _paint(horizontal.shape, rows[spans], starts[spans], ends[spans],
+                  np.ones(int(spans.sum()), np.int32)) > 0
+
+
 def _grown(mask: np.ndarray, axis: int) -> np.ndarray:
     """The mask and its neighbours along an axis (a line's faint edge, below the threshold)."""
     grown = mask.copy()
@@ -137,6 +152,7 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
     found = ink > LINE_EDGE * threshold  # a line's blurred edges too: solid bands
     rows = np.flatnonzero(mask.any(axis=1))
     horizontal = _long_and_thin(found, LINE_LENGTH * (rows[-1] + 1 - rows[0]))
+    horizontal = _spanning(horizontal, mask)
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
         return ink
     vertical = _standing(found, horizontal)
