@@ -80,9 +80,11 @@ def test_a_number_on_a_forms_lines_reads_as_the_number(tmp_path, digits, classif
     assert "".join(map(str, read_image_file(str(path), classifier).digits)) == text  # the app
 
 
-@pytest.mark.parametrize("form", ["underlined", "boxed"])
-@pytest.mark.parametrize("digit", ["4", "7"])  # bars, straight as a line
+@pytest.mark.parametrize(("digit", "form"), [
+    ("4", "underlined"), ("7", "underlined"), ("1", "boxed"), ("4", "boxed"), ("7", "boxed")])
 def test_one_digit_on_a_line_or_in_a_box_is_read_alone(tmp_path, digits, form, digit):
+    """Bars and a stem, as straight as the lines. (A lone 1 on a line as short as itself is
+    left so: it is how a 1 with a foot is written.)"""
     path = tmp_path / f"{digit} {form}.png"
     scan(ruled(written(digits, digit), form), path)
     assert read(path) == digit
@@ -102,6 +104,13 @@ def test_a_digits_bars_and_a_closing_dash_are_no_lines():
     ink[6:10, 10:34] = 1.0    # a 7's bar, as long as the digit is wide
     ink[6:34, 30:34] = 1.0
     ink[24:27, 90:110] = 1.0  # a closing dash
+    assert np.array_equal(remove_lines(ink, INK_THRESHOLD), ink)
+
+
+def test_a_square_zero_is_no_box():
+    ink = np.zeros((50, 40), np.float32)
+    ink[[5, 6, 43, 44], 5:35] = 1.0   # its top and bottom
+    ink[5:45, [5, 6, 33, 34]] = 1.0   # its sides: a box, but with nothing inside
     assert np.array_equal(remove_lines(ink, INK_THRESHOLD), ink)
 
 

@@ -21,6 +21,7 @@ LINE_LENGTH = 1.25    # a horizontal line is this much longer than the ink is hi
                       # bar or foot, two digits' tops joined are shorter; a box narrower than
                       # this around a lone 1 stays)
 SPAN_SLACK = 0.1      # and spans the rest of the ink but this share of its width at either end
+CELL = 0.5            # a box around one digit: its top and bottom this share of its height
 SIDE_RATIO = 5.0      # and, meeting horizontal ones at both ends, this many times as long as thick
 STANDING = 0.25       # a vertical line spans at least this share of the picture's height
 LINE_ALONG = 0.3      # a line looks like one along at least this share of it (digits cross it)
@@ -95,7 +96,7 @@ def _crossed(line: np.ndarray, strokes: np.ndarray) -> np.ndarray:
     return kept
 
 
-def _standing(mask: np.ndarray, horizontal: np.ndarray) -> np.ndarray:
+def _standing(mask: np.ndarray, horizontal: np.ndarray, crossing: bool = True) -> np.ndarray:
     """Vertical lines: long thin vertical runs from a horizontal line to another (a box's
     sides), or crossing one and ending at them or at the picture's edges (a grid's columns).
     A stroke that only stands on a line, or spans a tightly cropped picture, is none."""
@@ -114,9 +115,27 @@ def _standing(mask: np.ndarray, horizontal: np.ndarray) -> np.ndarray:
         edges = top <= MEETS, bottom >= h - MEETS
         inside = top + MEETS + 1 < bottom - MEETS - 2 and \
             crossed[bottom - MEETS - 2, column] > crossed[top + MEETS + 1, column]
-        if all(meets) or (inside and all(m or e for m, e in zip(meets, edges, strict=True))):
+        if all(meets) or (crossing and inside and all(
+                m or e for m, e in zip(meets, edges, strict=True))):
             lines[top:bottom, column] = True
     return lines
+
+
+def _cell(found: np.ndarray, mask: np.ndarray, height: int) -> np.ndarray:
+    """The top and bottom of a box around one digit, too short to be lines alone: horizontal
+    runs at least CELL of the ink's height, each ending at sides (vertical lines from one to
+    the other), around ink that is none of them (a square 0 encloses nothing)."""
+    edges = _long_and_thin(found, CELL * height, SIDE_RATIO)
+    if not edges.any():
+        return edges
+    sides = dilate(_standing(found, edges, crossing=False).astype(np.float32), MEETS) > 0
+    rows, starts, ends = _runs(edges)
+    ended = sides[rows, starts] & sides[rows, ends - 1]
+    edges = _paint(edges.shape, rows[ended], starts[ended], ends[ended],
+                   np.ones(int(ended.sum()), np.int32)) > 0
+    box = edges | _standing(found, edges, crossing=False)
+    inside = mask & ~(dilate(box.astype(np.float32), REMNANT) > 0)
+    return edges if inside.any() and box.any() else np.zeros_like(edges)
 
 
 def _spanning(horizontal: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -152,7 +171,7 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
     found = ink > LINE_EDGE * threshold  # a line's blurred edges too: solid bands
     rows = np.flatnonzero(mask.any(axis=1))
     horizontal = _long_and_thin(found, LINE_LENGTH * (rows[-1] + 1 - rows[0]))
-    horizontal = _spanning(horizontal, mask)
+    horizontal = _spanning(horizontal, mask) | _cell(found, mask, rows[-1] + 1 - rows[0])
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
         return ink
     vertical = _standing(found, horizontal)
