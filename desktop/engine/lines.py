@@ -1,12 +1,13 @@
 """A form's printed lines out of a picture's ink: underlines, boxes, grid and ruled paper.
 
 A line joins every digit it touches into one piece of ink (a boxed amount read as one digit),
-so it goes before the digits are looked for. A horizontal line is a run of ink far longer
-than it is thick, longer than the ink is high and spanning the rest of it (a digit's bar, a
-closing dash, is none); a
-vertical one is as thin and runs from a horizontal line to another (a box's sides), or crosses
-one (a grid's columns); a 1 stands free of them, or on one. Where a stroke crosses a line, the
-line's pixels stay: ink just beyond both of its edges, not a line, is a stroke going through.
+so it goes before the digits are looked for. A horizontal line is a run of ink far longer than
+it is thick, longer than the ink is high and spanning the rest of it (a digit's bar, a closing
+dash, is none); a vertical one is as thin and runs from a horizontal line to another (a box's
+sides), or crosses one (a grid's columns); a 1 stands free of them, or on one. A box around one
+digit is too short for those lines: its top and bottom are taken with its sides, around ink
+(`_cell`). Where a stroke crosses a line, the line's pixels stay: ink just beyond both of its
+edges, not a line, is a stroke going through.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from desktop.engine.segment import label_components
 
 LINE_RATIO = 10.0     # a line is at least this many times as long as it is thick
 LINE_LENGTH = 1.25    # a horizontal line is this much longer than the ink is high (a digit's
-                      # bar or foot, two digits' tops joined are shorter; a box narrower than
-                      # this around a lone 1 stays)
+                      # bar or foot, two digits' tops joined are shorter; a 1 on a line as short
+                      # as itself stays: a 1 with a foot)
 SPAN_SLACK = 0.1      # and spans the rest of the ink but this share of its width at either end
 CELL = 0.5            # a box around one digit: its top and bottom this share of its height
 SIDE_RATIO = 5.0      # and, meeting horizontal ones at both ends, this many times as long as thick
