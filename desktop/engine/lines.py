@@ -122,6 +122,18 @@ def _standing(mask: np.ndarray, horizontal: np.ndarray, crossing: bool = True) -
     return lines
 
 
+def _may_hold_cell(found: np.ndarray, across: np.ndarray, height: int) -> bool:
+    """Whether the ink has what a box around a digit needs (most pictures have not, and this
+    is cheap): two rows as long as its top and bottom, that far apart, and two columns as
+    long as its sides."""
+    shortest = max(CELL * height, MIN_LINE)
+    wide = np.flatnonzero(across >= shortest)
+    if len(wide) < 2 or wide[-1] - wide[0] < shortest:
+        return False
+    tall = np.flatnonzero(found.sum(axis=0) >= max(STANDING * found.shape[0], MIN_LINE))
+    return len(tall) >= 2 and tall[-1] - tall[0] >= shortest
+
+
 def _cell(found: np.ndarray, mask: np.ndarray, height: int) -> np.ndarray:
     """The top and bottom of a box around one digit, too short to be lines alone: horizontal
     runs at least CELL of the ink's height, each ending at sides (vertical lines from one to
@@ -142,6 +154,8 @@ def _cell(found: np.ndarray, mask: np.ndarray, height: int) -> np.ndarray:
 def _spanning(horizontal: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The horizontal lines that span the rest of the ink, within SPAN_SLACK of its width at
     either end: an underline, a box, a grid do; a long bar of one wide digit does not."""
+    if not horizontal.any():
+        return horizontal
     columns = np.flatnonzero((mask & ~horizontal).any(axis=0))
     if not len(columns):
         return horizontal
@@ -171,8 +185,13 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
         return ink
     found = ink > LINE_EDGE * threshold  # a line's blurred edges too: solid bands
     rows = np.flatnonzero(mask.any(axis=1))
-    horizontal = _long_and_thin(found, LINE_LENGTH * (rows[-1] + 1 - rows[0]))
-    horizontal = _spanning(horizontal, mask) | _cell(found, mask, rows[-1] + 1 - rows[0])
+    height = int(rows[-1] + 1 - rows[0])
+    across = found.sum(axis=1)  # a row holding a line's run holds that much ink at least
+    horizontal = np.zeros_like(mask)
+    if across.max() >= max(LINE_LENGTH * height, MIN_LINE):
+        horizontal = _spanning(_long_and_thin(found, LINE_LENGTH * height), mask)
+    if _may_hold_cell(found, across, height):
+        horizontal |= _cell(found, mask, height)
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
         return ink
     vertical = _standing(found, horizontal)
