@@ -8,6 +8,7 @@ forms print around handwriting, each kind `count` numbers:
 - underlined: a line through or just below the digits' feet;
 - boxed: a box around the number, its top and bottom through the tallest digits' ends or a
   little apart;
+- comb: the same box with a divider in each gap between digits (a box per digit);
 - grid: squared paper, a line every half to whole of the digits' height, both ways.
 
 The lines are 1-2 px thick at the digits' own scale (a tenth to a twentieth of their height
@@ -32,7 +33,7 @@ from bench.scans import DIGIT_SOURCES, Glyphs, compose, read  # noqa: E402
 from desktop.batch.cli import positive  # noqa: E402
 from train.numbers import scaled  # noqa: E402
 
-FORMS = ("none", "underlined", "boxed", "grid")
+FORMS = ("none", "underlined", "boxed", "comb", "grid")
 MARGIN = 8  # px of paper around the number, at the digits' scale
 
 
@@ -47,11 +48,13 @@ def printed(ink: np.ndarray, rng: np.random.Generator, form: str) -> np.ndarray:
     if form == "underlined":
         y = min(rows[-1] + int(rng.integers(-2, 3)), h - t)
         lines[y:y + t, 2:w - 2] = 1
-    elif form == "boxed":
+    elif form in ("boxed", "comb"):
         top = max(rows[0] - int(rng.integers(-1, 5)), 0)  # through the tallest digits' tops
         bottom = min(rows[-1] + int(rng.integers(-1, 5)), h - t)  # to a little apart
         lines[top:top + t, 2:w - 2] = lines[bottom:bottom + t, 2:w - 2] = 1
-        lines[top:bottom + t, 2:2 + t] = lines[top:bottom + t, w - 2 - t:w - 2] = 1
+        sides = [2, w - 2 - t] + (_gaps(ink) if form == "comb" else [])
+        for x in sides:
+            lines[top:bottom + t, x:x + t] = 1
     else:
         spacing = int(rng.integers(len(rows) // 2, len(rows) + 1))  # squares of a digit or less
         start = int(rng.integers(2, spacing))
@@ -60,6 +63,13 @@ def printed(ink: np.ndarray, rng: np.random.Generator, form: str) -> np.ndarray:
         for at in range(start, w - 2, spacing):
             lines[:, at:at + t] = 1
     return lines * float(rng.uniform(0.4, 1.0))
+
+
+def _gaps(ink: np.ndarray) -> list[int]:
+    """The middle column of each run of paper between two digits' ink."""
+    inked = np.flatnonzero(ink.max(axis=0) > 0.1)
+    apart = np.flatnonzero(np.diff(inked) > 1)
+    return [int(inked[i] + inked[i + 1]) // 2 for i in apart]
 
 
 def on_form(ink: np.ndarray, rng: np.random.Generator, form: str) -> bytes:

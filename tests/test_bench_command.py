@@ -102,7 +102,7 @@ def test_forms_put_the_same_numbers_on_each_forms_lines():
         return len(group_digits(components(ink)[1]))
 
     plain = [groups(data) for data, _ in sets["none"]]
-    for form in ("underlined", "boxed", "grid"):
+    for form in ("underlined", "boxed", "comb", "grid"):
         assert [label for _, label in sets[form]] == labels
         joined = [groups(data) for data, _ in sets[form]]
         assert sum(j < p for j, p in zip(joined, plain, strict=True)) >= 9, form
