@@ -122,3 +122,15 @@ def test_a_stem_between_a_boxs_lines_stays_and_the_boxs_sides_go():
     out = remove_lines(ink, INK_THRESHOLD)
     assert out[:, :10].max() == 0 and out[:, 130:].max() == 0 and out[[4, 45]].max() == 0
     assert (out[10:40, 60:62] == 1).all()
+
+
+def test_digits_without_lines_are_left_as_they_are(mnist):
+    """A thousand MNIST test digits, enlarged as pictures are, some stretched twice as wide
+    (long bars of 7s, 2s' feet, 4s' arms): no stroke is taken for a line."""
+    from PIL import Image as PILImage
+
+    for k, digit in enumerate(mnist.x_test[:1000]):
+        width = 84 * (2 if k % 3 == 0 else 1)
+        picture = PILImage.fromarray(digit).resize((width, 84), PILImage.BILINEAR)
+        ink = np.asarray(picture, np.float32) / 255
+        assert np.array_equal(remove_lines(ink, INK_THRESHOLD), ink), k

@@ -21,7 +21,8 @@ LINE_RATIO = 10.0     # a line is at least this many times as long as it is thic
 LINE_LENGTH = 1.25    # a horizontal line is this much longer than the ink is high (a digit's
                       # bar or foot, two digits' tops joined are shorter; a 1 on a line as short
                       # as itself stays: a 1 with a foot)
-SPAN_SLACK = 0.1      # and spans the rest of the ink but this share of its width at either end
+LONE_ABOVE = 0.3      # a lone line has at least this share of the other ink above it
+BEYOND = 1            # and reaches more than this many pixels past the rest of the ink
 CELL = 0.5            # a box around one digit: its top and bottom this share of its height
 SIDE_RATIO = 5.0      # and, meeting horizontal ones at both ends, this many times as long as thick
 STANDING = 0.25       # a vertical line spans at least this share of the picture's height
@@ -151,19 +152,32 @@ def _cell(found: np.ndarray, mask: np.ndarray, height: int) -> np.ndarray:
     return edges if inside.any() and box.any() else np.zeros_like(edges)
 
 
-def _spanning(horizontal: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The horizontal lines that span the rest of the ink, within SPAN_SLACK of its width at
-    either end: an underline, a box, a grid do; a long bar of one wide digit does not."""
+def _spanning(horizontal: np.ndarray, mask: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """The horizontal lines that reach past the rest of the ink at both ends (a box's sides
+    and any other tall thin stroke aside): an underline, a box, a grid do; a wide digit's bar
+    or foot ends where its next stroke begins."""
     if not horizontal.any():
         return horizontal
-    columns = np.flatnonzero((mask & ~horizontal).any(axis=0))
+    tall = _long_and_thin(found.T, STANDING * found.shape[0], SIDE_RATIO).T
+    columns = np.flatnonzero((mask & ~horizontal & ~tall).any(axis=0))
     if not len(columns):
         return horizontal
-    slack = SPAN_SLACK * (columns[-1] + 1 - columns[0])
     rows, starts, ends = _runs(horizontal)
-    spans = (starts <= columns[0] + slack) & (ends >= columns[-1] + 1 - slack)
-    return _paint(horizontal.shape, rows[spans], starts[spans], ends[spans],
-                  np.ones(int(spans.sum()), np.int32)) > 0
+    spans = (starts < columns[0] - BEYOND) & (ends > columns[-1] + 1 + BEYOND)
+    lines = _paint(horizontal.shape, rows[spans], starts[spans], ends[spans],
+                   np.ones(int(spans.sum()), np.int32)) > 0
+    return lines if not _a_bar_on_top(lines, mask) else np.zeros_like(lines)
+
+
+def _a_bar_on_top(lines: np.ndarray, mask: np.ndarray) -> bool:
+    """Whether the lines are one band with little of the rest of the ink above it: a wide
+    7's or 5's bar. (A box, ruled or squared paper has more than one; an underline, or a rule
+    through the digits, has ink above it.)"""
+    rows = np.flatnonzero(lines.any(axis=1))
+    if not len(rows) or np.any(np.diff(rows) > 1):
+        return False
+    rest = (mask & ~lines).sum(axis=1)
+    return rest[:rows[0]].sum() < LONE_ABOVE * rest.sum()
 
 
 def _grown(mask: np.ndarray, axis: int) -> np.ndarray:
@@ -189,7 +203,7 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
     across = found.sum(axis=1)  # a row holding a line's run holds that much ink at least
     horizontal = np.zeros_like(mask)
     if across.max() >= max(LINE_LENGTH * height, MIN_LINE):
-        horizontal = _spanning(_long_and_thin(found, LINE_LENGTH * height), mask)
+        horizontal = _spanning(_long_and_thin(found, LINE_LENGTH * height), mask, found)
     if _may_hold_cell(found, across, height):
         horizontal |= _cell(found, mask, height)
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
