@@ -2,12 +2,13 @@
 
 A line joins every digit it touches into one piece of ink (a boxed amount read as one digit),
 so it goes before the digits are looked for. A horizontal line is a run of ink far longer than
-it is thick, longer than the ink is high and spanning the rest of it (a digit's bar, a closing
-dash, is none); a vertical one is as thin and runs from a horizontal line to another (a box's
-sides), or crosses one (a grid's columns); a 1 stands free of them, or on one. A box around one
-digit is too short for those lines: its top and bottom are taken with its sides, around ink
-(`_cell`). Where a stroke crosses a line, the line's pixels stay: ink just beyond both of its
-edges, not a line, is a stroke going through.
+it is thick, longer than the ink is high, reaching past the rest of it at both ends, and when
+it is the only one, with ink above it (a digit's bar or foot, a closing dash, is none); a
+vertical one is as thin and runs from a horizontal line to another (a box's sides), or crosses
+one (a grid's columns); a 1 stands free of them, or on one. A box around one digit is too short
+for those lines: its top and bottom are taken with its sides, around ink (`_cell`). Where a
+stroke crosses a line, the line's pixels stay: ink just beyond both of its edges, not a line,
+is a stroke going through.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ LINE_LENGTH = 1.25    # a horizontal line is this much longer than the ink is hi
                       # bar or foot, two digits' tops joined are shorter; a 1 on a line as short
                       # as itself stays: a 1 with a foot)
 LONE_ABOVE = 0.3      # a lone line has at least this share of the other ink above it
-BEYOND = 1            # and reaches more than this many pixels past the rest of the ink
+BEYOND = 0.05         # and reaches past the rest by this share of the picture's height
 CELL = 0.5            # a box around one digit: its top and bottom this share of its height
 SIDE_RATIO = 5.0      # and, meeting horizontal ones at both ends, this many times as long as thick
 STANDING = 0.25       # a vertical line spans at least this share of the picture's height
@@ -159,11 +160,13 @@ def _spanning(horizontal: np.ndarray, mask: np.ndarray, found: np.ndarray) -> np
     if not horizontal.any():
         return horizontal
     tall = _long_and_thin(found.T, STANDING * found.shape[0], SIDE_RATIO).T
-    columns = np.flatnonzero((mask & ~horizontal & ~tall).any(axis=0))
+    beside = dilate((horizontal | tall).astype(np.float32), CLEAR) > 0  # their soft edges too
+    columns = np.flatnonzero((mask & ~beside).any(axis=0))
     if not len(columns):
         return horizontal
     rows, starts, ends = _runs(horizontal)
-    spans = (starts < columns[0] - BEYOND) & (ends > columns[-1] + 1 + BEYOND)
+    reach = CLEAR + BEYOND * found.shape[0]
+    spans = (starts < columns[0] - reach) & (ends > columns[-1] + 1 + reach)
     lines = _paint(horizontal.shape, rows[spans], starts[spans], ends[spans],
                    np.ones(int(spans.sum()), np.int32)) > 0
     return lines if not _a_bar_on_top(lines, mask) else np.zeros_like(lines)
