@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.record import append_section  # noqa: E402
-from bench.scans import DIGIT_SOURCES, Glyphs, compose, read  # noqa: E402
+from bench.scans import DIGIT_SOURCES, Glyphs, compose, read, save  # noqa: E402
 from desktop.batch.cli import positive  # noqa: E402
 from train.numbers import scaled  # noqa: E402
 
@@ -112,10 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sets = make_forms(args.count, args.seed, args.digits)
     if args.save:
-        for form, items in sets.items():
-            (args.save / form).mkdir(parents=True, exist_ok=True)
-            for i, (data, label) in enumerate(items):
-                (args.save / form / f"{i:04d}_{label}.png").write_bytes(data)
+        save(sets, args.save)
     models = [args.model] + ([args.baseline] if args.baseline else [])
     names = [str(path) if path else "bundled model" for path in models]
     found = [{form: read(items, Classifier(path))[0] for form, items in sets.items()}

@@ -157,6 +157,14 @@ def scanned(rng: np.random.Generator, glyphs: Glyphs, kind: str, count: int,
     return items
 
 
+def save(sets: dict[str, list[tuple[bytes, str]]], folder: Path) -> None:
+    """Each set's scans as PNGs in a folder of its own, named by their index and digits."""
+    for kind, items in sets.items():
+        (folder / kind).mkdir(parents=True, exist_ok=True)
+        for i, (data, label) in enumerate(items):
+            (folder / kind / f"{i:04d}_{label}.png").write_bytes(data)
+
+
 def read(items: list[tuple[bytes, str]], classifier) -> tuple[int, float, list]:
     from desktop.engine.recipes import file_inputs
 
@@ -241,10 +249,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sets = make_set(args.count, args.seed, args.digits)
     if args.save:
-        for kind, items in sets.items():
-            (args.save / kind).mkdir(parents=True, exist_ok=True)
-            for i, (data, label) in enumerate(items):
-                (args.save / kind / f"{i:04d}_{label}.png").write_bytes(data)
+        save(sets, args.save)
     models = [args.model] + ([args.baseline] if args.baseline else [])
     figures = [figures_of(Classifier(path), sets, args.misses) for path in models]
     names = [str(path) if path else "bundled model" for path in models]
