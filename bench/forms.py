@@ -12,8 +12,9 @@ forms print around handwriting, each kind `count` numbers:
 - grid: squared paper, a line every half to whole of the digits' height, both ways.
 
 The lines are 1-2 px thick at the digits' own scale (a tenth to a twentieth of their height
-once scaled), from 40 % as dark as the ink to as dark. Prints each kind's whole-number
-accuracy; `--model`/`--baseline` as in `bench scans`.
+once scaled), from 40 % as dark as the ink to as dark. `--tilt D` turns each scan by up to D
+degrees either way (a scan askew). Prints each kind's whole-number accuracy;
+`--model`/`--baseline` as in `bench scans`.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ def _gaps(ink: np.ndarray) -> list[int]:
     return [int(inked[i] + inked[i + 1]) // 2 for i in apart]
 
 
-def on_form(ink: np.ndarray, rng: np.random.Generator, form: str) -> bytes:
-    """The number with MARGIN of paper around, the form's lines, scanned grey 40-80 px high."""
+def on_form(ink: np.ndarray, rng: np.random.Generator, form: str, tilt: float = 0.0) -> bytes:
+    """The number with MARGIN of paper around, the form's lines, scanned grey 40-80 px high;
+    with `tilt`, turned by up to that many degrees either way, as a scan lies askew."""
     from PIL import Image
 
     ink = np.pad(ink, MARGIN)
@@ -81,12 +83,17 @@ def on_form(ink: np.ndarray, rng: np.random.Generator, form: str) -> bytes:
     ink = scaled(ink, int(rng.integers(40, 81)) * ink.shape[0] // (ink.shape[0] - 2 * MARGIN))
     paper, pen = float(rng.uniform(0.72, 0.95)), float(rng.uniform(0.05, 0.35))
     page = paper - (paper - pen) * ink + rng.normal(0, 0.02, ink.shape).astype(np.float32)
+    picture = Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8))
+    if tilt:
+        picture = picture.rotate(float(rng.uniform(-tilt, tilt)), Image.BILINEAR, expand=True,
+                                 fillcolor=round(paper * 255))
     out = io.BytesIO()
-    Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8)).save(out, "PNG")
+    picture.save(out, "PNG")
     return out.getvalue()
 
 
-def make_forms(count: int, seed: int, source: str) -> dict[str, list[tuple[bytes, str]]]:
+def make_forms(count: int, seed: int, source: str,
+               tilt: float = 0.0) -> dict[str, list[tuple[bytes, str]]]:
     """The same `count` numbers on each form (one seed draws the numbers, one the lines)."""
     glyphs = Glyphs(source)
     numbers_rng = np.random.default_rng(seed)
@@ -94,7 +101,7 @@ def make_forms(count: int, seed: int, source: str) -> dict[str, list[tuple[bytes
     sets = {}
     for k, form in enumerate(FORMS):
         rng = np.random.default_rng([seed, k])
-        sets[form] = [(on_form(ink, rng, form), label) for ink, label in numbers]
+        sets[form] = [(on_form(ink, rng, form, tilt), label) for ink, label in numbers]
     return sets
 
 
@@ -103,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=positive, default=200, help="numbers of each form")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--digits", choices=DIGIT_SOURCES, default="test")
+    parser.add_argument("--tilt", type=float, default=0.0, metavar="DEGREES",
+                        help="turn each scan by up to this many degrees either way")
     parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
     parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--save", type=Path, help="also write the scans as PNGs here")
@@ -110,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from desktop.engine.classifier import Classifier
 
-    sets = make_forms(args.count, args.seed, args.digits)
+    sets = make_forms(args.count, args.seed, args.digits, args.tilt)
     if args.save:
         save(sets, args.save)
     models = [args.model] + ([args.baseline] if args.baseline else [])

@@ -24,6 +24,7 @@ LINE_LENGTH = 1.25    # a horizontal line is this much longer than the ink is hi
                       # as itself stays: a 1 with a foot)
 LONE_ABOVE = 0.3      # a lone line has at least this share of the other ink above it
 BEYOND = 0.05         # and reaches past the rest by this share of the picture's height
+CELL_WIDTH = 2.0      # a box around one digit is at most this much wider than its ink is high
 CELL = 0.5            # a box around one digit: its top and bottom this share of its height
 SIDE_RATIO = 5.0      # and, meeting horizontal ones at both ends, this many times as long as thick
 STANDING = 0.25       # a vertical line spans at least this share of the picture's height
@@ -31,6 +32,10 @@ LINE_ALONG = 0.3      # a line looks like one along at least this share of it (d
 CLEAR = 2             # the pixel this far above and below a line's band is paper along most of it
 MIN_LINE = 12         # and any line at least this many pixels
 MEETS = 2             # a vertical line's ends lie within this many pixels of a horizontal line
+MAX_SKEW = 0.06       # a scan tilted up to about 3.4 degrees has its lines found, searched in
+SKEW_STEP = 0.005     # steps of this slope (a third of a degree),
+SKEW_SAMPLE = 3       # on every third pixel of ink,
+SKEW_GAIN = 1.08      # a tilt kept where its rows of ink are this much more uneven than level
 LINE_EDGE = 0.5       # lines are found in ink down to this share of a stroke's threshold
 REMNANT = 3           # ink left wholly within this many pixels of a line is part of it
 
@@ -128,6 +133,9 @@ def _may_hold_cell(found: np.ndarray, across: np.ndarray, height: int) -> bool:
     """Whether the ink has what a box around a digit needs (most pictures have not, and this
     is cheap): two rows as long as its top and bottom, that far apart, and two columns as
     long as its sides."""
+    inked = np.flatnonzero(found.any(axis=0))
+    if inked[-1] + 1 - inked[0] > CELL_WIDTH * height:  # several digits: boxed by long lines
+        return False
     shortest = max(CELL * height, MIN_LINE)
     wide = np.flatnonzero(across >= shortest)
     if len(wide) < 2 or wide[-1] - wide[0] < shortest:
@@ -196,7 +204,73 @@ def _grown(mask: np.ndarray, axis: int) -> np.ndarray:
 
 
 def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
-    """The ink without the printed lines of a form (ink above `threshold` is a stroke's)."""
+    """The ink without the printed lines of a form (ink above `threshold` is a stroke's), level
+    or tilted as a scan leaves them (the picture sheared straight for the search: `_skew`)."""
+    mask = ink > threshold
+    if not mask.any():
+        return ink
+    slope = _skew(ink > LINE_EDGE * threshold, mask)
+    if not slope:
+        return _remove_level(ink, threshold)
+    straight, back = _sheared(ink, slope)
+    return back(_remove_level(straight, threshold))
+
+
+def _skew(found: np.ndarray, mask: np.ndarray) -> float:
+    """The slope of a tilted scan's lines (rows per column), 0 for level ones or none: the
+    shear, within MAX_SKEW, whose rows of ink are most uneven (the sum of their squares: a
+    line piled into a row or two), when that is SKEW_GAIN times the level picture's and its
+    fullest row holds a line's worth. Only ink wider than a line must be long is searched (not
+    a single digit's)."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    columns = np.flatnonzero(found.any(axis=0))
+    if columns[-1] + 1 - columns[0] < LINE_LENGTH * (rows[-1] + 1 - rows[0]):
+        return 0.0
+    height = rows[-1] + 1 - rows[0]
+    ys, xs = np.nonzero(mask)
+    ys, xs = ys[::SKEW_SAMPLE], xs[::SKEW_SAMPLE]
+
+    def piles(slope: float) -> np.ndarray:
+        along = ys - np.round(xs * slope).astype(np.int64)
+        return np.bincount(along - along.min()).astype(np.float64)
+
+    def uneven(slope: float) -> float:
+        return float(np.square(piles(slope)).sum())
+
+    coarse = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 2 * SKEW_STEP)
+    best = float(max(coarse, key=uneven))
+    best = max((best - SKEW_STEP, best, best + SKEW_STEP), key=uneven)
+    if uneven(best) < SKEW_GAIN * uneven(0.0) or \
+            piles(best).max() * SKEW_SAMPLE < LINE_LENGTH * height:
+        return 0.0
+    return best
+
+
+def _sheared(ink: np.ndarray, slope: float):
+    """The ink with its columns shifted so lines of that slope lie level, then its rows so
+    the lines across them stand upright (a small rotation, in two exact shears), and the
+    function that puts a map of the same shape back."""
+    h, w = ink.shape
+    down = np.round(np.arange(w) * slope).astype(np.int64)
+    rows = np.arange(h)[:, None] - down[None, :] + down.max()
+    tall = h + int(down.max() - down.min())
+    across = np.round(np.arange(tall) * slope).astype(np.int64)
+    columns = np.arange(w)[None, :] + across[:, None] - across.min()
+    wide = w + int(across.max() - across.min())
+    level = np.zeros((tall, w), ink.dtype)
+    level[rows, np.arange(w)[None, :]] = ink
+    straight = np.zeros((tall, wide), ink.dtype)
+    straight[np.arange(tall)[:, None], columns] = level
+
+    def back(out: np.ndarray) -> np.ndarray:
+        unrotated = out[np.arange(tall)[:, None], columns]
+        return unrotated[rows, np.arange(w)[None, :]]
+
+    return straight, back
+
+
+def _remove_level(ink: np.ndarray, threshold: float) -> np.ndarray:
+    """`remove_lines` for lines that lie level and stand upright."""
     mask = ink > threshold
     if not mask.any():
         return ink
