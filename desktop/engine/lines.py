@@ -126,7 +126,9 @@ def _standing(mask: np.ndarray, horizontal: np.ndarray, crossing: bool = True) -
         if all(meets) or (crossing and inside and all(
                 m or e for m, e in zip(meets, edges, strict=True))):
             lines[top:bottom, column] = True
-    return lines
+    # A line's ragged edge columns (blur, a tilt sheared straight) run short of its ends:
+    # tall runs beside one taken go with it.
+    return lines | (tall & _grown(_grown(lines, 1), 1))
 
 
 def _may_hold_cell(found: np.ndarray, across: np.ndarray, height: int) -> bool:
