@@ -104,7 +104,8 @@ def _crossed(line: np.ndarray, strokes: np.ndarray) -> np.ndarray:
     return kept
 
 
-def _standing(mask: np.ndarray, horizontal: np.ndarray, crossing: bool = True) -> np.ndarray:
+def _standing(mask: np.ndarray, horizontal: np.ndarray, crossing: bool = True,
+              ragged: bool = False) -> np.ndarray:
     """Vertical lines: long thin vertical runs from a horizontal line to another (a box's
     sides), or crossing one and ending at them or at the picture's edges (a grid's columns).
     A stroke that only stands on a line, or spans a tightly cropped picture, is none."""
@@ -126,9 +127,9 @@ def _standing(mask: np.ndarray, horizontal: np.ndarray, crossing: bool = True) -
         if all(meets) or (crossing and inside and all(
                 m or e for m, e in zip(meets, edges, strict=True))):
             lines[top:bottom, column] = True
-    # A line's ragged edge columns (blur, a tilt sheared straight) run short of its ends:
-    # tall runs beside one taken go with it.
-    return lines | (tall & _grown(_grown(lines, 1), 1))
+    if ragged:  # a tilt sheared straight leaves a line's edge columns short of its ends
+        lines |= tall & _grown(_grown(lines, 1), 1)
+    return lines
 
 
 def _may_hold_cell(found: np.ndarray, across: np.ndarray, height: int) -> bool:
@@ -215,7 +216,7 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
     if not slope:
         return _remove_level(ink, threshold)
     straight, back = _sheared(ink, slope)
-    return back(_remove_level(straight, threshold))
+    return back(_remove_level(straight, threshold, ragged=True))
 
 
 def _skew(found: np.ndarray, mask: np.ndarray) -> float:
@@ -271,8 +272,8 @@ def _sheared(ink: np.ndarray, slope: float):
     return straight, back
 
 
-def _remove_level(ink: np.ndarray, threshold: float) -> np.ndarray:
-    """`remove_lines` for lines that lie level and stand upright."""
+def _remove_level(ink: np.ndarray, threshold: float, ragged: bool = False) -> np.ndarray:
+    """`remove_lines` for lines that lie level and stand upright (`ragged`: sheared so)."""
     mask = ink > threshold
     if not mask.any():
         return ink
@@ -287,7 +288,7 @@ def _remove_level(ink: np.ndarray, threshold: float) -> np.ndarray:
         horizontal |= _cell(found, mask, height)
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
         return ink
-    vertical = _standing(found, horizontal)
+    vertical = _standing(found, horizontal, ragged=ragged)
     strokes = mask & ~horizontal & ~vertical
     horizontal &= ~_crossed(horizontal, strokes)
     vertical &= ~_crossed(vertical.T, strokes.T).T
