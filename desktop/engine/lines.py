@@ -13,6 +13,8 @@ is a stroke going through.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from desktop.engine.frame import dilate
@@ -249,7 +251,8 @@ def _skew(found: np.ndarray, mask: np.ndarray) -> float:
     return best
 
 
-def _sheared(ink: np.ndarray, slope: float):
+def _sheared(ink: np.ndarray,
+             slope: float) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
     """The ink with its columns shifted so lines of that slope lie level, then its rows so
     the lines across them stand upright (a small rotation, in two exact shears), and the
     function that puts a map of the same shape back."""
