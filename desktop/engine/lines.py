@@ -62,6 +62,12 @@ def _paint(shape: tuple[int, int], rows: np.ndarray, starts: np.ndarray, ends: n
     return np.cumsum(marks, axis=1)[:, :-1]
 
 
+def _marked(shape: tuple[int, int], rows: np.ndarray, starts: np.ndarray,
+            ends: np.ndarray) -> np.ndarray:
+    """The runs' pixels as a boolean map."""
+    return _paint(shape, rows, starts, ends, np.ones(len(rows), np.int32)) > 0
+
+
 def _long_and_thin(mask: np.ndarray, shortest: float, ratio: float = LINE_RATIO) -> np.ndarray:
     """Horizontal runs at least `shortest` long that are, along LINE_ALONG of their length,
     `ratio` times as long as the band of such runs is thick and have paper CLEAR pixels above
@@ -86,8 +92,7 @@ def _long_and_thin(mask: np.ndarray, shortest: float, ratio: float = LINE_RATIO)
     line_like = np.zeros((mask.shape[0], mask.shape[1] + 1), np.int32)
     line_like[:, 1:] = np.cumsum(band & clear & (length_of >= ratio * thickness), axis=1)
     mostly = line_like[rows, ends] - line_like[rows, starts] >= LINE_ALONG * lengths
-    return _paint(mask.shape, rows[mostly], starts[mostly], ends[mostly],
-                  np.ones(int(mostly.sum()), np.int32)) > 0
+    return _marked(mask.shape, rows[mostly], starts[mostly], ends[mostly])
 
 
 def _crossed(line: np.ndarray, strokes: np.ndarray) -> np.ndarray:
@@ -99,39 +104,37 @@ def _crossed(line: np.ndarray, strokes: np.ndarray) -> np.ndarray:
     reach[1:-1, 1:-1] = strokes
     near = reach[:, :-2] | reach[:, 1:-1] | reach[:, 2:]  # padded rows, a column either side
     through = near[tops, columns] & near[bottoms + 1, columns]  # the rows above and below
-    kept = np.zeros_like(line)
-    for column, top, bottom in zip(columns[through], tops[through], bottoms[through],
-                                   strict=True):
-        kept[top:bottom, column] = True
-    return kept
+    return _marked(line.shape[::-1], columns[through], tops[through], bottoms[through]).T
 
 
-def _standing(mask: np.ndarray, horizontal: np.ndarray, crossing: bool = True,
+def _standing(tall: np.ndarray, horizontal: np.ndarray, crossing: bool = True,
               ragged: bool = False) -> np.ndarray:
-    """Vertical lines: long thin vertical runs from a horizontal line to another (a box's
-    sides), or crossing one and ending at them or at the picture's edges (a grid's columns).
-    A stroke that only stands on a line, or spans a tightly cropped picture, is none."""
-    h, _ = mask.shape
-    tall = _long_and_thin(mask.T, STANDING * h, SIDE_RATIO).T
+    """Vertical lines among the long thin vertical runs (`_tall`): those from a horizontal
+    line to another (a box's sides), or crossing one and ending at them or at the picture's
+    edges (a grid's columns). A stroke that only stands on a line, or spans a tightly cropped
+    picture, is none."""
+    h = tall.shape[0]
     columns, tops, bottoms = _runs(tall.T)
-    lines = np.zeros_like(tall)
-    if not len(columns):
-        return lines
-    near = np.zeros((h + 2 * MEETS, mask.shape[1]), bool)  # rows padded by MEETS
+    near = np.zeros((h + 2 * MEETS, tall.shape[1]), bool)  # rows padded by MEETS
     for dy in range(2 * MEETS + 1):
         near[dy:dy + h] |= horizontal
     crossed = np.cumsum(horizontal, axis=0)  # horizontal line pixels down to each row
-    for column, top, bottom in zip(columns, tops, bottoms, strict=True):
-        meets = near[top + MEETS, column], near[bottom - 1 + MEETS, column]
-        edges = top <= MEETS, bottom >= h - MEETS
-        inside = top + MEETS + 1 < bottom - MEETS - 2 and \
-            crossed[bottom - MEETS - 2, column] > crossed[top + MEETS + 1, column]
-        if all(meets) or (crossing and inside and all(
-                m or e for m, e in zip(meets, edges, strict=True))):
-            lines[top:bottom, column] = True
+    top_meets, bottom_meets = near[tops + MEETS, columns], near[bottoms - 1 + MEETS, columns]
+    below, above = np.clip(tops + MEETS + 1, 0, h - 1), np.clip(bottoms - MEETS - 2, 0, h - 1)
+    inside = (tops + MEETS + 1 < bottoms - MEETS - 2) & \
+        (crossed[above, columns] > crossed[below, columns])
+    taken = (top_meets & bottom_meets) | (crossing & inside & (top_meets | (tops <= MEETS))
+                                          & (bottom_meets | (bottoms >= h - MEETS)))
+    lines = _marked(tall.shape[::-1], columns[taken], tops[taken], bottoms[taken]).T
     if ragged:  # a tilt sheared straight leaves a line's edge columns short of its ends
         lines |= tall & _grown(_grown(lines, 1), 1)
     return lines
+
+
+def _tall(found: np.ndarray) -> np.ndarray:
+    """Long thin vertical runs: a quarter of the picture's height, SIDE_RATIO times as long as
+    they are thick (a box's sides, a grid's columns, and some strokes)."""
+    return _long_and_thin(found.T, STANDING * found.shape[0], SIDE_RATIO).T
 
 
 def _may_hold_cell(found: np.ndarray, across: np.ndarray, height: int) -> bool:
@@ -149,39 +152,34 @@ def _may_hold_cell(found: np.ndarray, across: np.ndarray, height: int) -> bool:
     return len(tall) >= 2 and tall[-1] - tall[0] >= shortest
 
 
-def _cell(found: np.ndarray, mask: np.ndarray, height: int) -> np.ndarray:
+def _cell(found: np.ndarray, mask: np.ndarray, height: int, tall: np.ndarray) -> np.ndarray:
     """The top and bottom of a box around one digit, too short to be lines alone: horizontal
     runs at least CELL of the ink's height, each ending at sides (vertical lines from one to
     the other), around ink that is none of them (a square 0 encloses nothing)."""
     edges = _long_and_thin(found, CELL * height, SIDE_RATIO)
     if not edges.any():
         return edges
-    sides = dilate(_standing(found, edges, crossing=False).astype(np.float32), MEETS) > 0
+    sides = dilate(_standing(tall, edges, crossing=False).astype(np.float32), MEETS) > 0
     rows, starts, ends = _runs(edges)
     ended = sides[rows, starts] & sides[rows, ends - 1]
-    edges = _paint(edges.shape, rows[ended], starts[ended], ends[ended],
-                   np.ones(int(ended.sum()), np.int32)) > 0
-    box = edges | _standing(found, edges, crossing=False)
+    edges = _marked(edges.shape, rows[ended], starts[ended], ends[ended])
+    box = edges | _standing(tall, edges, crossing=False)
     inside = mask & ~(dilate(box.astype(np.float32), REMNANT) > 0)
     return edges if inside.any() and box.any() else np.zeros_like(edges)
 
 
-def _spanning(horizontal: np.ndarray, mask: np.ndarray, found: np.ndarray) -> np.ndarray:
+def _spanning(horizontal: np.ndarray, mask: np.ndarray, tall: np.ndarray) -> np.ndarray:
     """The horizontal lines that reach past the rest of the ink at both ends (a box's sides
     and any other tall thin stroke aside): an underline, a box, a grid do; a wide digit's bar
     or foot ends where its next stroke begins."""
-    if not horizontal.any():
-        return horizontal
-    tall = _long_and_thin(found.T, STANDING * found.shape[0], SIDE_RATIO).T
     beside = dilate((horizontal | tall).astype(np.float32), CLEAR) > 0  # their soft edges too
     columns = np.flatnonzero((mask & ~beside).any(axis=0))
     if not len(columns):
         return horizontal
     rows, starts, ends = _runs(horizontal)
-    reach = CLEAR + BEYOND * found.shape[0]
+    reach = CLEAR + BEYOND * mask.shape[0]
     spans = (starts < columns[0] - reach) & (ends > columns[-1] + 1 + reach)
-    lines = _paint(horizontal.shape, rows[spans], starts[spans], ends[spans],
-                   np.ones(int(spans.sum()), np.int32)) > 0
+    lines = _marked(horizontal.shape, rows[spans], starts[spans], ends[spans])
     return lines if not _a_bar_on_top(lines, mask) else np.zeros_like(lines)
 
 
@@ -214,11 +212,13 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
     mask = ink > threshold
     if not mask.any():
         return ink
-    slope = _skew(ink > LINE_EDGE * threshold, mask)
+    found = ink > LINE_EDGE * threshold  # a line's blurred edges too: solid bands
+    slope = _skew(found, mask)
     if not slope:
-        return _remove_level(ink, threshold)
+        return _remove_level(ink, mask, found)
     straight, back = _sheared(ink, slope)
-    return back(_remove_level(straight, threshold, ragged=True))
+    return back(_remove_level(straight, straight > threshold,
+                              straight > LINE_EDGE * threshold, ragged=True))
 
 
 def _skew(found: np.ndarray, mask: np.ndarray) -> float:
@@ -229,9 +229,9 @@ def _skew(found: np.ndarray, mask: np.ndarray) -> float:
     a single digit's)."""
     rows = np.flatnonzero(mask.any(axis=1))
     columns = np.flatnonzero(found.any(axis=0))
-    if columns[-1] + 1 - columns[0] < LINE_LENGTH * (rows[-1] + 1 - rows[0]):
-        return 0.0
     height = rows[-1] + 1 - rows[0]
+    if columns[-1] + 1 - columns[0] < LINE_LENGTH * height:
+        return 0.0
     ys, xs = np.nonzero(mask)
     ys, xs = ys[::SKEW_SAMPLE], xs[::SKEW_SAMPLE]
 
@@ -275,23 +275,25 @@ def _sheared(ink: np.ndarray,
     return straight, back
 
 
-def _remove_level(ink: np.ndarray, threshold: float, ragged: bool = False) -> np.ndarray:
-    """`remove_lines` for lines that lie level and stand upright (`ragged`: sheared so)."""
-    mask = ink > threshold
-    if not mask.any():
-        return ink
-    found = ink > LINE_EDGE * threshold  # a line's blurred edges too: solid bands
+def _remove_level(ink: np.ndarray, mask: np.ndarray, found: np.ndarray,
+                  ragged: bool = False) -> np.ndarray:
+    """`remove_lines` for lines that lie level and stand upright (`ragged`: sheared so), the
+    ink's `mask` above the threshold and `found` above LINE_EDGE of it."""
     rows = np.flatnonzero(mask.any(axis=1))
     height = int(rows[-1] + 1 - rows[0])
     across = found.sum(axis=1)  # a row holding a line's run holds that much ink at least
-    horizontal = np.zeros_like(mask)
-    if across.max() >= max(LINE_LENGTH * height, MIN_LINE):
-        horizontal = _spanning(_long_and_thin(found, LINE_LENGTH * height), mask, found)
-    if _may_hold_cell(found, across, height):
-        horizontal |= _cell(found, mask, height)
+    candidates = _long_and_thin(found, LINE_LENGTH * height) \
+        if across.max() >= max(LINE_LENGTH * height, MIN_LINE) else np.zeros_like(mask)
+    cell = _may_hold_cell(found, across, height)
+    if not (cell or candidates.any()):
+        return ink
+    tall = _tall(found)
+    horizontal = _spanning(candidates, mask, tall) if candidates.any() else candidates
+    if cell:
+        horizontal |= _cell(found, mask, height, tall)
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
         return ink
-    vertical = _standing(found, horizontal, ragged=ragged)
+    vertical = _standing(tall, horizontal, ragged=ragged)
     strokes = mask & ~horizontal & ~vertical
     horizontal &= ~_crossed(horizontal, strokes)
     vertical &= ~_crossed(vertical.T, strokes.T).T
