@@ -91,30 +91,26 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers belong to the main thread (tests call main() from others)
         return
-    stopping = threading.Event()
-
-    came: list[int] = []
+    stopping: list[int] = []  # the signal the run is stopping for, once one came
+    again: list[threading.Timer] = []
 
     def stop(signum: int, _frame) -> None:
-        if not stopping.is_set():
-            stopping.set()
-            came.append(signum)
+        if not stopping:
+            stopping.append(signum)
             interrupt(signum)
 
     def swallowed(unraisable) -> None:
         """A stop raised inside a finalizer (a `__del__`, a generator the collector closes)
         is printed and swallowed by Python: deliver it again, silently, a moment later (from
         a thread: delivered from here, it would land in this hook and be swallowed again)."""
-        if not (isinstance(unraisable.exc_value, KeyboardInterrupt) and stopping.is_set()
+        if not (isinstance(unraisable.exc_value, KeyboardInterrupt) and stopping
                 and threading.current_thread() is threading.main_thread()):
             hook(unraisable)
             return
-        stopping.clear()
         again.append(threading.Timer(REDELIVER_S, _thread.interrupt_main,
-                                     (signal.Signals(came[-1]),)))
+                                     (signal.Signals(stopping.pop()),)))
         again[-1].start()
 
-    again: list[threading.Timer] = []
     before = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     hook, sys.unraisablehook = sys.unraisablehook, swallowed
     try:
