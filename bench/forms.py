@@ -13,7 +13,7 @@ forms print around handwriting, each kind `count` numbers:
 
 The lines are 1-2 px thick at the digits' own scale (a tenth to a twentieth of their height
 once scaled), from 40 % as dark as the ink to as dark. `--tilt D` turns each scan by up to D
-degrees either way (a scan askew). Prints each kind's whole-number accuracy;
+degrees either way (a scan askew). Prints each kind's whole-number accuracy and time per image;
 `--model`/`--baseline` as in `bench scans`.
 """
 
@@ -124,14 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         save(sets, args.save)
     models = [args.model] + ([args.baseline] if args.baseline else [])
     names = [str(path) if path else "bundled model" for path in models]
-    found = [{form: read(items, Classifier(path))[0] for form, items in sets.items()}
+    found = [{form: read(items, Classifier(path))[:2] for form, items in sets.items()}
              for path in models]
-    lines = ["| form | " + " | ".join(f"read whole, {n}" for n in names) + " |",
-             "|---" * (len(models) + 1) + "|"]
+    lines = ["| form | " + " | ".join(f"read whole, {n} | per image" for n in names) + " |",
+             "|---" * (2 * len(models) + 1) + "|"]
     for form in FORMS:
         lines.append(f"| {form} | " + " | ".join(
-            f"{right[form]}/{args.count} ({100 * right[form] / args.count:.1f} %)"
-            for right in found) + " |")
+            f"{read_of[form][0]}/{args.count} ({100 * read_of[form][0] / args.count:.1f} %) | "
+            f"{1000 * read_of[form][1]:.2f} ms" for read_of in found) + " |")
     print("\n".join(lines))
     if args.record:
         command = "python -m bench forms " + " ".join(argv if argv is not None else sys.argv[1:])

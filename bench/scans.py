@@ -15,10 +15,10 @@ MNIST's test set (the 5,000 its training held out, by the seed on its card): the
 the cutting's parameters on, leaving the test digits for the figures.
 
 Prints each kind's whole-number accuracy and the time per image. `--pairs N` also reads N
-numbers of exactly two digits whose ink touches (touching pairs alone). `--singles N` also reads N
-single MNIST test digits as numbers (half photo-like JPEGs, half enlarged PNGs), as the app's
-File > Open image does: how many read right, and how many as two digits or more (cutting
-touching digits must not cut one digit in two).
+numbers of exactly two digits whose ink touches (touching pairs alone). `--singles N` also
+reads N single digits of the same source as numbers (half photo-like JPEGs, half enlarged
+PNGs), as the app's File > Open image does: how many read right, and how many as two digits
+or more (cutting touching digits must not cut one digit in two).
 """
 
 from __future__ import annotations
@@ -195,21 +195,22 @@ def figures_of(classifier, sets: dict[str, list[tuple[bytes, str]]],
     return accuracy, times
 
 
-def single_digits(count: int) -> list[tuple[bytes, str]]:
-    """The first `count` MNIST test digits as files: photo-like JPEGs and 2x enlarged PNGs
-    (dark ink on white), alternately."""
+def single_digits(count: int, source: str = "test") -> list[tuple[bytes, str]]:
+    """The first `count` MNIST test digits (or the bundled model's validation digits) as
+    files: photo-like JPEGs and 2x enlarged PNGs (dark ink on white), alternately."""
     from PIL import Image
 
     from devtools.photos import photo
 
     data, rng, out = mnist(), np.random.default_rng(3), []
-    for i in range(count):
+    x, y = (data.x_test, data.y_test) if source == "test" else validation_digits(data)
+    for i in range(min(count, len(x))):
         buffer = io.BytesIO()
         if i % 2:
-            Image.fromarray(255 - data.x_test[i]).resize((56, 56)).save(buffer, "PNG")
+            Image.fromarray(255 - x[i]).resize((56, 56)).save(buffer, "PNG")
         else:
-            photo(data.x_test[i], rng).convert("L").save(buffer, "JPEG", quality=85)
-        out.append((buffer.getvalue(), str(data.y_test[i])))
+            photo(x[i], rng).convert("L").save(buffer, "JPEG", quality=85)
+        out.append((buffer.getvalue(), str(y[i])))
     return out
 
 
@@ -238,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="compose the numbers of MNIST's test digits or of the bundled "
                              "model's validation digits (to choose parameters on)")
     parser.add_argument("--singles", type=int, default=0, metavar="N",
-                        help="also read N single MNIST test digits as numbers")
+                        help="also read N single digits (of --digits) as numbers")
     parser.add_argument("--pairs", type=int, default=0, metavar="N",
                         help="also read N touching pairs alone (two digits whose ink touches)")
     parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
@@ -261,8 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.singles:
         lines += ["", "| single digits read as numbers | " + " | ".join(names) + " |",
                   "|---" * (len(models) + 1) + "|"]
-        found = [read_singles(single_digits(args.singles), Classifier(path)) for path in models]
-        lines.append(f"| read right (of {args.singles}) | "
+        singles = single_digits(args.singles, args.digits)
+        found = [read_singles(singles, Classifier(path)) for path in models]
+        lines.append(f"| read right (of {len(singles)}) | "
                      + " | ".join(str(right) for right, _ in found) + " |")
         lines.append("| read as two digits or more | "
                      + " | ".join(str(split) for _, split in found) + " |")

@@ -5,15 +5,15 @@ so it goes before the digits are looked for. A horizontal line is a run of ink f
 it is thick, longer than the ink is high, reaching past the rest of it at both ends, and when
 it is the only one, with ink above it (a digit's bar or foot, a closing dash, is none); a
 vertical one is as thin and runs from a horizontal line to another (a box's sides), or crosses
-one (a grid's columns); a 1 stands free of them, or on one. A box around one digit is too short
-for those lines: its top and bottom are taken with its sides, around ink (`_cell`). Where a
-stroke crosses a line, the line's pixels stay: ink just beyond both of its edges, not a line,
-is a stroke going through.
+one and reaches past the rest of the ink at both ends, or ends at the picture's edges (a grid's
+columns); a 1 stands free of them, or on one. A box around one digit is too short for those
+lines: its top and bottom are taken with its sides, around ink (`_cell`). Where a stroke
+crosses a line, the line's pixels stay: ink just beyond both of its edges, not a line, is a
+stroke going through. A scan askew is turned level first (`_skew`, `_turned`), the digits with
+it.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 
@@ -37,7 +37,6 @@ MEETS = 2             # a vertical line's ends lie within this many pixels of a 
 MAX_SKEW = 0.06       # a scan tilted up to about 3.4 degrees has its lines found, searched in
 SKEW_STEP = 0.005     # steps of this slope (a third of a degree),
 SKEW_SAMPLE = 3       # on every third pixel of ink,
-SKEW_GAIN = 1.08      # a tilt kept where its rows of ink are this much more uneven than level
 LINE_EDGE = 0.5       # lines are found in ink down to this share of a stroke's threshold
 REMNANT = 3           # ink left wholly within this many pixels of a line is part of it
 
@@ -108,11 +107,12 @@ def _crossed(line: np.ndarray, strokes: np.ndarray) -> np.ndarray:
 
 
 def _standing(tall: np.ndarray, horizontal: np.ndarray, crossing: bool = True,
-              ragged: bool = False) -> np.ndarray:
+              rest: tuple[int, int] | None = None) -> np.ndarray:
     """Vertical lines among the long thin vertical runs (`_tall`): those from a horizontal
     line to another (a box's sides), or crossing one and ending at them or at the picture's
-    edges (a grid's columns). A stroke that only stands on a line, or spans a tightly cropped
-    picture, is none."""
+    edges, or reaching past the `rest` of the ink (its rows, `_rest`) at both ends (a
+    grid's columns). A stroke that only stands on a line, or spans a tightly cropped picture,
+    is none."""
     h = tall.shape[0]
     columns, tops, bottoms = _runs(tall.T)
     near = np.zeros((h + 2 * MEETS, tall.shape[1]), bool)  # rows padded by MEETS
@@ -123,12 +123,12 @@ def _standing(tall: np.ndarray, horizontal: np.ndarray, crossing: bool = True,
     below, above = np.clip(tops + MEETS + 1, 0, h - 1), np.clip(bottoms - MEETS - 2, 0, h - 1)
     inside = (tops + MEETS + 1 < bottoms - MEETS - 2) & \
         (crossed[above, columns] > crossed[below, columns])
-    taken = (top_meets & bottom_meets) | (crossing & inside & (top_meets | (tops <= MEETS))
-                                          & (bottom_meets | (bottoms >= h - MEETS)))
-    lines = _marked(tall.shape[::-1], columns[taken], tops[taken], bottoms[taken]).T
-    if ragged:  # a tilt sheared straight leaves a line's edge columns short of its ends
-        lines |= tall & _grown(_grown(lines, 1), 1)
-    return lines
+    ended = (top_meets | (tops <= MEETS)) & (bottom_meets | (bottoms >= h - MEETS))
+    if rest is not None:  # a grid's columns end where the page did, not at the picture's edges
+        reach = CLEAR + BEYOND * h
+        ended |= (tops < rest[0] - reach) & (bottoms > rest[1] + reach)
+    taken = (top_meets & bottom_meets) | (crossing & inside & ended)
+    return _marked(tall.shape[::-1], columns[taken], tops[taken], bottoms[taken]).T
 
 
 def _tall(found: np.ndarray) -> np.ndarray:
@@ -207,8 +207,9 @@ def _grown(mask: np.ndarray, axis: int) -> np.ndarray:
 
 
 def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
-    """The ink without the printed lines of a form (ink above `threshold` is a stroke's), level
-    or tilted as a scan leaves them (the picture sheared straight for the search: `_skew`)."""
+    """The ink without the printed lines of a form (ink above `threshold` is a stroke's). A
+    scan whose lines lie askew comes back turned level, in a picture grown to hold it (the
+    digits are read level too); any other ink keeps its shape."""
     mask = ink > threshold
     if not mask.any():
         return ink
@@ -216,17 +217,17 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
     slope = _skew(found, mask)
     if not slope:
         return _remove_level(ink, mask, found)
-    straight, back = _sheared(ink, slope)
-    return back(_remove_level(straight, straight > threshold,
-                              straight > LINE_EDGE * threshold, ragged=True))
+    level = _turned(ink, slope)
+    out = _remove_level(level, level > threshold, level > LINE_EDGE * threshold)
+    return ink if out is level else out  # no line after all: left as it was
 
 
 def _skew(found: np.ndarray, mask: np.ndarray) -> float:
     """The slope of a tilted scan's lines (rows per column), 0 for level ones or none: the
     shear, within MAX_SKEW, whose rows of ink are most uneven (the sum of their squares: a
-    line piled into a row or two), when that is SKEW_GAIN times the level picture's and its
-    fullest row holds a line's worth. Only ink wider than a line must be long is searched (not
-    a single digit's)."""
+    line piled into a row or two), when its fullest row holds a line's worth and a line's
+    length of it is one unbroken run (a number's ink alone piles up in rows, but in pieces).
+    Only ink wider than a line must be long is searched (not a single digit's)."""
     rows = np.flatnonzero(mask.any(axis=1))
     columns = np.flatnonzero(found.any(axis=0))
     height = rows[-1] + 1 - rows[0]
@@ -245,40 +246,50 @@ def _skew(found: np.ndarray, mask: np.ndarray) -> float:
     coarse = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 2 * SKEW_STEP)
     best = float(max(coarse, key=uneven))
     best = max((best - SKEW_STEP, best, best + SKEW_STEP), key=uneven)
-    if uneven(best) < SKEW_GAIN * uneven(0.0) or \
-            piles(best).max() * SKEW_SAMPLE < LINE_LENGTH * height:
+    longest = LINE_LENGTH * height
+    if abs(best) < SKEW_STEP / 2 or piles(best).max() * SKEW_SAMPLE < longest:
         return 0.0
-    return best
+    _, starts, ends = _runs(_sheared(found, best))
+    return best if (ends - starts).max() >= longest else 0.0
 
 
-def _sheared(ink: np.ndarray,
-             slope: float) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
-    """The ink with its columns shifted so lines of that slope lie level, then its rows so
-    the lines across them stand upright (a small rotation, in two exact shears), and the
-    function that puts a map of the same shape back."""
-    h, w = ink.shape
+def _sheared(mask: np.ndarray, slope: float) -> np.ndarray:
+    """The mask with its columns shifted so lines of that slope lie level (rows added)."""
+    h, w = mask.shape
     down = np.round(np.arange(w) * slope).astype(np.int64)
     rows = np.arange(h)[:, None] - down[None, :] + down.max()
-    tall = h + int(down.max() - down.min())
-    across = np.round(np.arange(tall) * slope).astype(np.int64)
-    columns = np.arange(w)[None, :] + across[:, None] - across.min()
-    wide = w + int(across.max() - across.min())
-    level = np.zeros((tall, w), ink.dtype)
-    level[rows, np.arange(w)[None, :]] = ink
-    straight = np.zeros((tall, wide), ink.dtype)
-    straight[np.arange(tall)[:, None], columns] = level
-
-    def back(out: np.ndarray) -> np.ndarray:
-        unrotated = out[np.arange(tall)[:, None], columns]
-        return unrotated[rows, np.arange(w)[None, :]]
-
-    return straight, back
+    level = np.zeros((h + int(down.max() - down.min()), w), bool)
+    level[rows, np.arange(w)[None, :]] = mask
+    return level
 
 
-def _remove_level(ink: np.ndarray, mask: np.ndarray, found: np.ndarray,
-                  ragged: bool = False) -> np.ndarray:
-    """`remove_lines` for lines that lie level and stand upright (`ragged`: sheared so), the
-    ink's `mask` above the threshold and `found` above LINE_EDGE of it."""
+def _turned(ink: np.ndarray, slope: float) -> np.ndarray:
+    """The ink turned so lines of that slope lie level (bilinear), in a picture grown to hold
+    all of it: a line across comes out one level band, and one down it upright."""
+    angle = np.arctan(slope)
+    cos, sin = np.cos(angle), np.sin(angle)
+    h, w = ink.shape
+    xs, ys = np.array([0, w - 1, 0, w - 1]), np.array([0, 0, h - 1, h - 1])
+    across, down = xs * cos + ys * sin, ys * cos - xs * sin  # the corners, turned
+    left, top = np.floor(across.min()), np.floor(down.min())
+    y, x = np.mgrid[0:int(np.ceil(down.max()) - top) + 1, 0:int(np.ceil(across.max()) - left) + 1]
+    x, y = x + left, y + top
+    source_x, source_y = x * cos - y * sin, x * sin + y * cos  # where each pixel comes from
+    fx, fy = np.floor(source_x).astype(np.int64), np.floor(source_y).astype(np.int64)
+    ax, ay = source_x - fx, source_y - fy
+    padded = np.pad(ink, 1)  # paper around: a pixel from outside is paper
+
+    def at(dy: int, dx: int) -> np.ndarray:
+        return padded[np.clip(fy + dy + 1, 0, h + 1), np.clip(fx + dx + 1, 0, w + 1)]
+
+    turned = ((at(0, 0) * (1 - ax) + at(0, 1) * ax) * (1 - ay)
+              + (at(1, 0) * (1 - ax) + at(1, 1) * ax) * ay)
+    return turned.astype(ink.dtype)
+
+
+def _remove_level(ink: np.ndarray, mask: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """`remove_lines` for lines that lie level and stand upright, the ink's `mask` above the
+    threshold and `found` above LINE_EDGE of it; the very `ink` given when there is none."""
     rows = np.flatnonzero(mask.any(axis=1))
     height = int(rows[-1] + 1 - rows[0])
     across = found.sum(axis=1)  # a row holding a line's run holds that much ink at least
@@ -293,15 +304,25 @@ def _remove_level(ink: np.ndarray, mask: np.ndarray, found: np.ndarray,
         horizontal |= _cell(found, mask, height, tall)
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
         return ink
-    vertical = _standing(tall, horizontal, ragged=ragged)
+    vertical = _standing(tall, horizontal, rest=_rest(found, horizontal | tall))
     strokes = mask & ~horizontal & ~vertical
     horizontal &= ~_crossed(horizontal, strokes)
     vertical &= ~_crossed(vertical.T, strokes.T).T
     lines = horizontal | vertical
+    if not lines.any():  # every one crossed by strokes: a stroke's own run
+        return ink
     faint_edge = (_grown(horizontal, 0) | _grown(vertical, 1)) & ~mask
     left = mask & ~lines
     gone = lines | faint_edge | _remnants(left, lines)
     return np.where(gone, 0.0, ink).astype(ink.dtype)
+
+
+def _rest(found: np.ndarray, lines: np.ndarray) -> tuple[int, int] | None:
+    """The first row of the ink that is not near lines, and the row past its last (None:
+    there is none)."""
+    beside = dilate(lines.astype(np.float32), CLEAR) > 0
+    rows = np.flatnonzero((found & ~beside).any(axis=1))
+    return (int(rows[0]), int(rows[-1]) + 1) if len(rows) else None
 
 
 def _remnants(left: np.ndarray, lines: np.ndarray) -> np.ndarray:
