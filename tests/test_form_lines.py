@@ -4,13 +4,11 @@ real MNIST test digits; the lines join them into pieces of ink."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from numbers_read import read
 from PIL import Image
 
-from desktop.batch.cli import main
 from desktop.engine.ink import find_ink
 from desktop.engine.lines import remove_lines
 from desktop.engine.reading import read_image_file
@@ -59,12 +57,6 @@ def scan(ink: np.ndarray, path, tilt: float = 0.0) -> None:
     image = Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8))
     image = image.resize((ink.shape[1] * 3, ink.shape[0] * 3), Image.BILINEAR)
     image.rotate(tilt, Image.BILINEAR, expand=True, fillcolor=217).save(path)
-
-
-def read(path) -> str:
-    out = path.with_suffix(".json")
-    assert main([str(path), "--multi-digit", "--format", "json", "--out", str(out), "-q"]) == 0
-    return json.loads(out.read_text())[0]["digit"]
 
 
 def pieces(path) -> int:

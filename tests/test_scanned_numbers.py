@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numbers_read import read
 from PIL import Image
 
 from desktop.batch.cli import main
@@ -40,12 +41,6 @@ def scan(parts: list[tuple[np.ndarray, int, int]], path) -> None:
     page = 0.85 - 0.65 * ink + np.random.default_rng(0).normal(0, 0.02, ink.shape)
     image = Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8))
     image.resize((width * 3, 36 * 3), Image.BILINEAR).save(path)
-
-
-def read(path) -> str:
-    out = path.with_suffix(".json")
-    assert main([str(path), "--multi-digit", "--format", "json", "--out", str(out), "-q"]) == 0
-    return json.loads(out.read_text())[0]["digit"]
 
 
 def touching_pieces(path) -> int:
