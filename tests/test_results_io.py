@@ -66,6 +66,22 @@ def test_nothing_appears_until_commit_and_discard_leaves_no_trace(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
 
 
+def test_a_stop_while_the_file_is_being_opened_leaves_no_trace(tmp_path, monkeypatch):
+    """Ctrl-C right after the temporary file is created, before it is a stream to write to."""
+    import desktop.batch.output as output
+
+    def stopped(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "open", stopped, raising=False)
+    writer = ResultWriter(str(tmp_path / "r.csv"))
+    with pytest.raises(KeyboardInterrupt):
+        writer.open()
+    assert len(list(tmp_path.iterdir())) == 1  # the temporary file was made
+    writer.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_existing_output_needs_force(tmp_path):
     (tmp_path / "r.csv").write_text("old\n")
     with pytest.raises(OutputError, match="--force"):

@@ -236,7 +236,7 @@ class ResultWriter:
     def discard(self) -> None:
         """Drop what was written to a file (stdout cannot be taken back); once only, and never
         fails: a full disk or a gone reader must not keep the temporary file."""
-        if self._finished or self._stream is None:
+        if self._finished or (self._stream is None and self._temp is None):
             return
         self._finished = True
         if self.to_stdout:
@@ -244,8 +244,9 @@ class ResultWriter:
                 self._stream.flush()
             self._release_stdout()
             return
-        with contextlib.suppress(OSError, ValueError):
-            self._stream.close()
+        if self._stream is not None:  # None: stopped (Ctrl-C) between creating the file and
+            with contextlib.suppress(OSError, ValueError):  # opening it as a stream
+                self._stream.close()
         if self._temp is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._temp)
