@@ -219,7 +219,10 @@ def remove_lines(ink: np.ndarray, threshold: float) -> np.ndarray:
         return _remove_level(ink, mask, found)
     level = _turned(ink, slope)
     out = _remove_level(level, level > threshold, level > LINE_EDGE * threshold)
-    return ink if out is level else out  # no line after all: left as it was
+    if out is level:  # no line after all: left as it was
+        return ink
+    kept = _remove_level(ink, mask, found)  # a level scan's digits can tip the search a little:
+    return kept if kept.sum() < out.sum() else out  # the one that took more line wins
 
 
 def _skew(found: np.ndarray, mask: np.ndarray) -> float:
