@@ -42,20 +42,24 @@ def ruled(ink: np.ndarray, form: str, square: int = 9) -> np.ndarray:
     rows = np.flatnonzero(ink.max(axis=1) > 0.3)
     if form == "underlined":
         lines[rows[-1] - 4, 2:w - 2] = 1  # through the digits' feet
-    elif form == "boxed":
+    elif form in ("boxed", "comb"):
         lines[[rows[0] + 1, rows[-1] - 1], 2:w - 2] = 1  # through their tops and feet
         lines[rows[0] + 1:rows[-1], [2, w - 3]] = 1
+        if form == "comb":  # a box per digit, each divider against the digit on its left
+            inked = np.flatnonzero(ink.max(axis=0) > 0.1)
+            lines[rows[0] + 1:rows[-1], inked[np.flatnonzero(np.diff(inked) > 1)] + 1] = 1
     else:  # grid paper, a line every `square` px each way
         lines[5::square] = 1
         lines[:, 5::square] = 1
     return np.maximum(ink, lines)
 
 
-def scan(ink: np.ndarray, path, tilt: float = 0.0) -> None:
-    """Grey paper, dark grey ink, a little noise, 3x enlarged; turned by `tilt` degrees."""
+def scan(ink: np.ndarray, path, tilt: float = 0.0, enlarged: float = 3) -> None:
+    """Grey paper, dark grey ink, a little noise, enlarged (3x); turned by `tilt` degrees."""
     page = 0.85 - 0.65 * ink + np.random.default_rng(0).normal(0, 0.02, ink.shape)
     image = Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8))
-    image = image.resize((ink.shape[1] * 3, ink.shape[0] * 3), Image.BILINEAR)
+    image = image.resize((round(ink.shape[1] * enlarged), round(ink.shape[0] * enlarged)),
+                         Image.BILINEAR)
     image.rotate(tilt, Image.BILINEAR, expand=True, fillcolor=217).save(path)
 
 
@@ -91,6 +95,17 @@ def test_lines_of_a_scan_askew_go_too(tmp_path, digits, classifier, form, tilt):
     squares half the digits' height: finer ones askew can leave a piece of line on a digit)."""
     path = tmp_path / f"4096 {form} {tilt}.png"
     scan(ruled(written(digits, "4096"), form, square=14), path, tilt)
+    assert read(path) == "4096"
+    assert "".join(map(str, read_image_file(str(path), classifier).digits)) == "4096"
+
+
+@pytest.mark.parametrize(("enlarged", "tilt"), [(2, 0.0), (1.5, 0.0), (1.5, -2.0)])
+def test_a_box_per_digit_goes_where_the_digits_touch_its_dividers(tmp_path, digits, classifier,
+                                                                  enlarged, tilt):
+    """A small scan: no paper between a digit and the divider it touches (the 4's right side
+    was read as a 1 beside it)."""
+    path = tmp_path / f"4096 comb {enlarged} {tilt}.png"
+    scan(ruled(written(digits, "4096"), "comb"), path, tilt, enlarged)
     assert read(path) == "4096"
     assert "".join(map(str, read_image_file(str(path), classifier).digits)) == "4096"
 

@@ -67,7 +67,8 @@ def _marked(shape: tuple[int, int], rows: np.ndarray, starts: np.ndarray,
     return _paint(shape, rows, starts, ends, np.ones(len(rows), np.int32)) > 0
 
 
-def _long_and_thin(mask: np.ndarray, shortest: float, ratio: float = LINE_RATIO) -> np.ndarray:
+def _long_and_thin(mask: np.ndarray, shortest: float, ratio: float = LINE_RATIO,
+                   either: bool = False) -> np.ndarray:
     """Horizontal runs at least `shortest` long that are, along LINE_ALONG of their length,
     `ratio` times as long as the band of such runs is thick and have paper CLEAR pixels above
     and below that band: a line, which strokes only touch or cross here and there. Two digits'
@@ -87,7 +88,8 @@ def _long_and_thin(mask: np.ndarray, shortest: float, ratio: float = LINE_RATIO)
     bottom = _paint(flipped, columns, tops, bottoms, bottoms).T
     paper = np.pad(~mask, CLEAR, constant_values=True)[:, CLEAR:-CLEAR]  # rows padded
     x = np.arange(mask.shape[1])
-    clear = paper[top, x] & paper[bottom + 2 * CLEAR - 1, x]
+    clear = (paper[top, x] | paper[bottom + 2 * CLEAR - 1, x]) if either else \
+        paper[top, x] & paper[bottom + 2 * CLEAR - 1, x]
     line_like = np.zeros((mask.shape[0], mask.shape[1] + 1), np.int32)
     line_like[:, 1:] = np.cumsum(band & clear & (length_of >= ratio * thickness), axis=1)
     mostly = line_like[rows, ends] - line_like[rows, starts] >= LINE_ALONG * lengths
@@ -307,7 +309,8 @@ def _remove_level(ink: np.ndarray, mask: np.ndarray, found: np.ndarray) -> np.nd
         horizontal |= _cell(found, mask, height, tall)
     if not horizontal.any():  # a vertical line is known by the horizontal ones it meets
         return ink
-    vertical = _standing(tall, horizontal, rest=_rest(found, horizontal | tall))
+    vertical = _standing(tall | _touched(found, tall, horizontal), horizontal,
+                         rest=_rest(found, horizontal | tall))
     strokes = mask & ~horizontal & ~vertical
     horizontal &= ~_crossed(horizontal, strokes)
     vertical &= ~_crossed(vertical.T, strokes.T).T
@@ -318,6 +321,24 @@ def _remove_level(ink: np.ndarray, mask: np.ndarray, found: np.ndarray) -> np.nd
     left = mask & ~lines
     gone = lines | faint_edge | _remnants(left, lines)
     return np.where(gone, 0.0, ink).astype(ink.dtype)
+
+
+def _touched(found: np.ndarray, tall: np.ndarray, horizontal: np.ndarray) -> np.ndarray:
+    """Long thin vertical runs with paper on one side only, no thicker than the horizontal
+    lines, where those are a box's top and bottom: its dividers that digits touch, printed with
+    the same pen (a digit's stem that touches another stroke is thicker; on grid paper, a stem
+    along a column is left alone)."""
+    if len(_runs(horizontal.any(axis=1)[None])[0]) != 2:  # not a box's top and bottom
+        return np.zeros_like(tall)
+    loose = _long_and_thin(found.T, STANDING * found.shape[0], SIDE_RATIO, either=True).T & ~tall
+    _, tops, bottoms = _runs(horizontal.T)
+    pen = float(np.median(bottoms - tops))
+    rows, starts, ends = _runs(loose)
+    thickness = np.zeros((loose.shape[0] + 1, loose.shape[1]))
+    thickness[1:] = np.cumsum(_paint(loose.shape, rows, starts, ends, ends - starts), axis=0)
+    columns, tops, bottoms = _runs(loose.T)
+    thin = thickness[bottoms, columns] - thickness[tops, columns] <= (pen + 1) * (bottoms - tops)
+    return _marked(loose.shape[::-1], columns[thin], tops[thin], bottoms[thin]).T
 
 
 def _rest(found: np.ndarray, lines: np.ndarray) -> tuple[int, int] | None:
