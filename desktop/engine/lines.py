@@ -328,7 +328,8 @@ def _touched(found: np.ndarray, tall: np.ndarray, horizontal: np.ndarray) -> np.
     lines, where those are a box's top and bottom: its dividers that digits touch, printed with
     the same pen (a digit's stem that touches another stroke is thicker; on grid paper, a stem
     along a column is left alone)."""
-    if len(_runs(horizontal.any(axis=1)[None])[0]) != 2:  # not a box's top and bottom
+    bands = np.diff(horizontal.any(axis=1).astype(np.int8), prepend=0) == 1  # where one starts
+    if np.count_nonzero(bands) != 2:  # not a box's top and bottom
         return np.zeros_like(tall)
     loose = _long_and_thin(found.T, STANDING * found.shape[0], SIDE_RATIO, either=True).T & ~tall
     _, tops, bottoms = _runs(horizontal.T)
