@@ -71,8 +71,9 @@ def _long_and_thin(mask: np.ndarray, shortest: float, ratio: float = LINE_RATIO,
                    either: bool = False) -> np.ndarray:
     """Horizontal runs at least `shortest` long that are, along LINE_ALONG of their length,
     `ratio` times as long as the band of such runs is thick and have paper CLEAR pixels above
-    and below that band: a line, which strokes only touch or cross here and there. Two digits'
-    strokes that meet in one long run (a 3's top and a 9's loop) go on above or below it."""
+    and below that band (with `either`, above or below): a line, which strokes only touch or
+    cross here and there. Two digits' strokes that meet in one long run (a 3's top and a 9's
+    loop) go on above or below it."""
     rows, starts, ends = _runs(mask)
     lengths = ends - starts
     long = lengths >= max(shortest, MIN_LINE)
@@ -332,8 +333,8 @@ def _touched(found: np.ndarray, tall: np.ndarray, horizontal: np.ndarray) -> np.
     if np.count_nonzero(bands) != 2:  # not a box's top and bottom
         return np.zeros_like(tall)
     loose = _long_and_thin(found.T, STANDING * found.shape[0], SIDE_RATIO, either=True).T & ~tall
-    _, tops, bottoms = _runs(horizontal.T)
-    pen = float(np.median(bottoms - tops))
+    _, line_tops, line_bottoms = _runs(horizontal.T)
+    pen = float(np.median(line_bottoms - line_tops))
     rows, starts, ends = _runs(loose)
     thickness = np.zeros((loose.shape[0] + 1, loose.shape[1]))
     thickness[1:] = np.cumsum(_paint(loose.shape, rows, starts, ends, ends - starts), axis=0)
