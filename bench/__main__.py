@@ -7,7 +7,7 @@ import importlib
 import sys
 
 BENCHMARKS = ("accuracy", "generalize", "adapt", "latency", "throughput", "startup", "ink",
-              "replay", "scans", "forms", "training")
+              "replay", "scans", "inkscans", "forms", "training")
 
 
 def planned(args: list[str]) -> list[tuple[str, list[str]]]:

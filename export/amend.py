@@ -51,13 +51,17 @@ def amend_model(path: Path, images: np.ndarray, amend: Amend) -> dict:
     return card
 
 
-def model_args(prog: str, doc: str, argv: list[str]) -> argparse.Namespace:
+def model_args(prog: str, doc: str, argv: list[str],
+               more: Callable[[argparse.ArgumentParser], None] | None = None
+               ) -> argparse.Namespace:
     """MODEL (default: the bundled one) and --data, as the commands that amend a model take
-    them."""
+    them; `more` adds a command's own options."""
     from desktop.engine.classifier import bundled_model_path
 
     parser = argparse.ArgumentParser(prog=prog, description=doc.splitlines()[0])
     parser.add_argument("model", type=Path, nargs="?", default=bundled_model_path(),
                         help="an exported model (default: the bundled one)")
     parser.add_argument("--data", help="MNIST folder or mnist.npz")
+    if more is not None:
+        more(parser)
     return parser.parse_args(argv)

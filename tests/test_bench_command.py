@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -106,3 +108,38 @@ def test_forms_put_the_same_numbers_on_each_forms_lines():
         assert [label for _, label in sets[form]] == labels
         joined = [groups(data) for data, _ in sets[form]]
         assert sum(j < p for j, p in zip(joined, plain, strict=True)) >= 9, form
+
+
+DEV = ROOT.parent / "shared" / "datasets" / "dev"
+
+
+@pytest.mark.skipif(not (DEV / "crohme_numbers.json.gz").is_file(), reason="no dev ink")
+def test_inkscans_draws_real_ink_as_a_scan_of_the_pen_asked():
+    """`bench inkscans`: a real number's strokes on grey paper 40-80 px high, dark ink whose
+    strokes are about the pen's width (a wider pen inks more paper), as PNG or JPEG."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from bench.inkscans import numbers, scanned_ink
+
+    item = numbers(1, seed=4)[0]
+    inked = []
+    for pen in (0.05, 0.15):
+        picture = Image.open(io.BytesIO(scanned_ink(item["strokes"], np.random.default_rng(1),
+                                                    pen)))
+        grey = np.asarray(picture.convert("L"), np.float32) / 255
+        height = grey.shape[0] / 2  # the digits' height: half the picture, margins the rest
+        assert 40 <= height <= 81 and picture.format in ("PNG", "JPEG")
+        paper = np.median(grey)
+        assert paper > 0.6 and grey.min() < paper - 0.3  # dark ink on light paper
+        inked.append(np.count_nonzero(grey < paper - 0.2))
+    assert inked[1] > 2 * inked[0]
+
+
+def test_inkscans_refuses_a_pen_it_cannot_draw():
+    for pen in ("0", "-0.1", "0.9"):
+        refused = bench("inkscans", "--pen", pen)
+        assert refused.returncode == 2 and "--pen takes widths above 0" in refused.stderr
+        assert "Traceback" not in refused.stderr

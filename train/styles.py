@@ -144,23 +144,23 @@ def restyle_many(digits: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarra
 
 # ---------------------------------------------------------------- one style at a time
 
-def _plain(lines: list[Line], rng: Rng) -> np.ndarray:
+def plain(lines: list[Line], rng: Rng) -> np.ndarray:
     """On paper with an ordinary pen, no other change: the style under test is the only one."""
     return in_picture(lines, rng, pen_ratio=rng.uniform(0.08, 0.12), low_res="", blur=0.0)
 
 
 Style = Callable[[np.ndarray, Rng], np.ndarray]  # an MNIST digit → a 28x28 input
 STYLES: dict[str, tuple[tuple[int, ...], Style]] = {
-    "continental 1 (flag, base)": ((1,), lambda d, r: _plain(continental_one(traced(d), r), r)),
-    "7 with a bar or hooked foot": ((7,), lambda d, r: _plain(crossed_seven(traced(d), r), r)),
-    "4 in one stroke, open top": ((4,), lambda d, r: _plain(one_stroke_four(r), r)),
-    "9 with a small loop, straight or hooked stem": ((9,), lambda d, r: _plain(
+    "continental 1 (flag, base)": ((1,), lambda d, r: plain(continental_one(traced(d), r), r)),
+    "7 with a bar or hooked foot": ((7,), lambda d, r: plain(crossed_seven(traced(d), r), r)),
+    "4 in one stroke, open top": ((4,), lambda d, r: plain(one_stroke_four(r), r)),
+    "9 with a small loop, straight or hooked stem": ((9,), lambda d, r: plain(
         small_loop_nine(r), r)),
-    "2 with a loop at its foot": ((2,), lambda d, r: _plain(curly_two(r), r)),
+    "2 with a loop at its foot": ((2,), lambda d, r: plain(curly_two(r), r)),
     "mouse polylines, pen lifts joined": ((), lambda d, r: on_canvas(
         joined(few_points(traced(d), r)), r)),
-    "slant 20-30 degrees": ((), lambda d, r: _plain(slanted(traced(d), r), r)),
-    "much wider or narrower": ((), lambda d, r: _plain(reshaped(traced(d), r), r)),
+    "slant 20-30 degrees": ((), lambda d, r: plain(slanted(traced(d), r), r)),
+    "much wider or narrower": ((), lambda d, r: plain(reshaped(traced(d), r), r)),
     "thick marker (a quarter of the height)": ((), lambda d, r: in_picture(
         traced(d), r, pen_ratio=r.uniform(0.24, 0.30), low_res="", blur=0.0)),
     "hairline pen": ((), lambda d, r: in_picture(traced(d), r, pen_ratio=r.uniform(0.02, 0.04),
