@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ink import load  # noqa: E402
 from bench.record import append_section  # noqa: E402
+from bench.scans import read  # noqa: E402
 from desktop.batch.cli import positive  # noqa: E402
 
 SUPERSAMPLE = 4   # strokes drawn this much larger, then reduced: smooth edges as a scan has
@@ -38,10 +39,10 @@ def scanned_ink(strokes: list[list[list[float]]], rng: np.random.Generator,
     height = int(rng.integers(40, 81))
     points = [np.asarray(stroke, np.float64).reshape(-1, 2) for stroke in strokes]
     every = np.concatenate(points)
-    origin, scale, margin = every.min(axis=0), height / max(float(np.ptp(every[:, 1])), 1e-6), \
-        height // 2
+    origin, margin = every.min(axis=0), height // 2
+    scale = height / max(float(np.ptp(every[:, 1])), 1e-6)
     width = int(float(np.ptp(every[:, 0])) * scale) + 2 * margin
-    big = Image.new("L", ((width) * SUPERSAMPLE, (height + 2 * margin) * SUPERSAMPLE), 0)
+    big = Image.new("L", (width * SUPERSAMPLE, (height + 2 * margin) * SUPERSAMPLE), 0)
     draw, brush = ImageDraw.Draw(big), max(1, round(pen * height * SUPERSAMPLE))
     for stroke in points:
         xy = [tuple(p) for p in ((stroke - origin) * scale + margin) * SUPERSAMPLE]
@@ -72,16 +73,9 @@ def numbers(count: int, seed: int) -> list[dict]:
 
 def read_scans(items: list[dict], pen: float, classifier) -> tuple[int, list[tuple[str, str]]]:
     """How many of the numbers, scanned with this pen, read whole; and the misreadings."""
-    from desktop.engine.recipes import file_inputs
-
-    rng, right, misses = np.random.default_rng(11), 0, []
-    for item in items:
-        picture = scanned_ink(item["strokes"], rng, pen)
-        inputs = file_inputs(picture, number=True, score=classifier.candidates)
-        got = "".join(str(p.digit) for p in classifier.classify(inputs))
-        right += got == item["label"]
-        if got != item["label"]:
-            misses.append((item["label"], got))
+    rng = np.random.default_rng(11)
+    scans = [(scanned_ink(item["strokes"], rng, pen), item["label"]) for item in items]
+    right, _, misses = read(scans, classifier)
     return right, misses
 
 

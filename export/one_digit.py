@@ -24,6 +24,7 @@ these outputs in place, checks that its probabilities are bit for bit what they 
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,20 +202,10 @@ def add_to_model(path: Path, data, command: str, numbers: int = NUMBERS,
     return amend_model(path, images, amend)
 
 
-def _share(text: str) -> float:
-    import argparse
+def _continental_flag(parser: argparse.ArgumentParser) -> None:
+    from desktop.batch.cli import confidence  # argparse's type for a share from 0 to 1
 
-    try:
-        share = float(text)
-    except ValueError:
-        share = -1.0
-    if not 0.0 <= share <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a share from 0 to 1, got {text!r}")
-    return share
-
-
-def _continental_flag(parser) -> None:
-    parser.add_argument("--continental", type=_share, default=0.0, metavar="SHARE",
+    parser.add_argument("--continental", type=confidence, default=0.0, metavar="SHARE",
                         help="teach with this share of the 1s written with a long flag "
                              "(default 0: MNIST's own; tried, not kept)")
 
