@@ -98,6 +98,17 @@ def test_a_1_written_into_its_neighbour_is_lifted_out(tmp_path, classifier, path
     assert readings(path, tmp_path, classifier) == (path.stem, path.stem)
 
 
+FLAGGED_ONE = Path(__file__).parent / "data" / "flagged_one_scans"
+
+
+@pytest.mark.parametrize("path", sorted(FLAGGED_ONE.glob("*.png")), ids=lambda p: p.stem)
+def test_a_1_with_a_long_flag_is_read_as_one_digit(tmp_path, classifier, path):
+    """Real pen ink: a 1 whose flag meets its stem on top ("^") read as two 1s ("12" as "112")
+    when the blot was cut between them or its stem lifted out (`engine/flags.py`)."""
+    assert groups_of_ink(path) == len(path.stem)  # the 1 is a blot of its own
+    assert readings(path, tmp_path, classifier) == (path.stem, path.stem)
+
+
 PALE_INK = Path(__file__).parent / "data" / "pale_ink"
 
 

@@ -14,9 +14,9 @@ chosen digits the model doubts are whole is cut again, finely (the first cuts ke
 free to bend between the strokes of digits that overlap (`paths`), and only its new candidates
 are read. Last, a digit the model doubts is whole may be a 1 written into its neighbour: where
 a straight stroke lifted out of it (`lift`) leaves a 1 and a digit both read surely and better
-than the one, they replace it. Marks much lower than the digits (separators, a closing dash or
-"=") are left out of the number. Without a classifier,
-each group is a digit, marks aside.
+than the one, they replace it; neither a cut nor a lift parts a 1 from its flag (`flags`).
+Marks much lower than the digits (separators, a closing dash or "=") are left out of the
+number. Without a classifier, each group is a digit, marks aside.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from desktop.engine.flags import cut_flag, lifted_flag
 from desktop.engine.frame import READING_GAMMA, normalize
 from desktop.engine.grouping import (
     JOIN_COST,
@@ -341,10 +342,37 @@ def _best_cut(found: Pieces, score: Score,
     sliced = np.array([s.group in cut_groups for s in slices])  # a slice of a digit is no mark
     chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
         found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced, rounds=False).groups]
+    chosen = _flagged_ones(found, chosen, read.probabilities, crops)
     doubted = set() if read.whole is None else {
         slices[runs[r][0]].group for r in chosen
         if read.whole[r] < DOUBT and slices[runs[r][0]].group in cut_groups}
     return [crops[r] for r in chosen], doubted
+
+
+def _flagged_ones(found: Pieces, chosen: list[int], probabilities: np.ndarray,
+                  crops: list[Known]) -> list[int]:
+    """The chosen runs, where two neighbours cut from one group read as 1s, as does their
+    union, and are a flag and its stem (`flags.cut_flag`): that union instead."""
+    index = {run: r for r, run in enumerate(found.runs)}
+    ones = probabilities.argmax(axis=1) == 1
+    k = 0
+    while k + 1 < len(chosen):
+        (i, j), (_, end) = found.runs[chosen[k]], found.runs[chosen[k + 1]]
+        both = index.get((i, end))
+        if both is not None and ones[chosen[k]] and ones[chosen[k + 1]] and ones[both] \
+                and found.slices[j - 1].group == found.slices[j].group \
+                and _is_flag(crops[both].crop, found.slices[i:end], j - i):
+            chosen[k:k + 2] = [both]
+        else:
+            k += 1
+    return chosen
+
+
+def _is_flag(crop: np.ndarray, run: list[Slice], at: int) -> bool:
+    """Whether a run of slices (its ink: `crop`) cut before its slice `at` is a 1's flag and
+    stem."""
+    top = min(s.top for s in run)
+    return cut_flag(crop, run[at].edges(top, top + len(crop))[0] - run[0].left)
 
 
 def _value(probabilities: np.ndarray, whole: np.ndarray,
@@ -355,11 +383,14 @@ def _value(probabilities: np.ndarray, whole: np.ndarray,
 
 def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
     """The chosen digits, each the model doubts is one whole digit replaced by a 1 and the
-    rest where a straight stroke lifted out of it (`lift`) reads better so, by LIFT_COST."""
+    rest where a straight stroke lifted out of it (`lift`) reads better so, by LIFT_COST; a
+    1's stem is never lifted off its flag (`flags.lifted_flag`)."""
     tries = [(k, *parts) for k, digit in enumerate(chosen)
              if digit.whole is not None and digit.whole < DOUBT
              for mask in straight_strokes(digit.crop)
-             if (parts := split(digit.crop, mask)) is not None]
+             if (parts := split(digit.crop, mask)) is not None
+             and not (digit.probabilities.argmax() == 1
+                      and lifted_flag(digit.crop, mask))]
     if not tries:
         return chosen
     inputs = np.stack([normalize(c) for _, line, rest, _ in tries for c in (line, rest)])
