@@ -41,6 +41,14 @@ def test_a_flag_meeting_its_stem_on_top_is_the_same_1(flag_bottom):
     assert lifted_flag(ink, stem)
 
 
+def test_a_flag_is_told_where_the_lifted_stroke_misses_the_stems_foot():
+    """The stroke lifted is the longest straight run of ink: a stem's foot bent off lies
+    outside its mask, ink besides the stroke as the flag is, but no part of the flag."""
+    ink, stem = flagged_one(20)
+    stem[53:] = False
+    assert lifted_flag(ink, stem)
+
+
 def test_two_1s_leaning_into_each_other_at_full_height_stay_two():
     """A "Λ" of two whole 1s: nothing tells it from a flag as long as its stem; left to the
     classifier and the costs, as before."""

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from desktop.engine.segment import label_components
+
 MEET = 0.5      # a flag meets its stem in this share of the blot's rows from its top
-SHORTER = 0.9   # and spans less than this share of the taller part's rows
+SHORTER = 0.9   # and spans less than this share of its stem's rows (of the blot's, lifted)
 INKED = 0.5     # ink at least this dark (x the blot's darkest) counts
 REACH = 2       # parts this close (px) across their border meet
 
@@ -39,15 +41,24 @@ def cut_flag(crop: np.ndarray, border: np.ndarray) -> bool:
 
 def lifted_flag(crop: np.ndarray, stroke: np.ndarray) -> bool:
     """Whether a blot's ink besides a straight stroke in it (`stroke`, a mask) is that stroke's
-    flag: it meets the stroke only near the blot's top, and the two differ in height."""
+    flag: it meets the stroke only near the blot's top and spans fewer of its rows. Only the
+    largest piece of that ink counts (not the stem's end beyond the mask), and the blot's rows,
+    not the mask's (the stem's top above the flag may be left out of it)."""
     inked = _inked(crop)
     near = stroke.copy()
     for step in range(1, REACH + 1):
         near[:, step:] |= stroke[:, :-step]
         near[:, :-step] |= stroke[:, step:]
-    rest = inked & ~stroke
-    return _on_top(np.flatnonzero((rest & near).any(axis=1)), inked) and \
-        _uneven(inked & stroke, rest)
+    rest = _largest(inked & ~stroke)
+    return _on_top(np.flatnonzero((rest & near).any(axis=1)), inked) and _uneven(rest, inked)
+
+
+def _largest(inked: np.ndarray) -> np.ndarray:
+    """The largest 8-connected piece of ink."""
+    labels, count = label_components(inked)
+    if count <= 1:
+        return inked
+    return labels == np.bincount(labels.ravel())[1:].argmax() + 1
 
 
 def _inked(crop: np.ndarray) -> np.ndarray:
