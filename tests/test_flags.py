@@ -41,6 +41,13 @@ def test_a_flag_meeting_its_stem_on_top_is_the_same_1(flag_bottom):
     assert lifted_flag(ink, stem)
 
 
+def test_a_flag_cut_further_down_is_still_a_flag():
+    """A straight cut left of the top parts the flag's lower end from the rest: that piece
+    hangs from where the cut crosses it, low in the blot but at its own top."""
+    ink, _ = flagged_one(52)
+    assert cut_flag(ink, straight(17))
+
+
 def test_a_flag_is_told_where_the_lifted_stroke_misses_the_stems_foot():
     """The stroke lifted is the longest straight run of ink: a stem's foot bent off lies
     outside its mask, ink besides the stroke as the flag is, but no part of the flag."""
