@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.record import append_section  # noqa: E402
+from bench.options import load_models, model_options, record  # noqa: E402
 from bench.scans import DIGIT_SOURCES, Glyphs, compose, read, save  # noqa: E402
 from desktop.batch.cli import positive  # noqa: E402
 from train.numbers import scaled  # noqa: E402
@@ -112,30 +112,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digits", choices=DIGIT_SOURCES, default="test")
     parser.add_argument("--tilt", type=float, default=0.0, metavar="DEGREES",
                         help="turn each scan by up to this many degrees either way")
-    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
-    parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--save", type=Path, help="also write the scans as PNGs here")
-    parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
+    model_options(parser)
     args = parser.parse_args(argv)
-    from desktop.engine.classifier import Classifier
-
+    models = load_models(parser, args)
     sets = make_forms(args.count, args.seed, args.digits, args.tilt)
     if args.save:
         save(sets, args.save)
-    models = [args.model] + ([args.baseline] if args.baseline else [])
-    names = [str(path) if path else "bundled model" for path in models]
-    found = [{form: read(items, Classifier(path))[:2] for form, items in sets.items()}
-             for path in models]
+    names = models.names
+    found = [{form: read(items, classifier)[:2] for form, items in sets.items()}
+             for classifier in models.classifiers]
     lines = ["| form | " + " | ".join(f"read whole, {n} | per image" for n in names) + " |",
-             "|---" * (2 * len(models) + 1) + "|"]
+             "|---" * (2 * len(names) + 1) + "|"]
     for form in FORMS:
         lines.append(f"| {form} | " + " | ".join(
             f"{read_of[form][0]}/{args.count} ({100 * read_of[form][0] / args.count:.1f} %) | "
             f"{1000 * read_of[form][1]:.2f} ms" for read_of in found) + " |")
     print("\n".join(lines))
-    if args.record:
-        command = "python -m bench forms " + " ".join(argv if argv is not None else sys.argv[1:])
-        append_section(args.record, command, lines)
+    record(args, "forms", argv, lines)
     return 0
 
 

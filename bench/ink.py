@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.record import append_section  # noqa: E402
+from bench.options import load_models, model_options, record  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "datasets" / "dev"
 CANVAS = {"x": 0, "y": 0, "width": 440, "height": 360}   # the app's starting canvas
@@ -124,16 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--numbers", type=int, default=400)
     parser.add_argument("--digits", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
-    parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--misses", action="store_true", help="print every misread")
     parser.add_argument("--pen-paths", metavar="NAMES",
                         help="only these of engine/pen.py's PATHS, by test name, comma-separated "
                              "('' for none): what each adds")
-    parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
+    model_options(parser)
     args = parser.parse_args(argv)
     from desktop.engine import pen
-    from desktop.engine.classifier import Classifier
 
     if args.pen_paths is not None:
         names = set(filter(None, args.pen_paths.split(",")))
@@ -142,22 +139,21 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no such pen path: {', '.join(sorted(unknown))}")
         pen.PATHS = tuple(path for path in pen.PATHS if path[0].__name__ in names)
 
+    models = load_models(parser, args)
     rnd = random.Random(args.seed)
     digit_set = pick(load("crohme_digits.json.gz"), args.digits, False, rnd)
     numbers_set = pick(load("crohme_numbers.json.gz"), args.numbers, True, rnd)
-    models = [args.model] + ([args.baseline] if args.baseline else [])
-    figures = [figures_of(Classifier(path), digit_set, numbers_set, args.seed) for path in models]
-    names = [str(path) if path else "bundled model" for path in models]
-    lines = ["| what | " + " | ".join(names) + " |", "|---" * (len(models) + 1) + "|"]
+    figures = [figures_of(classifier, digit_set, numbers_set, args.seed)
+               for classifier in models.classifiers]
+    names = models.names
+    lines = ["| what | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     for key, _ in figures[0]["rows"]:
         lines.append(f"| {key} | " + " | ".join(dict(f["rows"])[key] for f in figures) + " |")
     print("\n".join(lines))
     if args.misses:
         print("digits misread (want, got):", figures[0]["digits"]["misses"])
         print("numbers misread (want, got):", figures[0]["numbers"]["misses"])
-    if args.record:
-        command = "python -m bench ink " + " ".join(argv if argv is not None else sys.argv[1:])
-        append_section(args.record, command, lines)
+    record(args, "ink", argv, lines)
     return 0
 
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.ink import load  # noqa: E402
-from bench.record import append_section  # noqa: E402
+from bench.options import load_models, model_options, record  # noqa: E402
 from bench.scans import read  # noqa: E402
 from desktop.batch.cli import positive  # noqa: E402
 
@@ -85,23 +85,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--pen", type=float, nargs="+", default=[0.05, 0.1],
                         help="pen widths, x the digits' height")
-    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
-    parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--misses", action="store_true", help="print every misread")
-    parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
+    model_options(parser)
     args = parser.parse_args(argv)
     if not all(0 < pen <= 0.5 for pen in args.pen):
         parser.error("--pen takes widths above 0 and at most 0.5 (x the digits' height)")
-    from desktop.engine.classifier import Classifier
-
+    models = load_models(parser, args)
     items = numbers(args.count, args.seed)
-    models = [args.model] + ([args.baseline] if args.baseline else [])
-    classifiers = [Classifier(path) for path in models]
-    names = [str(path) if path else "bundled model" for path in models]
+    names = models.names
     lines = ["| pen (x height) | " + " | ".join(f"read whole, {n}" for n in names) + " |",
-             "|---" * (len(models) + 1) + "|"]
+             "|---" * (len(names) + 1) + "|"]
     for pen in args.pen:
-        found = [read_scans(items, pen, classifier) for classifier in classifiers]
+        found = [read_scans(items, pen, classifier) for classifier in models.classifiers]
         lines.append(f"| {pen:g} | " + " | ".join(
             f"{right}/{len(items)} ({100 * right / len(items):.1f} %)" for right, _ in found)
             + " |")
@@ -109,9 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, (_, missed) in zip(names, found, strict=True):
                 print(f"{name}, pen {pen:g}: {missed}")
     print("\n".join(lines))
-    if args.record:
-        command = "python -m bench inkscans " + " ".join(argv if argv is not None else sys.argv[1:])
-        append_section(args.record, command, lines)
+    record(args, "inkscans", argv, lines)
     return 0
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.record import append_section  # noqa: E402
+from bench.options import load_models, model_options, record  # noqa: E402
 from devtools.xdisplay import x_display  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -43,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--numbers", type=int, default=150)
     parser.add_argument("--digits", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
-    parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
+    model_options(parser, baseline=False)
     args = parser.parse_args(argv)
+    load_models(parser, args)  # a path that holds no model: one line, before any window
     rows = []
     with x_display():
         if args.numbers:
@@ -57,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["| set | drawn through the window |", "| --- | --- |",
              *(f"| {name} | {result} |" for name, result in rows)]
     print("\n".join(lines))
-    if args.record:
-        command = "python -m bench replay " + " ".join(argv if argv is not None else sys.argv[1:])
-        append_section(args.record, command, lines)
+    record(args, "replay", argv, lines)
     return 0
 
 

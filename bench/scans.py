@@ -34,7 +34,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.record import append_section, mnist  # noqa: E402
+from bench.options import load_models, model_options, record  # noqa: E402
+from bench.record import mnist  # noqa: E402
 from desktop.batch.cli import positive  # noqa: E402
 from train.numbers import UNIT, crop, mark, scaled  # noqa: E402
 
@@ -231,8 +232,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench scans", description=__doc__)
     parser.add_argument("--count", type=positive, default=300, help="numbers of each kind")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--model", type=Path, help="an ONNX model (default: the bundled one)")
-    parser.add_argument("--baseline", type=Path, help="a model to compare with, side by side")
     parser.add_argument("--save", type=Path, help="also write the scans as PNGs here")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--digits", choices=DIGIT_SOURCES, default="test",
@@ -242,28 +241,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="also read N single digits (of --digits) as numbers")
     parser.add_argument("--pairs", type=int, default=0, metavar="N",
                         help="also read N touching pairs alone (two digits whose ink touches)")
-    parser.add_argument("--record", metavar="HEADING", help="append the figures to RESULTS.md")
+    model_options(parser)
     args = parser.parse_args(argv)
     if min(args.pairs, args.singles) < 0:
         parser.error("--pairs and --singles take a count of 0 or more")
-    from desktop.engine.classifier import Classifier
-
+    models = load_models(parser, args)
     sets = make_set(args.count, args.seed, args.digits)
     if args.save:
         save(sets, args.save)
-    models = [args.model] + ([args.baseline] if args.baseline else [])
-    figures = [figures_of(Classifier(path), sets, args.misses) for path in models]
-    names = [str(path) if path else "bundled model" for path in models]
+    figures = [figures_of(classifier, sets, args.misses) for classifier in models.classifiers]
+    names = models.names
     lines = ["| kind | " + " | ".join(f"read whole, {n} | per image" for n in names) + " |",
-             "|---" * (2 * len(models) + 1) + "|"]
+             "|---" * (2 * len(names) + 1) + "|"]
     for kind in [*KINDS, "all"]:
         lines.append(f"| {kind} | " + " | ".join(f"{a[kind]} | {t.get(kind, '')}"
                                                  for a, t in figures) + " |")
     if args.singles:
         lines += ["", "| single digits read as numbers | " + " | ".join(names) + " |",
-                  "|---" * (len(models) + 1) + "|"]
+                  "|---" * (len(names) + 1) + "|"]
         singles = single_digits(args.singles, args.digits)
-        found = [read_singles(singles, Classifier(path)) for path in models]
+        found = [read_singles(singles, classifier) for classifier in models.classifiers]
         lines.append(f"| read right (of {len(singles)}) | "
                      + " | ".join(str(right) for right, _ in found) + " |")
         lines.append("| read as two digits or more | "
@@ -271,13 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.pairs:
         pairs = touching_pairs(args.pairs, args.seed, args.digits)
         lines += ["", "| touching pairs alone | " + " | ".join(names) + " |",
-                  "|---" * (len(models) + 1) + "|",
+                  "|---" * (len(names) + 1) + "|",
                   f"| read whole (of {args.pairs}) | " + " | ".join(
-                      str(read(pairs, Classifier(path))[0]) for path in models) + " |"]
+                      str(read(pairs, classifier)[0]) for classifier in models.classifiers)
+                  + " |"]
     print("\n".join(lines))
-    if args.record:
-        command = "python -m bench scans " + " ".join(argv if argv is not None else sys.argv[1:])
-        append_section(args.record, command, lines)
+    record(args, "scans", argv, lines)
     return 0
 
 

@@ -143,3 +143,20 @@ def test_inkscans_refuses_a_pen_it_cannot_draw():
         refused = bench("inkscans", "--pen", pen)
         assert refused.returncode == 2 and "--pen takes widths above 0" in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+@pytest.mark.parametrize("name", ["inkscans", "scans", "forms", "ink", "replay"])
+def test_a_model_that_cannot_be_loaded_is_refused_in_one_line(tmp_path, name):
+    """A typo in --model or --baseline, or a file that is no model, ends the bench with the
+    reason before any work, not a traceback after it."""
+    missing = tmp_path / "no such model.onnx"
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"not a model")
+    for option, path in (("--model", missing), ("--model", broken), ("--baseline", missing)):
+        if name == "replay" and option == "--baseline":
+            continue  # replay drives one model through the window
+        refused = bench(name, option, str(path))
+        assert refused.returncode == 2, refused.stderr
+        assert "Traceback" not in refused.stderr
+        last = refused.stderr.strip().splitlines()[-1]  # after argparse's usage
+        assert f"error: {path}: " in last, refused.stderr
