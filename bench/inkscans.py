@@ -8,6 +8,9 @@ with paper noise, as PNG or JPEG, and reads it through `file_inputs(..., number=
 `classify --multi-digit` does. Prints how many numbers read whole per pen, side by side for
 `--model` and `--baseline`; `--misses` lists what was misread. The same ink read on the canvas
 is `bench ink`: the difference is what the picture loses of the pen's order and lifts.
+`--amounts` reads amounts as cheques show them instead: each number, a separator (".", ","
+or "'"), a number of the same writer and a closing mark (none, ".-", "-" or "="), the marks
+drawn with the same pen; only the digits count.
 """
 
 from __future__ import annotations
@@ -71,6 +74,62 @@ def numbers(count: int, seed: int) -> list[dict]:
     return [items[i] for i in chosen]
 
 
+SEPARATORS = (".", ",", "'")   # between thousands, as cheques are written
+CLOSINGS = ("", ".-", "-", "=")  # after the amount
+
+
+def amounts(items: list[dict], seed: int) -> list[dict]:
+    """Each number followed, as on a cheque, by a separator and another number of the same
+    writer (3 digits as a rule: one of theirs, its digits in their own hand), and a closing
+    mark: "12.345.-". The separator and the closing mark are pen strokes of the digits' size
+    (the items are 1000 units high); the label is the digits alone."""
+    rng = np.random.default_rng(seed)
+    by_writer: dict[str, list[dict]] = {}
+    for item in load("crohme_numbers.json.gz"):
+        by_writer.setdefault(item["writer"], []).append(item)
+    out = []
+    for item in items:
+        mine = by_writer.get(item["writer"]) or [item]
+        threes = [m for m in mine if len(m["label"]) == 3] or mine
+        partner = threes[rng.integers(len(threes))]
+        strokes = [np.asarray(s, np.float64).reshape(-1, 2) for s in item["strokes"]]
+        right = max(float(s[:, 0].max()) for s in strokes)
+        gap = float(rng.uniform(150, 300))
+        strokes.append(_separator(str(rng.choice(SEPARATORS)), right + gap / 2, rng))
+        start = right + gap
+        for stroke in partner["strokes"]:
+            strokes.append(np.asarray(stroke, np.float64).reshape(-1, 2) + np.array([start, 0.0]))
+        end = max(float(s[:, 0].max()) for s in strokes) + float(rng.uniform(80, 200))
+        strokes += _closing(str(rng.choice(CLOSINGS)), end, rng)
+        out.append({"label": item["label"] + partner["label"], "writer": item["writer"],
+                    "strokes": [s.tolist() for s in strokes]})
+    return out
+
+
+def _separator(kind: str, x: float, rng: np.random.Generator) -> np.ndarray:
+    """A "." (a dab), "," (a tick down past the baseline) or "'" (a tick at the top)."""
+    dab = float(rng.uniform(15, 40))
+    if kind == ".":
+        return np.array([(x - dab, 980.0), (x, 1000.0 - dab), (x + dab / 2, 990.0)])
+    top = 0.0 if kind == "'" else 950.0
+    return np.array([(x, top), (x - 40.0, top + float(rng.uniform(120, 200)))])
+
+
+def _closing(kind: str, x: float, rng: np.random.Generator) -> list[np.ndarray]:
+    """A closing ".-" (a dab, then a dash at mid-height), "-" or "=", from column `x`."""
+    long = float(rng.uniform(300, 550))
+    marks = []
+    if kind == ".-":
+        marks.append(_separator(".", x, rng))
+        x += 120
+    if kind in (".-", "-"):
+        marks.append(np.array([(x, 520.0), (x + long, 500.0)]))
+    if kind == "=":
+        marks += [np.array([(x, 400.0), (x + long, 390.0)]),
+                  np.array([(x, 620.0), (x + long, 610.0)])]
+    return marks
+
+
 def read_scans(items: list[dict], pen: float, classifier) -> tuple[int, list[tuple[str, str]]]:
     """How many of the numbers, scanned with this pen, read whole; and the misreadings."""
     rng = np.random.default_rng(11)
@@ -85,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--pen", type=float, nargs="+", default=[0.05, 0.1],
                         help="pen widths, x the digits' height")
+    parser.add_argument("--amounts", action="store_true",
+                        help="read amounts as on cheques: each number, a separator, another "
+                             "number of its writer and a closing mark (\"12.345.-\")")
     parser.add_argument("--misses", action="store_true", help="print every misread")
     model_options(parser)
     args = parser.parse_args(argv)
@@ -92,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--pen takes widths above 0 and at most 0.5 (x the digits' height)")
     models = load_models(parser, args)
     items = numbers(args.count, args.seed)
+    if args.amounts:
+        items = amounts(items, args.seed)
     names = models.names
     lines = ["| pen (x height) | " + " | ".join(f"read whole, {n}" for n in names) + " |",
              "|---" * (len(names) + 1) + "|"]

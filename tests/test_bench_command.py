@@ -138,6 +138,28 @@ def test_inkscans_draws_real_ink_as_a_scan_of_the_pen_asked():
     assert inked[1] > 2 * inked[0]
 
 
+def test_inkscans_amounts_join_two_numbers_of_one_writer_with_pen_drawn_marks():
+    """`bench inkscans --amounts`: each number, a separator, a number of the same writer and a
+    closing mark, all pen strokes; the label is the two numbers' digits."""
+    from bench.ink import load
+    from bench.inkscans import amounts, numbers
+
+    items = numbers(40, seed=4)
+    joined = amounts(items, seed=4)
+    labels = {(i["writer"], i["label"]) for i in load("crohme_numbers.json.gz")}
+    for item, amount in zip(items, joined, strict=True):
+        rest = amount["label"][len(item["label"]):]
+        assert amount["label"].startswith(item["label"]) and amount["writer"] == item["writer"]
+        assert (item["writer"], rest) in labels or rest == item["label"]
+        n = len(item["strokes"])
+        assert amount["strokes"][:n] == item["strokes"]
+        first_end = max(x for stroke in item["strokes"] for x, _ in stroke)
+        separator, second = amount["strokes"][n], amount["strokes"][n + 1]
+        # the separator between the two numbers, its size a mark's, not a digit's
+        assert first_end < min(x for x, _ in separator) < min(x for x, _ in second)
+        assert max(y for _, y in separator) - min(y for _, y in separator) < 300
+
+
 def test_inkscans_refuses_a_pen_it_cannot_draw():
     for pen in ("0", "-0.1", "0.9"):
         refused = bench("inkscans", "--pen", pen)

@@ -13,6 +13,7 @@ from desktop.engine.raster import rasterize
 from desktop.engine.segment import (
     Region,
     components,
+    encloses_paper,
     group_digits,
     keep_significant,
     label_components,
@@ -157,3 +158,21 @@ def test_group_digits_orders_left_to_right():
 def test_a_flat_piece_sharing_columns_with_a_tall_one_is_part_of_it(bar, merged):
     body = Region(10, 110, 0, 115, 1.0)
     assert body.overlaps(bar) == merged
+
+
+def ring(size: int, stroke: float) -> np.ndarray:
+    rows, columns = np.mgrid[:size, :size]
+    distance = np.hypot(rows - (size - 1) / 2, columns - (size - 1) / 2)
+    return (np.abs(distance - size / 2 + stroke) < stroke / 2 + 0.5).astype(np.float32)
+
+
+def test_a_small_0_closes_round_paper_a_dot_or_an_open_stroke_does_not():
+    assert encloses_paper(ring(12, 2))
+    dot = np.zeros((12, 12), np.float32)
+    dot[3:9, 3:9] = 1.0
+    blurred = (dot + np.roll(dot, 1, 0) + np.roll(dot, 1, 1)) / 3  # soft edges, no hole
+    assert not encloses_paper(blurred)
+    open_c = ring(12, 2)
+    open_c[4:8, 8:] = 0.0  # a "C"
+    assert not encloses_paper(open_c)
+    assert not encloses_paper(np.zeros((5, 5), np.float32))

@@ -16,7 +16,8 @@ are read. Last, a digit the model doubts is whole may be a 1 written into its ne
 a straight stroke lifted out of it (`lift`) leaves a 1 and a digit both read surely and better
 than the one, they replace it; neither a cut nor a lift parts a 1 from its flag (`flags`).
 Marks much lower than the digits (separators, a closing dash or "=") are left out of the
-number. Without a classifier, each group is a digit, marks aside.
+number, but not a 0 written small: its ink closes round paper, a separator's does not.
+Without a classifier, each group is a digit, marks aside.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from desktop.engine.frame import READING_GAMMA, normalize
 from desktop.engine.grouping import (
     JOIN_COST,
     MAX_STROKES,
+    ROUND,
+    ROUND_WIDE,
     Candidates,
     Run,
     Score,
@@ -43,7 +46,7 @@ from desktop.engine.grouping import (
 )
 from desktop.engine.lift import split, straight_strokes
 from desktop.engine.paths import cut_paths
-from desktop.engine.segment import Parts, Region, components, group_digits
+from desktop.engine.segment import Parts, Region, components, encloses_paper, group_digits
 
 CUT_WIDTH = 0.75      # a group wider than this (x its height) may hold touching digits
 CUT_COST = 0.75       # log-probability paid for each cut through connected ink
@@ -275,8 +278,9 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
         return NumberDigits([], [], 0)
     if all(j == i + 1 for i, j in found.runs):  # nothing to cut or join: every group a digit
         height = writing_height(found.boxes)
+        rings = _small_zeros(found, height)
         crops = [found.crop((i, i + 1)) for i in range(len(found.slices))
-                 if len(found.slices) == 1
+                 if len(found.slices) == 1 or rings[i]
                  or not is_mark(found.boxes[i], height, SHORT, rounds=False)]
         if score is None or found.groups == 1 or not crops:
             return NumberDigits(crops, [read_input(c) for c in crops], found.groups)
@@ -340,6 +344,7 @@ def _best_cut(found: Pieces, score: Score,
                              * (a.group == b.group) for a, b in pairwise(slices)])
     cut_groups = {a.group for a, b in pairwise(slices) if a.group == b.group}
     sliced = np.array([s.group in cut_groups for s in slices])  # a slice of a digit is no mark
+    sliced |= _small_zeros(found, writing_height(found.boxes))   # nor is a small 0
     chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
         found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced, rounds=False).groups]
     chosen = _flagged_ones(found, chosen, read.probabilities, crops)
@@ -347,6 +352,17 @@ def _best_cut(found: Pieces, score: Score,
         slices[runs[r][0]].group for r in chosen
         if read.whole[r] < DOUBT and slices[runs[r][0]].group in cut_groups}
     return [crops[r] for r in chosen], doubted
+
+
+def _small_zeros(found: Pieces, height: float) -> np.ndarray:
+    """Which slices are a 0 written small, not a mark: lower than digits are (`SHORT`) but
+    ROUND high, no more than ROUND_WIDE as wide, and their ink closes round paper (a blurred
+    separator dot is as round, but solid)."""
+    tall = found.boxes[:, 3] - found.boxes[:, 1]
+    wide = found.boxes[:, 2] - found.boxes[:, 0]
+    small = (tall < SHORT * height) & (tall >= ROUND * height) & (wide <= ROUND_WIDE * tall)
+    return np.array([bool(small[k]) and encloses_paper(found.crop((k, k + 1)))
+                     for k in range(len(found.slices))], bool)
 
 
 def _flagged_ones(found: Pieces, chosen: list[int], probabilities: np.ndarray,

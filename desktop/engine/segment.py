@@ -85,6 +85,19 @@ def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
     return labels.reshape(height, width), len(unique)
 
 
+def encloses_paper(ink: np.ndarray, least: int = 2) -> bool:
+    """Whether the ink (its pixels above half its darkest) closes round some paper: at least
+    `least` pixels the paper around it cannot reach (a small 0's hole; a blurred dot has
+    none)."""
+    inked = ink > 0.5 * ink.max(initial=0.0)
+    labels, count = label_components(~np.pad(inked, 1))
+    if count < 2:
+        return False
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    sizes[0] = sizes[labels[0, 0]] = 0   # ink, and the paper all around
+    return bool(sizes.max() >= least)
+
+
 def components(ink: np.ndarray) -> tuple[np.ndarray, list[Region]]:
     """Label map and one Region per connected component of the ink (boxes found in one pass
     over the inked pixels, sorted by label, not one pass over the map per component)."""
