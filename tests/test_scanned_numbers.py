@@ -179,6 +179,15 @@ def test_a_dash_after_an_amount_is_left_out(tmp_path, digits):
     assert read(path) == "150"
 
 
+CLOSING_MARKS = Path(__file__).parent / "data" / "closing_marks"
+
+
+@pytest.mark.parametrize("path", sorted(CLOSING_MARKS.glob("*.png")), ids=lambda p: p.stem)
+def test_a_closing_mark_the_pen_joined_to_the_amount_is_left_out(tmp_path, classifier, path):
+    """Real pen ink as a felt-tip scan: "188106-" read "1881015", "67159=" "671592"."""
+    assert readings(path, tmp_path, classifier) == (path.stem, path.stem)
+
+
 def test_a_separator_dot_is_left_out(tmp_path, digits):
     path = tmp_path / "1.250.png"
     scan([(crop(digits[1]), 0, 0), (DOT, 3, 23), (crop(digits[2]), 3, 0),

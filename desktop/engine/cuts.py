@@ -343,8 +343,10 @@ def _best_cut(found: Pieces, score: Score,
     cuts = np.array([0.0] + [(lone + (STEM_COST if b.after_stem else CUT_COST))
                              * (a.group == b.group) for a, b in pairwise(slices)])
     cut_groups = {a.group for a, b in pairwise(slices) if a.group == b.group}
-    sliced = np.array([s.group in cut_groups for s in slices])  # a slice of a digit is no mark
-    sliced |= _small_zeros(found, writing_height(found.boxes))   # nor is a small 0
+    # A slice of a digit is no mark (but a dash joined to the last digit may be), nor a small 0.
+    height = writing_height(found.boxes)
+    sliced = np.array([s.group in cut_groups for s in slices]) & ~_closing_marks(found, height)
+    sliced |= _small_zeros(found, height)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
         found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced, rounds=False).groups]
     chosen = _flagged_ones(found, chosen, read.probabilities, crops)
@@ -352,6 +354,22 @@ def _best_cut(found: Pieces, score: Score,
         slices[runs[r][0]].group for r in chosen
         if read.whole[r] < DOUBT and slices[runs[r][0]].group in cut_groups}
     return [crops[r] for r in chosen], doubted
+
+
+def _closing_marks(found: Pieces, height: float) -> np.ndarray:
+    """The slices at the right end of the last group, cut from it, that are marks by their
+    box: a closing dash, "=" or dot the pen joined to the last digit ("6-"), which may be left
+    out as a mark is, unless together they close round paper (a 0 written small). Only the
+    last group: elsewhere the tail of a 2's base is as low."""
+    out = np.zeros(len(found.slices), bool)
+    last = len(found.slices)
+    k = last - 1
+    while k > 0 and found.slices[k - 1].group == found.slices[k].group \
+            and is_mark(found.boxes[k], height, SHORT, rounds=False):
+        k -= 1
+    if k + 1 < last and not encloses_paper(found.crop((k + 1, last))):
+        out[k + 1:] = True
+    return out
 
 
 def _small_zeros(found: Pieces, height: float) -> np.ndarray:
