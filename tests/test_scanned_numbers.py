@@ -179,6 +179,16 @@ def test_a_dash_after_an_amount_is_left_out(tmp_path, digits):
     assert read(path) == "150"
 
 
+def test_a_closing_dot_and_dash_that_share_columns_are_left_out(tmp_path, digits):
+    """".-" whose dot lies under the dash's start: grouped as a digit's pieces (a 5's bar and
+    body share columns too), half a digit high, it was read as a digit."""
+    path = tmp_path / "150.-.png"
+    scan([(crop(digits[1]), 0, 0), (crop(digits[5]), 4, 0), (crop(digits[0]), 4, 0),
+          (DOT, 5, 23), (DASH, -3, 12)], path)
+    assert groups_of_ink(path) == 4  # the dot and the dash are one group
+    assert read(path) == "150"
+
+
 CLOSING_MARKS = Path(__file__).parent / "data" / "closing_marks"
 
 

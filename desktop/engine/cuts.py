@@ -16,7 +16,8 @@ are read. Last, a digit the model doubts is whole may be a 1 written into its ne
 a straight stroke lifted out of it (`lift`) leaves a 1 and a digit both read surely and better
 than the one, they replace it; neither a cut nor a lift parts a 1 from its flag (`flags`).
 Marks much lower than the digits (separators, a closing dash or "=") are left out of the
-number, but not a 0 written small: its ink closes round paper, a separator's does not.
+number, even joined to the last digit or grouped as one (a ".-"), but not a 0 written small:
+its ink closes round paper, a separator's does not.
 Without a classifier, each group is a digit, marks aside.
 """
 
@@ -79,6 +80,9 @@ LIFT_SURE = 0.9       # both parts read at least this surely (its side lifted ou
                       # digit leaves a part read less surely),
 LIFT_WHOLE_WEIGHT = 0.25  # their `one_digit` weighing less than a cut's parts' (the ink the two
                           # digits shared is gone from one of them)
+
+FLAT = 2.5            # a closing dash is at least this much wider than high
+DOT = 0.25            # a dot is smaller than this (x the digits' height) each way
 
 FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in
 
@@ -240,7 +244,7 @@ def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset()
     `cut`: groups as tall as digits are cut at candidate columns (finely: those in `fine`);
     `parts`: the ink's components, when known."""
     labels, regions = parts or components(ink)
-    groups = group_digits(regions)
+    groups = _closing_apart(group_digits(regions), regions)
     if not groups:
         return None
     owner = _owner_map(labels, regions, groups)
@@ -447,6 +451,28 @@ def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
                           float(read.whole[2 * t + n])) for n, c in enumerate((line, rest))]
             out[k] = pair if first else pair[::-1]
     return [digit for digits in out for digit in digits]
+
+
+def _closing_apart(groups: list[Region], regions: list[Region]) -> list[Region]:
+    """The groups, the last one parted into its pieces where they are all a closing mark's
+    (`_closing_piece`): a ".-" whose dot lies under the dash's start shares columns with it and
+    is grouped as a digit's pieces are, half a digit high, and was read as a 5."""
+    if len(groups) < 2:
+        return groups
+    last = groups[-1]
+    inside = [r for r in regions if last.left <= r.left and r.right <= last.right
+              and last.top <= r.top and r.bottom <= last.bottom]
+    height = writing_height(np.array([(g.left, g.top, g.right, g.bottom) for g in groups]))
+    if len(inside) < 2 or not all(_closing_piece(r, height) for r in inside):
+        return groups
+    return groups[:-1] + sorted(inside, key=lambda r: r.left)
+
+
+def _closing_piece(piece: Region, height: float) -> bool:
+    """A dash (FLAT times as wide as high at least, lower than SHORT of the digits) or a dot
+    (less than DOT of the digits each way)."""
+    tall, wide = piece.bottom - piece.top, piece.right - piece.left
+    return (wide >= FLAT * tall and tall < SHORT * height) or max(tall, wide) < DOT * height
 
 
 def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[Run]:
