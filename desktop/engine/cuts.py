@@ -389,15 +389,17 @@ def _small_zeros(found: Pieces, height: float) -> np.ndarray:
 
 def _flagged_ones(found: Pieces, chosen: list[int], probabilities: np.ndarray,
                   crops: list[Known]) -> list[int]:
-    """The chosen runs, where two neighbours cut from one group read as 1s, as does their
-    union, and are a flag and its stem (`flags.cut_flag`): that union instead."""
+    """The chosen runs, where two neighbours cut from one group read as 1s (or 7s: the stem
+    keeps the flag's top), their union as a 1, and are a flag and its stem (`flags.cut_flag`):
+    that union instead."""
     index = {run: r for r, run in enumerate(found.runs)}
     ones = probabilities.argmax(axis=1) == 1
+    part = np.isin(probabilities.argmax(axis=1), (1, 7))  # the stem with the flag's top: a 7
     k = 0
     while k + 1 < len(chosen):
         (i, j), (_, end) = found.runs[chosen[k]], found.runs[chosen[k + 1]]
         both = index.get((i, end))
-        if both is not None and ones[chosen[k]] and ones[chosen[k + 1]] and ones[both] \
+        if both is not None and part[chosen[k]] and part[chosen[k + 1]] and ones[both] \
                 and found.slices[j - 1].group == found.slices[j].group \
                 and _is_flag(crops[both].crop, found.slices[i:end], j - i):
             chosen[k:k + 2] = [both]
