@@ -23,7 +23,6 @@ def model_options(parser: argparse.ArgumentParser, baseline: bool = True) -> Non
 @dataclass(frozen=True)
 class Models:
     """The models a bench compares, the model first, then the baseline if one was given."""
-    paths: list[Path | None]
     classifiers: list  # desktop.engine.classifier.Classifier, imported when loading
     names: list[str]   # as the tables' columns name them
 
@@ -37,7 +36,7 @@ def load_models(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Mo
         classifiers = [Classifier(path) for path in paths]
     except ModelError as err:
         parser.error(str(err))
-    return Models(paths, classifiers, [str(p) if p else "bundled model" for p in paths])
+    return Models(classifiers, [str(p) if p else "bundled model" for p in paths])
 
 
 def record(args: argparse.Namespace, bench: str, argv: list[str] | None,

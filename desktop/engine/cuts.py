@@ -210,8 +210,7 @@ def _owner_map(labels: np.ndarray, regions: list[Region], groups: list[Region]) 
     of_label[0] = FAINT
     for g, group in enumerate(groups):
         for label, r in enumerate(regions, start=1):
-            if (group.left <= r.left and r.right <= group.right and group.top <= r.top
-                    and r.bottom <= group.bottom):
+            if group.holds(r):
                 of_label[label] = g
     return of_label[labels]
 
@@ -393,8 +392,9 @@ def _flagged_ones(found: Pieces, chosen: list[int], probabilities: np.ndarray,
     keeps the flag's top), their union as a 1, and are a flag and its stem (`flags.cut_flag`):
     that union instead."""
     index = {run: r for r, run in enumerate(found.runs)}
-    ones = probabilities.argmax(axis=1) == 1
-    part = np.isin(probabilities.argmax(axis=1), (1, 7))  # the stem with the flag's top: a 7
+    digits = probabilities.argmax(axis=1)
+    ones = digits == 1
+    part = np.isin(digits, (1, 7))  # the stem with the flag's top: a 7
     k = 0
     while k + 1 < len(chosen):
         (i, j), (_, end) = found.runs[chosen[k]], found.runs[chosen[k + 1]]
@@ -461,9 +461,7 @@ def _closing_apart(groups: list[Region], regions: list[Region]) -> list[Region]:
     is grouped as a digit's pieces are, half a digit high, and was read as a 5."""
     if len(groups) < 2:
         return groups
-    last = groups[-1]
-    inside = [r for r in regions if last.left <= r.left and r.right <= last.right
-              and last.top <= r.top and r.bottom <= last.bottom]
+    inside = [r for r in regions if groups[-1].holds(r)]
     height = writing_height(np.array([(g.left, g.top, g.right, g.bottom) for g in groups]))
     if len(inside) < 2 or not all(_closing_piece(r, height) for r in inside):
         return groups

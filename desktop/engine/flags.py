@@ -28,15 +28,16 @@ def cut_flag(crop: np.ndarray, border: np.ndarray) -> bool:
     """Whether a blot cut in two (`border`: in each row, the first column of the right part)
     is a flag and its stem, by the rows where its ink crosses the border."""
     inked = _inked(crop)
+    border = np.asarray(border)
     padded = np.pad(inked, ((0, 0), (REACH, REACH)))
     rows = np.arange(len(crop))
-    edge = np.asarray(border) + REACH
+    edge = border + REACH
     left = np.zeros(len(crop), bool)
     right = np.zeros(len(crop), bool)
     for step in range(REACH):
         left |= padded[rows, edge - 1 - step]
         right |= padded[rows, edge + step]
-    before = inked & (np.arange(crop.shape[1]) < np.asarray(border)[:, None])
+    before = inked & (np.arange(crop.shape[1]) < border[:, None])
     return _flag_and_stem(np.flatnonzero(left & right), before, inked & ~before)
 
 

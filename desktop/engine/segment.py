@@ -32,6 +32,11 @@ class Region:
                       min(self.left, other.left), max(self.right, other.right),
                       self.mass + other.mass)
 
+    def holds(self, other: Region) -> bool:
+        """Whether `other` lies within this box (a piece of the group this box is)."""
+        return (self.left <= other.left and other.right <= self.right
+                and self.top <= other.top and other.bottom <= self.bottom)
+
     def overlaps(self, other: Region) -> bool:
         """Pieces of one digit: mostly the same columns; or some columns shared by pieces one
         above the other, or by a flat piece and a tall one (the bar of a 5 and its body).
