@@ -10,7 +10,9 @@ with paper noise, as PNG or JPEG, and reads it through `file_inputs(..., number=
 is `bench ink`: the difference is what the picture loses of the pen's order and lifts.
 `--amounts` reads amounts as cheques show them instead: each number, a separator (".", ","
 or "'"), a number of the same writer and a closing mark (none, ".-", "-" or "="), the marks
-drawn with the same pen; only the digits count.
+drawn with the same pen; only the digits count. `--printed` draws them on paper printed with a
+security pattern as cheques are (guilloche, hatching at any angle or a dot screen, 4-9 px apart,
+0.1-0.3 darker than the paper where it is printed).
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ SUPERSAMPLE = 4   # strokes drawn this much larger, then reduced: smooth edges a
 
 
 def scanned_ink(strokes: list[list[list[float]]], rng: np.random.Generator,
-                pen: float) -> bytes:
+                pen: float, printed: bool = False) -> bytes:
     """A number's strokes (y down, any unit) drawn with a pen `pen` x its height wide on grey
-    paper 40-80 px high, softened and noisy, as PNG or JPEG bytes."""
+    paper 40-80 px high (`printed`: with a security pattern), softened and noisy, as PNG or
+    JPEG bytes."""
     from PIL import Image, ImageDraw, ImageFilter
 
     height = int(rng.integers(40, 81))
@@ -55,7 +58,9 @@ def scanned_ink(strokes: list[list[list[float]]], rng: np.random.Generator,
     ink = np.asarray(big.resize((width, height + 2 * margin), Image.Resampling.BOX),
                      np.float32) / 255
     paper, dark = float(rng.uniform(0.72, 0.95)), float(rng.uniform(0.05, 0.35))
-    page = paper - (paper - dark) * ink + rng.normal(0, 0.02, ink.shape)
+    page = paper - float(rng.uniform(0.1, 0.3)) * security_pattern(ink.shape, rng) if printed \
+        else np.float32(paper)
+    page = page - (page - dark) * ink + rng.normal(0, 0.02, ink.shape)
     picture = Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8))
     picture = picture.filter(ImageFilter.GaussianBlur(0.6))
     out = io.BytesIO()
@@ -64,6 +69,24 @@ def scanned_ink(strokes: list[list[list[float]]], rng: np.random.Generator,
     else:
         picture.save(out, "PNG")
     return out.getvalue()
+
+
+def security_pattern(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """What cheques print behind the amount (0: paper, 1: the pattern's full depth): guilloche
+    (wavy lines), hatching at any angle or a dot screen, 4-9 px apart."""
+    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
+    period, kind = float(rng.uniform(4, 9)), int(rng.integers(3))
+    if kind == 0:
+        swing, wave = float(rng.uniform(2, 8)), float(rng.uniform(20, 60))
+        phase = ys + swing * np.sin(2 * np.pi * xs / wave)
+    elif kind == 1:
+        angle = float(rng.uniform(0, np.pi))
+        phase = xs * np.cos(angle) + ys * np.sin(angle)
+    else:
+        phase = None
+    wave_of = np.cos(2 * np.pi * phase / period) if phase is not None else \
+        np.cos(2 * np.pi * xs / period) * np.cos(2 * np.pi * ys / period)
+    return np.clip((wave_of - 0.6) / 0.4, 0.0, 1.0)
 
 
 def numbers(count: int, seed: int) -> list[dict]:
@@ -130,10 +153,12 @@ def _closing(kind: str, x: float, rng: np.random.Generator) -> list[np.ndarray]:
     return marks
 
 
-def read_scans(items: list[dict], pen: float, classifier) -> tuple[int, list[tuple[str, str]]]:
-    """How many of the numbers, scanned with this pen, read whole; and the misreadings."""
+def read_scans(items: list[dict], pen: float, classifier,
+               printed: bool = False) -> tuple[int, list[tuple[str, str]]]:
+    """How many of the numbers, scanned with this pen (on printed paper), read whole; and the
+    misreadings."""
     rng = np.random.default_rng(11)
-    scans = [(scanned_ink(item["strokes"], rng, pen), item["label"]) for item in items]
+    scans = [(scanned_ink(item["strokes"], rng, pen, printed), item["label"]) for item in items]
     right, _, misses = read(scans, classifier)
     return right, misses
 
@@ -147,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--amounts", action="store_true",
                         help="read amounts as on cheques: each number, a separator, another "
                              "number of its writer and a closing mark (\"12.345.-\")")
+    parser.add_argument("--printed", action="store_true",
+                        help="on paper printed with a security pattern, as cheques are "
+                             "(guilloche, hatching or a dot screen)")
     parser.add_argument("--misses", action="store_true", help="print every misread")
     model_options(parser)
     args = parser.parse_args(argv)
@@ -160,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["| pen (x height) | " + " | ".join(f"read whole, {n}" for n in names) + " |",
              "|---" * (len(names) + 1) + "|"]
     for pen in args.pen:
-        found = [read_scans(items, pen, classifier) for classifier in models.classifiers]
+        found = [read_scans(items, pen, classifier, args.printed)
+                 for classifier in models.classifiers]
         lines.append(f"| {pen:g} | " + " | ".join(
             f"{right}/{len(items)} ({100 * right / len(items):.1f} %)" for right, _ in found)
             + " |")

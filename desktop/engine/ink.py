@@ -1,16 +1,25 @@
-"""Pixels → ink map (float, ink = 1): either polarity, any paper, tint and shadow removed."""
+"""Pixels → ink map (float, ink = 1): either polarity, any paper, tint, shadow and a printed
+pattern removed."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from desktop.engine.blocks import soften_blocks
+from desktop.engine.frame import dilate
 from desktop.engine.resample import reduce_to, resize
 
 WORK_SIZE = 512             # images are reduced to at most this before any other work
 FAINTEST = 0.1              # ink counts down to this fraction of the strongest, where it
 NOISE_SIGMAS = 3.0          # stands this many standard deviations of the paper's noise out;
 NOISE_FLOOR = 0.25          # and ink at this fraction counts however noisy the picture
+GRID = 8                    # the paper's level, and a printed pattern, judged per cell of this grid
+PRINTED = 1.5               # a printed pattern: pixels away from the strokes this many times
+PRINTED_SHARE = 0.1         # above the floor, at least this share of each of
+PRINTED_CELLS = 0.75        # this share of the cells; then the floor rises to the pattern's
+PRINTED_CAP = 0.5           # level, at most this x the strongest ink
+CORE = 0.5                  # a stroke's core: ink at least this x the strongest;
+NEAR = 3                    # its edge: this many pixels around the core
 MIN_CONTRAST = 0.08         # below this the image is treated as blank
 
 
@@ -55,7 +64,7 @@ def paper_is_light(border: np.ndarray, full: float = 1.0) -> np.ndarray:
 def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:
     """Smooth estimate of the paper's brightness, so shadows and tints are not taken for ink:
     the 90th (10th) percentile of each cell of an 8x8 grid, all cells in one NumPy call."""
-    grid, share = 8, 0.9 if light_paper else 0.1
+    grid, share = GRID, 0.9 if light_paper else 0.1
     h, w = grey.shape
     if min(h, w) < 2 * grid:
         return np.full_like(grey, np.percentile(grey, share * 100))
@@ -82,6 +91,35 @@ def noise_level(ink: np.ndarray) -> float:
     return 1.4826 / np.sqrt(2) * float(np.partition(steps, middle)[middle])
 
 
+def printed_level(ink: np.ndarray, strongest: float, floor: float) -> float:
+    """The level of a pattern printed behind the writing (a cheque's guilloche, hatching, a
+    dot screen), 0 where there is none: the 99th percentile of the ink away from strokes, when
+    in most cells (PRINTED_CELLS) PRINTED_SHARE of those pixels at least stand PRINTED times
+    above the noise floor: a pattern all over, not a form's lines (a few cells) nor the pale
+    side of a stroke."""
+    if min(ink.shape) < 2 * GRID:
+        return 0.0
+    away = ~dilate(ink > CORE * strongest, NEAR)
+    room = _cell_counts(away)
+    share = _cell_counts(away & (ink > PRINTED * floor))
+    open_cells = room * 2 > (ink.shape[0] // GRID) * (ink.shape[1] // GRID)  # mostly paper
+    textured = open_cells & (share >= PRINTED_SHARE * room)
+    if not textured.any() or textured.sum() < PRINTED_CELLS * open_cells.sum():
+        return 0.0
+    values = ink[away]
+    k = int(0.99 * (values.size - 1))
+    return min(float(np.partition(values, k)[k]), PRINTED_CAP * strongest)
+
+
+def _cell_counts(mask: np.ndarray) -> np.ndarray:
+    """How many pixels of each cell of a GRID x GRID grid `mask` holds (the last few rows and
+    columns left out)."""
+    h, w = mask.shape
+    ch, cw = h // GRID, w // GRID
+    return mask[:ch * GRID, :cw * GRID].reshape(GRID, ch, GRID, cw).sum(axis=(1, 3),
+                                                                         dtype=np.int32)
+
+
 def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
     """Ink map in [0, 1] (ink = 1) from any picture of a digit: either polarity, any paper;
     found on a copy reduced to at most work_size (a bitmap enlarged pixel for pixel softened:
@@ -99,4 +137,6 @@ def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
     # whose thin side is pale read as 6).
     floor = strongest * min(max(NOISE_SIGMAS * noise_level(ink) / strongest, FAINTEST),
                             NOISE_FLOOR)
+    # A pattern printed behind the writing stands out of the noise too: below its level.
+    floor = max(floor, printed_level(ink, strongest, floor))
     return np.clip((ink - floor) / (strongest - floor), 0.0, 1.0)
