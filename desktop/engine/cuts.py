@@ -16,8 +16,8 @@ are read. Last, a digit the model doubts is whole may be a 1 written into its ne
 a straight stroke lifted out of it (`lift`) leaves a 1 and a digit both read surely and better
 than the one, they replace it; neither a cut nor a lift parts a 1 from its flag (`flags`).
 Marks much lower than the digits (separators, a closing dash or "=") are left out of the
-number, even joined to the last digit or grouped as one (a ".-"), but not a 0 written small:
-its ink closes round paper, a separator's does not.
+number, even joined to the last digit or grouped as one (a ".-"), but not a 0 written small
+(`marks`).
 Without a classifier, each group is a digit, marks aside.
 """
 
@@ -33,8 +33,6 @@ from desktop.engine.frame import READING_GAMMA, normalize
 from desktop.engine.grouping import (
     JOIN_COST,
     MAX_STROKES,
-    ROUND,
-    ROUND_WIDE,
     Candidates,
     Run,
     Score,
@@ -46,13 +44,12 @@ from desktop.engine.grouping import (
     writing_height,
 )
 from desktop.engine.lift import split, straight_strokes
+from desktop.engine.marks import SHORT, closing_apart, closing_marks, small_zeros
 from desktop.engine.paths import cut_paths
-from desktop.engine.segment import Parts, Region, components, encloses_paper, group_digits
+from desktop.engine.segment import Parts, Region, components, group_digits
 
 CUT_WIDTH = 0.75      # a group wider than this (x its height) may hold touching digits
 CUT_COST = 0.75       # log-probability paid for each cut through connected ink
-SHORT = 0.45          # a picture's marks: lower than this (x the digits' height), as a
-                      # thousands separator, a closing "-" or "=" (blurred: taller than drawn)
 MIN_PIECE = 0.25      # cuts lie at least this far (x height) from the group's ends
 STEP = 0.25           # candidate cuts at least this far apart (x height)
 MAX_CUTS = 8          # at most this many cuts in one group
@@ -80,9 +77,6 @@ LIFT_SURE = 0.9       # both parts read at least this surely (its side lifted ou
                       # digit leaves a part read less surely),
 LIFT_WHOLE_WEIGHT = 0.25  # their `one_digit` weighing less than a cut's parts' (the ink the two
                           # digits shared is gone from one of them)
-
-FLAT = 2.5            # a closing dash is at least this much wider than high
-DOT = 0.25            # a dot is smaller than this (x the digits' height) each way
 
 FAINT = -2            # the owner of faint ink, kept with whichever digit's crop it falls in
 
@@ -243,7 +237,7 @@ def pieces(ink: np.ndarray, cut: bool = True, fine: frozenset[int] = frozenset()
     `cut`: groups as tall as digits are cut at candidate columns (finely: those in `fine`);
     `parts`: the ink's components, when known."""
     labels, regions = parts or components(ink)
-    groups = _closing_apart(group_digits(regions), regions)
+    groups = closing_apart(group_digits(regions), regions)
     if not groups:
         return None
     owner = _owner_map(labels, regions, groups)
@@ -281,7 +275,7 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
         return NumberDigits([], [], 0)
     if all(j == i + 1 for i, j in found.runs):  # nothing to cut or join: every group a digit
         height = writing_height(found.boxes)
-        rings = _small_zeros(found, height)
+        rings = small_zeros(found, height)
         crops = [found.crop((i, i + 1)) for i in range(len(found.slices))
                  if len(found.slices) == 1 or rings[i]
                  or not is_mark(found.boxes[i], height, SHORT, rounds=False)]
@@ -348,8 +342,8 @@ def _best_cut(found: Pieces, score: Score,
     cut_groups = {a.group for a, b in pairwise(slices) if a.group == b.group}
     # A slice of a digit is no mark (but a dash joined to the last digit may be), nor a small 0.
     height = writing_height(found.boxes)
-    sliced = np.array([s.group in cut_groups for s in slices]) & ~_closing_marks(found, height)
-    sliced |= _small_zeros(found, height)
+    sliced = np.array([s.group in cut_groups for s in slices]) & ~closing_marks(found, height)
+    sliced |= small_zeros(found, height)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
         found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced, rounds=False).groups]
     chosen = _flagged_ones(found, chosen, read.probabilities, crops)
@@ -357,33 +351,6 @@ def _best_cut(found: Pieces, score: Score,
         slices[runs[r][0]].group for r in chosen
         if read.whole[r] < DOUBT and slices[runs[r][0]].group in cut_groups}
     return [crops[r] for r in chosen], doubted
-
-
-def _closing_marks(found: Pieces, height: float) -> np.ndarray:
-    """The slices at the right end of the last group, cut from it, that are marks by their
-    box: a closing dash, "=" or dot the pen joined to the last digit ("6-"), which may be left
-    out as a mark is, unless together they close round paper (a 0 written small). Only the
-    last group: elsewhere the tail of a 2's base is as low."""
-    out = np.zeros(len(found.slices), bool)
-    last = len(found.slices)
-    k = last - 1
-    while k > 0 and found.slices[k - 1].group == found.slices[k].group \
-            and is_mark(found.boxes[k], height, SHORT, rounds=False):
-        k -= 1
-    if k + 1 < last and not encloses_paper(found.crop((k + 1, last))):
-        out[k + 1:] = True
-    return out
-
-
-def _small_zeros(found: Pieces, height: float) -> np.ndarray:
-    """Which slices are a 0 written small, not a mark: lower than digits are (`SHORT`) but
-    ROUND high, no more than ROUND_WIDE as wide, and their ink closes round paper (a blurred
-    separator dot is as round, but solid)."""
-    tall = found.boxes[:, 3] - found.boxes[:, 1]
-    wide = found.boxes[:, 2] - found.boxes[:, 0]
-    small = (tall < SHORT * height) & (tall >= ROUND * height) & (wide <= ROUND_WIDE * tall)
-    return np.array([bool(small[k]) and encloses_paper(found.crop((k, k + 1)))
-                     for k in range(len(found.slices))], bool)
 
 
 def _flagged_ones(found: Pieces, chosen: list[int], probabilities: np.ndarray,
@@ -453,26 +420,6 @@ def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
                           float(read.whole[2 * t + n])) for n, c in enumerate((line, rest))]
             out[k] = pair if first else pair[::-1]
     return [digit for digits in out for digit in digits]
-
-
-def _closing_apart(groups: list[Region], regions: list[Region]) -> list[Region]:
-    """The groups, the last one parted into its pieces where they are all a closing mark's
-    (`_closing_piece`): a ".-" whose dot lies under the dash's start shares columns with it and
-    is grouped as a digit's pieces are, half a digit high, and was read as a 5."""
-    if len(groups) < 2:
-        return groups
-    inside = [r for r in regions if groups[-1].holds(r)]
-    height = writing_height(np.array([(g.left, g.top, g.right, g.bottom) for g in groups]))
-    if len(inside) < 2 or not all(_closing_piece(r, height) for r in inside):
-        return groups
-    return groups[:-1] + sorted(inside, key=lambda r: r.left)
-
-
-def _closing_piece(piece: Region, height: float) -> bool:
-    """A dash (FLAT times as wide as high at least, lower than SHORT of the digits) or a dot
-    (less than DOT of the digits each way)."""
-    tall, wide = piece.bottom - piece.top, piece.right - piece.left
-    return (wide >= FLAT * tall and tall < SHORT * height) or max(tall, wide) < DOT * height
 
 
 def _candidates(slices: list[Slice], boxes: np.ndarray, height: float) -> list[Run]:

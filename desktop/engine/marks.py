@@ -1,0 +1,73 @@
+"""A picture's marks: the ink lower than the digits (separators, a closing dash or "="), left
+out of a number, and what its box alone does not tell.
+
+A mark's box is lower than SHORT of the digits' height (`grouping.is_mark`). A closing mark the
+pen joined to the last digit is cut from it as a digit's slice (`closing_marks`); a ".-" whose
+dot lies under its dash is grouped as a digit's pieces are (`closing_apart`); a 0 written
+small is as low as a mark, but its ink closes round paper, a separator's does not
+(`small_zeros`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from desktop.engine.grouping import ROUND, ROUND_WIDE, is_mark, writing_height
+from desktop.engine.segment import Region, encloses_paper
+
+if TYPE_CHECKING:
+    from desktop.engine.cuts import Pieces
+
+SHORT = 0.45          # a picture's marks: lower than this (x the digits' height), as a
+                      # thousands separator, a closing "-" or "=" (blurred: taller than drawn)
+FLAT = 2.5            # a closing dash is at least this much wider than high
+DOT = 0.25            # a dot is smaller than this (x the digits' height) each way
+
+
+def closing_marks(found: Pieces, height: float) -> np.ndarray:
+    """The slices at the right end of the last group, cut from it, that are marks by their
+    box: a closing dash, "=" or dot the pen joined to the last digit ("6-"), which may be left
+    out as a mark is, unless together they close round paper (a 0 written small). Only the
+    last group: elsewhere the tail of a 2's base is as low."""
+    out = np.zeros(len(found.slices), bool)
+    last = len(found.slices)
+    k = last - 1
+    while k > 0 and found.slices[k - 1].group == found.slices[k].group \
+            and is_mark(found.boxes[k], height, SHORT, rounds=False):
+        k -= 1
+    if k + 1 < last and not encloses_paper(found.crop((k + 1, last))):
+        out[k + 1:] = True
+    return out
+
+
+def small_zeros(found: Pieces, height: float) -> np.ndarray:
+    """Which slices are a 0 written small, not a mark: lower than digits are (`SHORT`) but
+    ROUND high, no more than ROUND_WIDE as wide, and their ink closes round paper (a blurred
+    separator dot is as round, but solid)."""
+    tall = found.boxes[:, 3] - found.boxes[:, 1]
+    wide = found.boxes[:, 2] - found.boxes[:, 0]
+    small = (tall < SHORT * height) & (tall >= ROUND * height) & (wide <= ROUND_WIDE * tall)
+    return np.array([bool(small[k]) and encloses_paper(found.crop((k, k + 1)))
+                     for k in range(len(found.slices))], bool)
+
+
+def closing_apart(groups: list[Region], regions: list[Region]) -> list[Region]:
+    """The groups, the last one parted into its pieces where they are all a closing mark's
+    (`closing_piece`): a ".-" whose dot lies under the dash's start shares columns with it and
+    is grouped as a digit's pieces are, half a digit high, and was read as a 5."""
+    if len(groups) < 2:
+        return groups
+    inside = [r for r in regions if groups[-1].holds(r)]
+    height = writing_height(np.array([(g.left, g.top, g.right, g.bottom) for g in groups]))
+    if len(inside) < 2 or not all(closing_piece(r, height) for r in inside):
+        return groups
+    return groups[:-1] + sorted(inside, key=lambda r: r.left)
+
+
+def closing_piece(piece: Region, height: float) -> bool:
+    """A dash (FLAT times as wide as high at least, lower than SHORT of the digits) or a dot
+    (less than DOT of the digits each way)."""
+    tall, wide = piece.bottom - piece.top, piece.right - piece.left
+    return (wide >= FLAT * tall and tall < SHORT * height) or max(tall, wide) < DOT * height
