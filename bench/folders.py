@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))  # devtools: the photo maker and handwriting
 
 PHOTOS, HUGE_EVERY, HUGE_ALONE = 2000, 250, 20
 GRAINY = 600
+PRINTED = 600
 
 
 def label_of(path: Path) -> int:
@@ -40,15 +41,16 @@ def _done(folder: Path, count: int) -> bool:
 
 
 def _photos(folder: Path, digits: np.ndarray, labels: np.ndarray, seed: int,
-            huge_every: int, grain: tuple[float, float] | None = None) -> None:
+            huge_every: int, grain: tuple[float, float] | None = None,
+            printed: bool = False) -> None:
     from devtools.photos import GRAIN, photo, save_photo
 
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for i, (digit, label) in enumerate(zip(digits, labels, strict=True)):
         huge = huge_every == 1 or (huge_every > 1 and i % huge_every == huge_every - 1)
-        save_photo(photo(digit, rng, huge, grain or GRAIN), folder, f"photo_{i:05d}_{label}",
-                   rng)
+        save_photo(photo(digit, rng, huge, grain or GRAIN, printed), folder,
+                   f"photo_{i:05d}_{label}", rng)
 
 
 def _hand_drawn(folder: Path) -> None:
@@ -92,6 +94,17 @@ def build(mnist) -> dict[str, Path]:
         for i, (digit, label) in enumerate(zip(mnist.x_test, mnist.y_test, strict=True)):
             Image.fromarray(digit).save(folders["mnist-png"] / f"{i:05d}_{label}.png")
     return folders
+
+
+def printed(mnist) -> Path:
+    """Photo-like pictures of PRINTED other MNIST test digits on paper printed with a security
+    pattern, as cheques are (guilloche, hatching or a dot screen)."""
+    folder = OUT / "printed"
+    if not _done(folder, PRINTED):
+        shutil.rmtree(folder, ignore_errors=True)
+        digits = slice(5000 + GRAINY, 5000 + GRAINY + PRINTED)
+        _photos(folder, mnist.x_test[digits], mnist.y_test[digits], 17, 0, printed=True)
+    return folder
 
 
 def grainy(mnist) -> Path:

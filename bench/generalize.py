@@ -12,7 +12,8 @@ written by MNIST's writers.
   against what the per-digit accuracy predicts (accuracy ^ length).
 - Each style of train/styles.py applied alone to MNIST test digits (read in-process by the
   app's recipes), the 630 digits in handwriting fonts, and the photo-like pictures of
-  bench/folders.py (and 600 more with three times their grain), all through `classify`.
+  bench/folders.py (and 600 more with three times their grain, 600 on paper printed with a
+  security pattern), all through `classify`.
 
     python bench/generalize.py [--model PATH] [--baseline PATH] [--record HEADING]
 """
@@ -32,7 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.folders import build, grainy, image_files, label_of  # noqa: E402
+from bench.folders import build, grainy, image_files, label_of, printed  # noqa: E402
 from bench.record import append_section  # noqa: E402
 from bench.record import mnist as load_mnist  # noqa: E402
 
@@ -209,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     photos = build(load_mnist())["photos"]
     lines += [folder_rows("photo-like pictures of MNIST test digits", photos / "mnist", models),
               folder_rows("photo-like, three times the grain", grainy(load_mnist()), models),
+              folder_rows("photo-like, on paper printed as cheques are", printed(load_mnist()),
+                          models),
               folder_rows("digits in 21 handwriting fonts", FONTS, models,
                           label=lambda p: p.name[0])]
     text = "\n".join(lines)

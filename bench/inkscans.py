@@ -31,6 +31,7 @@ from bench.ink import load  # noqa: E402
 from bench.options import load_models, model_options, record  # noqa: E402
 from bench.scans import read  # noqa: E402
 from desktop.batch.cli import positive  # noqa: E402
+from devtools.photos import security_pattern  # noqa: E402
 
 SUPERSAMPLE = 4   # strokes drawn this much larger, then reduced: smooth edges as a scan has
 
@@ -69,24 +70,6 @@ def scanned_ink(strokes: list[list[list[float]]], rng: np.random.Generator,
     else:
         picture.save(out, "PNG")
     return out.getvalue()
-
-
-def security_pattern(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """What cheques print behind the amount (0: paper, 1: the pattern's full depth): guilloche
-    (wavy lines), hatching at any angle or a dot screen, 4-9 px apart."""
-    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
-    period, kind = float(rng.uniform(4, 9)), int(rng.integers(3))
-    if kind == 0:
-        swing, wave = float(rng.uniform(2, 8)), float(rng.uniform(20, 60))
-        phase = ys + swing * np.sin(2 * np.pi * xs / wave)
-    elif kind == 1:
-        angle = float(rng.uniform(0, np.pi))
-        phase = xs * np.cos(angle) + ys * np.sin(angle)
-    else:
-        phase = None
-    wave_of = np.cos(2 * np.pi * phase / period) if phase is not None else \
-        np.cos(2 * np.pi * xs / period) * np.cos(2 * np.pi * ys / period)
-    return np.clip((wave_of - 0.6) / 0.4, 0.0, 1.0)
 
 
 def numbers(count: int, seed: int) -> list[dict]:

@@ -1,7 +1,8 @@
 """Photo-like pictures of MNIST digits, as people photograph and scan digits on paper: dark ink
 on tinted paper with a light gradient, noise, sometimes blur, the digit 60-400 px high and
 off-centre on a larger page (a few full 3000x4000 phone photos), turned a little, saved as JPEG
-(quality 60-92) or now and then PNG. Deterministic for a seed; the tests and bench/ share it."""
+(quality 60-92) or now and then PNG; on paper printed with a security pattern when asked.
+Deterministic for a seed; the tests and bench/ share it."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ GRAIN = (2.0, 8.0)         # the sensor noise's standard deviation, of 255
 
 
 def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False,
-          grain: tuple[float, float] = GRAIN) -> Image.Image:
+          grain: tuple[float, float] = GRAIN, printed: bool = False) -> Image.Image:
     """An RGB picture of one MNIST digit (28x28 uint8, ink bright) as if photographed, its
-    sensor noise's standard deviation drawn from `grain` (of 255)."""
+    sensor noise's standard deviation drawn from `grain` (of 255); `printed`: on paper printed
+    with a security pattern (`security_pattern`, 0.15-0.4 darker where it is printed)."""
     frame = round(rng.uniform(1200, 2400) if huge else
                   np.exp(rng.uniform(*np.log(DIGIT_PX))) * 28 / 20)  # the digit is 20 of 28
     ink = Image.fromarray(digit).resize((frame, frame), Image.Resampling.BICUBIC)
@@ -40,12 +42,32 @@ def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False,
     pen = tuple(int(v) for v in rng.integers([10, 10, 20], [81, 81, 131]))
     picture = Image.composite(Image.new("RGB", alpha.size, pen),
                               Image.new("RGB", alpha.size, paper), alpha)
+    if printed:
+        layer = 1 - rng.uniform(0.15, 0.4) * security_pattern((height, width), rng)
+        printing = Image.fromarray((layer * 255).astype(np.uint8)).convert("RGB")
+        picture = ImageChops.multiply(picture, printing)
     picture = ImageChops.multiply(picture, _shadow(width, height, rng))
     if rng.random() < BLUR_SHARE and not huge:  # (blurring 12 megapixels costs seconds)
         picture = picture.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.5) * frame / 150))
     sensor = rng.standard_normal((height, width), dtype=np.float32) * rng.uniform(*grain) + 128
     noise = Image.fromarray(np.clip(sensor, 0, 255).astype(np.uint8)).convert("RGB")
     return ImageChops.add(picture, noise, offset=-128)
+
+
+def security_pattern(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """What cheques print behind the amount (0: paper, 1: the pattern's full depth): guilloche
+    (wavy lines), hatching at any angle or a dot screen, 4-9 px apart."""
+    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
+    period, kind = float(rng.uniform(4, 9)), int(rng.integers(3))
+    if kind == 0:  # guilloche
+        swing, wave = float(rng.uniform(2, 8)), float(rng.uniform(20, 60))
+        wave_of = np.cos(2 * np.pi * (ys + swing * np.sin(2 * np.pi * xs / wave)) / period)
+    elif kind == 1:  # hatching
+        angle = float(rng.uniform(0, np.pi))
+        wave_of = np.cos(2 * np.pi * (xs * np.cos(angle) + ys * np.sin(angle)) / period)
+    else:  # a dot screen
+        wave_of = np.cos(2 * np.pi * xs / period) * np.cos(2 * np.pi * ys / period)
+    return np.clip((wave_of - 0.6) / 0.4, 0.0, 1.0)
 
 
 def _shadow(width: int, height: int, rng: np.random.Generator) -> Image.Image:
