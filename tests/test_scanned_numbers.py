@@ -199,6 +199,18 @@ def test_a_closing_mark_the_pen_joined_to_the_amount_is_left_out(tmp_path, class
     assert readings(path, tmp_path, classifier) == (path.stem, path.stem)
 
 
+def test_a_dash_the_pen_joined_to_the_last_digit_is_left_out(tmp_path, digits):
+    """The dash touches the 0's side at mid-height: cut where the flat run at the right end
+    starts, it is one mark, left out (cut also at the column profile's minima within it, its
+    slices were each a digit's slice or a mark paying its own cost, and "0-" read "2")."""
+    path = tmp_path / "150-.png"
+    long_dash = np.full((3, 16), 255, np.uint8)
+    scan([(crop(digits[1]), 0, 0), (crop(digits[5]), 4, 0), (crop(digits[0]), 4, 0),
+          (long_dash, -1, 13)], path)
+    assert groups_of_ink(path) == 3  # the dash is joined to the 0
+    assert read(path) == "150"
+
+
 def test_a_separator_dot_is_left_out(tmp_path, digits):
     path = tmp_path / "1.250.png"
     scan([(crop(digits[1]), 0, 0), (DOT, 3, 23), (crop(digits[2]), 3, 0),

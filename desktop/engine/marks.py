@@ -2,12 +2,11 @@
 out of a number, and what its box alone does not tell.
 
 A mark's box is lower than SHORT of the digits' height (`grouping.is_mark`). A closing mark the
-pen joined to the last digit is cut from it as a digit's slice (`closing_marks`); a ".-" whose
-dot lies under its dash is grouped as a digit's pieces are (`closing_apart`); a 0 written
-small is as low as a mark, but its ink closes round paper, a separator's does not
-(`small_zeros`).
+pen joined to the last digit is cut from it where its flat run begins (`closing_cut`) and left
+out as a mark (`closing_marks`); a ".-" whose dot lies under its dash is grouped as a digit's
+pieces are (`closing_apart`); a 0 written small is as low as a mark, but its ink closes round
+paper, a separator's does not (`small_zeros`).
 """
-
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -24,6 +23,9 @@ SHORT = 0.45          # a picture's marks: lower than this (x the digits' height
                       # thousands separator, a closing "-" or "=" (blurred: taller than drawn)
 FLAT = 2.5            # a closing dash is at least this much wider than high
 DOT = 0.25            # a dot is smaller than this (x the digits' height) each way
+CLOSING_RUN = 0.3     # a closing mark joined to the last digit runs at least this far (x its
+CLOSING_LOW = 0.75    # height) right of it, its middle above this share of the height (a
+                      # 2's base tail lies lower)
 
 
 def closing_marks(found: Pieces, height: float) -> np.ndarray:
@@ -40,6 +42,26 @@ def closing_marks(found: Pieces, height: float) -> np.ndarray:
     if k + 1 < last and not encloses_paper(found.crop((k + 1, last))):
         out[k + 1:] = True
     return out
+
+
+def closing_cut(mine: np.ndarray) -> int | None:
+    """Where a closing mark the pen joined to the last digit begins, in the ink of the last
+    group (`mine`): the first of the columns at its right end whose ink together spans less
+    than SHORT of the group's height, when they run CLOSING_RUN of it at least, their middle
+    above CLOSING_LOW of it; None where there is none."""
+    height, width = mine.shape
+    inked = mine > 0
+    rows = np.arange(height)[:, None]
+    # Each column's first and last inked row, then those of all columns from it to the right.
+    tops = np.minimum.accumulate(np.where(inked, rows, height).min(axis=0)[::-1])[::-1]
+    bottoms = np.maximum.accumulate(np.where(inked, rows, -1).max(axis=0)[::-1])[::-1]
+    low = bottoms - tops + 1 < SHORT * height
+    k = width
+    while k > 0 and low[k - 1]:
+        k -= 1
+    if k == width or width - k < CLOSING_RUN * height:
+        return None
+    return k if tops[k] + bottoms[k] < 2 * CLOSING_LOW * height else None
 
 
 def small_zeros(found: Pieces, height: float) -> np.ndarray:
