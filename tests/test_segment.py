@@ -150,6 +150,39 @@ def test_group_digits_orders_left_to_right():
     assert [r.left for r in group_digits(regions)] == [0, 20, 40]
 
 
+def merged_one_pair_at_a_time(pieces: list[Region]) -> list[Region]:
+    """The rule the grouping follows, written plainly: sorted by left edge, merge the first
+    overlapping pair (in that order) into the first of them, and begin again, until none
+    overlap."""
+    groups = sorted(pieces, key=lambda r: r.left)
+    pair = True
+    while pair:
+        pair = next(((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
+                     if groups[i].overlaps(groups[j])), None)
+        if pair:
+            groups[pair[0]] = groups[pair[0]].merged(groups.pop(pair[1]))
+    return sorted(groups, key=lambda r: (r.left + r.right) / 2)
+
+
+@SETTINGS
+@given(st.lists(regions(), min_size=1, max_size=14))
+def test_pieces_group_as_merging_the_first_overlapping_pair_again_and_again(pieces):
+    """Overlapping is not transitive and boxes grow as they merge, so the order of the merges
+    matters: the quick grouping (only grown pieces compared again) gives what the plain rule
+    gives."""
+    assert group_digits(pieces) == merged_one_pair_at_a_time(pieces)
+
+
+def test_a_piece_joins_the_group_its_right_neighbours_grew_into():
+    """A short piece at the left shares too few columns with its neighbour to join it; once
+    that neighbour has merged with the piece above it, the short piece is flat beside the
+    grown group (11 rows of its 32) and shares columns with it: one group."""
+    short = Region(29, 40, 26, 34, 1.0)
+    pieces = [Region(0, 23, 36, 55, 1.0), Region(13, 32, 31, 57, 1.0), short]
+    assert not short.overlaps(pieces[1])
+    assert group_digits(pieces) == [Region(0, 40, 26, 57, 3.0)]
+
+
 @pytest.mark.parametrize(("bar", "merged"), [
     (Region(0, 20, 100, 190, 1.0), True),    # flat, sharing a few columns, rows overlapping
     (Region(0, 20, 130, 190, 1.0), False),   # flat, but beside the body: a separate mark
