@@ -18,6 +18,7 @@ security pattern as cheques are (guilloche, hatching at any angle or a dot scree
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import sys
 from pathlib import Path
@@ -72,9 +73,15 @@ def scanned_ink(strokes: list[list[list[float]]], rng: np.random.Generator,
     return out.getvalue()
 
 
+@functools.cache
+def development_numbers() -> list[dict]:
+    """The development set's numbers, read once (`amounts` finds each writer's among them)."""
+    return load("crohme_numbers.json.gz")
+
+
 def numbers(count: int, seed: int) -> list[dict]:
     """`count` numbers of the development set, at random."""
-    items = load("crohme_numbers.json.gz")
+    items = development_numbers()
     chosen = np.random.default_rng(seed).choice(len(items), min(count, len(items)),
                                                 replace=False)
     return [items[i] for i in chosen]
@@ -91,7 +98,7 @@ def amounts(items: list[dict], seed: int) -> list[dict]:
     (the items are 1000 units high); the label is the digits alone."""
     rng = np.random.default_rng(seed)
     by_writer: dict[str, list[dict]] = {}
-    for item in load("crohme_numbers.json.gz"):
+    for item in development_numbers():
         by_writer.setdefault(item["writer"], []).append(item)
     out = []
     for item in items:
