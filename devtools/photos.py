@@ -21,12 +21,14 @@ GRAIN = (2.0, 8.0)         # the sensor noise's standard deviation, of 255
 
 def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False,
           grain: tuple[float, float] = GRAIN, printed: bool = False) -> Image.Image:
-    """An RGB picture of one MNIST digit (28x28 uint8, ink bright) as if photographed, its
-    sensor noise's standard deviation drawn from `grain` (of 255); `printed`: on paper printed
-    with a security pattern (`security_pattern`, 0.15-0.4 darker where it is printed)."""
+    """An RGB picture of one MNIST digit (28x28 uint8, ink bright; or wider, as digits side
+    by side are) as if photographed, its sensor noise's standard deviation drawn from `grain`
+    (of 255); `printed`: on paper printed with a security pattern (`security_pattern`, 0.15-0.4
+    darker where it is printed)."""
     frame = round(rng.uniform(1200, 2400) if huge else
                   np.exp(rng.uniform(*np.log(DIGIT_PX))) * 28 / 20)  # the digit is 20 of 28
-    ink = Image.fromarray(digit).resize((frame, frame), Image.Resampling.BICUBIC)
+    ink = Image.fromarray(digit).resize((round(frame * digit.shape[1] / digit.shape[0]), frame),
+                                        Image.Resampling.BICUBIC)
     ink = ink.rotate(rng.uniform(-10, 10), Image.Resampling.BILINEAR, expand=True)
     if huge:
         width, height = HUGE

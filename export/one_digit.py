@@ -12,14 +12,21 @@ outputs (HEADS):
   others judged right, against 91 % and 97 % from `features` alone;
 - `one_digit_pen`, for strokes on the canvas, reads `features` alone (32 units), as
   `one_digit` did before: with `style` it judged a 5 whose bar stands apart from its body
-  less whole, and pen-ink numbers read fewer (bench/RESULTS.md).
+  less whole, and pen-ink numbers read fewer (bench/RESULTS.md);
+- `one_digit_lone`, for a picture's only piece of ink, reads `features` and `style` (16
+  units), taught on pictures of one piece to cut: single digits, and pairs whose ink touches
+  (`train.numbers.lone_set`). Candidates are judged one by one, and a wide digit ("Ll" for a 4,
+  "S6" for an 8) has parts `one_digit` judges as whole as two digits' are; judging the piece
+  whole against a pair tells them apart ten times as well (bench/RESULTS.md).
 
 No node before them changes, so the probabilities stay the very numbers they were; a model
 without them cuts numbers as before (and one with `one_digit` only uses it for both).
 
 `python -m export.one_digit MODEL.onnx` gives an exported model (the bundled one: same weights)
 these outputs in place, checks that its probabilities are bit for bit what they were on the
-10,000 MNIST test digits, and updates its card.
+10,000 MNIST test digits, and updates its card; with `--keep-taught`, the heads it has keep
+their weights (the cutting whose candidates teach them changes, and so would they) and only
+those it lacks are taught.
 """
 
 from __future__ import annotations
@@ -33,10 +40,19 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from desktop.engine.classifier import FEATURES, ONE_DIGIT, ONE_DIGIT_PEN, STYLE
+from desktop.engine.classifier import (
+    FEATURES,
+    ONE_DIGIT,
+    ONE_DIGIT_LONE,
+    ONE_DIGIT_PEN,
+    STYLE,
+)
 
 NUMBERS = 6000            # numbers whose candidates teach the heads (about 80,000 candidates);
                           # a sixth as many, of held-out training digits, measure them
+LONE = 40_000             # single digits and as many touching pairs whose pictures teach
+                          # `one_digit_lone` (about 47,000 are one piece to cut: 16,000 judge
+                          # half as well); as many fewer as numbers are, for a faster export
 EPOCHS = 30
 FLAG = 0.8                # a flag drawn on a teaching 1 is up to this long (x its height)
 SEED = 20261205
@@ -45,19 +61,27 @@ MEANING = ("probability that the input is one whole digit, not two touching digi
            "weighs candidate cuts of {what} with it")
 
 
+LONE_MEANING = ("probability that a picture's only piece of ink is one digit, not touching "
+                "ones: sigmoid(relu(concat({inputs}) @ W1 + b1) @ W2 + b2); the app reads such "
+                "a piece whole where it is above 0.5, however well its cuts read")
+
+
 @dataclass(frozen=True)
 class Head:
-    """One head: its output, the outputs it reads side by side, its hidden units, its use."""
+    """One head: its output, the outputs it reads side by side, its hidden units, its use;
+    `alone`: taught on pictures of one piece of ink (`lone_set`), not on numbers' candidates."""
     name: str
     inputs: tuple[str, ...]
     hidden: int
     what: str
+    alone: bool = False
 
 
 # Pictures: `style` beside `features` judges the candidates of pictures better (touching
 # scans); strokes: a head on `features` alone reads pen-ink numbers better (bench/RESULTS.md).
 HEADS = (Head(ONE_DIGIT, (FEATURES, STYLE), 16, "a number in a picture"),
-         Head(ONE_DIGIT_PEN, (FEATURES,), 32, "a number drawn on the canvas"))
+         Head(ONE_DIGIT_PEN, (FEATURES,), 32, "a number drawn on the canvas"),
+         Head(ONE_DIGIT_LONE, (FEATURES, STYLE), 16, "a picture", alone=True))
 
 
 def fit_head(inputs: np.ndarray, labels: np.ndarray, hidden: int,
@@ -77,8 +101,8 @@ def fit_head(inputs: np.ndarray, labels: np.ndarray, hidden: int,
 def add_heads(proto: onnx.ModelProto, weights: dict[str, list[np.ndarray]]) -> None:
     """Append the heads to the graph, each reading its inputs, as outputs (batch, 1): in the
     order the model's interface grew (older exports have the first outputs only): `one_digit`
-    right after `features`, whether `style` came before or after it, `one_digit_pen` last. A
-    graph that has them (or an older head) gets them in their place."""
+    right after `features`, whether `style` came before or after it, then `one_digit_pen` and
+    `one_digit_lone`. A graph that has them (or an older head) gets them in their place."""
     graph = proto.graph
     for tensor in [t for t in graph.initializer if t.name.startswith(ONE_DIGIT)]:
         graph.initializer.remove(tensor)
@@ -113,13 +137,14 @@ def _add_head(graph: onnx.GraphProto, head: Head, weights: list[np.ndarray]) -> 
         previous = out
 
 
-def teach(path: Path, glyphs: np.ndarray, held_out: np.ndarray,
-          numbers: int = NUMBERS) -> tuple[dict[str, list[np.ndarray]], dict]:
-    """The heads' weights for the model at `path` (it needs `features` and `style`), taught on
-    the candidates of `numbers` numbers of the glyphs; their card entries: how each judges the
-    candidates of numbers of held-out digits."""
+def teach(path: Path, glyphs: np.ndarray, held_out: np.ndarray, numbers: int = NUMBERS,
+          lone: int | None = None, heads: tuple[Head, ...] = HEADS
+          ) -> tuple[dict[str, list[np.ndarray]], dict]:
+    """The weights of `heads` for the model at `path` (it needs `features` and `style`),
+    taught on the candidates of `numbers` numbers of the glyphs (and `one_digit_lone` on
+    pictures of `lone` single glyphs and as many pairs; by default LONE for NUMBERS numbers);
+    their card entries: how each judges candidates (pictures) of held-out digits."""
     from desktop.engine.classifier import Classifier
-    from train.numbers import candidate_set
 
     model = Classifier(path, verify_sha256=False)
     needed = sorted({name for head in HEADS for name in head.inputs})
@@ -128,27 +153,68 @@ def teach(path: Path, glyphs: np.ndarray, held_out: np.ndarray,
     if missing:
         raise ValueError(f"{path}: no {' or '.join(missing)} output (python -m export.features "
                          "adds it)")
-    inputs, labels = candidate_set(glyphs, numbers, SEED)
-    checked = max(numbers // 6, 50)
-    check_inputs, check_labels = candidate_set(held_out, checked, SEED + 1)
-    taught, check = (dict(zip(needed, model.run(needed, x), strict=True))
-                     for x in (inputs, check_inputs))
+    lone = max(round(LONE * numbers / NUMBERS), 50) if lone is None else lone
+    sets = {alone: _Teaching.of(model, needed, glyphs, held_out, lone if alone else numbers,
+                                alone) for alone in {head.alone for head in heads}}
     weights, entries = {}, {}
-    for head in HEADS:
-        weights[head.name] = w = fit_head(np.hstack([taught[n] for n in head.inputs]), labels,
-                                          head.hidden)
-        read = np.hstack([check[n] for n in head.inputs])
-        judged = _sigmoid(np.maximum(read @ w[0] + w[1], 0) @ w[2] + w[3])[:, 0] > 0.5
-        whole = check_labels == 1
+    for head in heads:
+        teaching = sets[head.alone]
+        weights[head.name] = w = fit_head(teaching.inputs(head), teaching.labels, head.hidden)
+        judged = _sigmoid(np.maximum(teaching.check_inputs(head) @ w[0] + w[1], 0) @ w[2]
+                          + w[3])[:, 0] > 0.5
+        whole = teaching.check_labels == 1
         entries[head.name] = {
             "name": head.name, "dtype": "float32", "shape": ["batch", 1],
-            "meaning": MEANING.format(inputs=", ".join(head.inputs), what=head.what),
-            "taught_on": f"{len(labels):,} candidates of {numbers:,} numbers of MNIST "
-                         "training digits", "checked_on": f"{len(check_labels):,} candidates "
-                         f"of {checked:,} numbers of 10,000 training digits it was not taught on",
+            "meaning": (LONE_MEANING if head.alone else MEANING).format(
+                inputs=", ".join(head.inputs), what=head.what),
+            "taught_on": teaching.taught_on, "checked_on": teaching.checked_on,
             "whole_digits_judged_whole": round(float(judged[whole].mean()), 4),
             "others_judged_not_whole": round(float((~judged[~whole]).mean()), 4)}
     return weights, entries
+
+
+@dataclass(frozen=True)
+class _Teaching:
+    """The outputs a set of inputs reads (taught and checked) and their labels, described."""
+    taught: dict[str, np.ndarray]
+    labels: np.ndarray
+    check: dict[str, np.ndarray]
+    check_labels: np.ndarray
+    taught_on: str
+    checked_on: str
+
+    @classmethod
+    def of(cls, model, needed: list[str], glyphs: np.ndarray, held_out: np.ndarray,
+           count: int, alone: bool) -> _Teaching:
+        """Taught on `count` numbers (`alone`: pictures of `count` single glyphs and as many
+        pairs), checked on a sixth as many (at least 50) of the held-out glyphs."""
+        from train.numbers import candidate_set, lone_set
+
+        checked = max(count // 6, 50)
+        if alone:
+            (x, labels), (check_x, check_labels) = (
+                lone_set(glyphs, count, SEED + 2), lone_set(held_out, checked, SEED + 3))
+            what = ("{n:,} pictures of one piece of ink to cut: single digits and touching "
+                    "pairs of {of}")
+            taught_on = what.format(n=len(labels), of="MNIST training digits")
+            checked_on = what.format(n=len(check_labels), of="10,000 training digits it was "
+                                                             "not taught on")
+        else:
+            (x, labels), (check_x, check_labels) = (
+                candidate_set(glyphs, count, SEED), candidate_set(held_out, checked, SEED + 1))
+            taught_on = (f"{len(labels):,} candidates of {count:,} numbers of MNIST training "
+                         "digits")
+            checked_on = (f"{len(check_labels):,} candidates of {checked:,} numbers of 10,000 "
+                          "training digits it was not taught on")
+        taught, check = (dict(zip(needed, model.run(needed, inputs), strict=True))
+                         for inputs in (x, check_x))
+        return cls(taught, labels, check, check_labels, taught_on, checked_on)
+
+    def inputs(self, head: Head) -> np.ndarray:
+        return np.hstack([self.taught[n] for n in head.inputs])
+
+    def check_inputs(self, head: Head) -> np.ndarray:
+        return np.hstack([self.check[n] for n in head.inputs])
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -186,28 +252,46 @@ def continental(glyphs: np.ndarray, digits: np.ndarray, share: float) -> np.ndar
 
 
 def add_to_model(path: Path, data, command: str, numbers: int = NUMBERS,
-                 continental_share: float = 0.0) -> dict:
-    """Give the exported model at `path` (with `features` and `style`) its one_digit output,
-    taught on `numbers` numbers, in place; its new card. Raises ValueError when a probability
-    changes (nothing written then)."""
+                 continental_share: float = 0.0, lone: int | None = None,
+                 keep_taught: bool = False) -> dict:
+    """Give the exported model at `path` (with `features` and `style`) its one_digit outputs,
+    taught on `numbers` numbers (and `lone` pictures: `teach`), in place; `keep_taught`: the
+    heads it has keep their weights and card entries, only those it lacks are taught. Its new
+    card. Raises ValueError when a probability changes (nothing written then)."""
     from export.amend import amend_model
 
-    weights, entries = teach(path, *training_glyphs(data, continental_share), numbers=numbers)
+    kept = taught_heads(onnx.load(str(path))) if keep_taught else {}
+    weights, entries = teach(path, *training_glyphs(data, continental_share), numbers=numbers,
+                             lone=lone, heads=tuple(h for h in HEADS if h.name not in kept))
 
     def amend(proto: onnx.ModelProto) -> dict:
-        add_heads(proto, weights)
+        add_heads(proto, {**kept, **weights})
         return {**entries, "one_digit_command": command}
 
     images = (data.x_test.astype(np.float32) / 255.0)[..., None]
     return amend_model(path, images, amend)
 
 
-def _continental_flag(parser: argparse.ArgumentParser) -> None:
+def taught_heads(proto: onnx.ModelProto) -> dict[str, list[np.ndarray]]:
+    """The weights of the heads the graph has (each output with its four tensors)."""
+    tensors = {t.name: t for t in proto.graph.initializer}
+    outputs = {o.name for o in proto.graph.output}
+    names = {head.name: [f"{head.name}/{w}" for w in ("w1", "b1", "w2", "b2")] for head in HEADS}
+    return {head: [numpy_helper.to_array(tensors[n]) for n in found]
+            for head, found in names.items()
+            if head in outputs and all(n in tensors for n in found)}
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
     from desktop.batch.cli import confidence  # argparse's type for a share from 0 to 1
 
     parser.add_argument("--continental", type=confidence, default=0.0, metavar="SHARE",
                         help="teach with this share of the 1s written with a long flag "
                              "(default 0: MNIST's own; tried, not kept)")
+    parser.add_argument("--keep-taught", action="store_true",
+                        help="keep the heads the model has and teach only those it lacks (the "
+                             "cutting whose candidates teach them changes: teaching again "
+                             "moves what they judge)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,19 +300,23 @@ def main(argv: list[str] | None = None) -> int:
     from train.data import DatasetError, load_mnist
 
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = model_args("python -m export.one_digit", __doc__, argv, _continental_flag)
+    args = model_args("python -m export.one_digit", __doc__, argv, _options)
     try:
+        kept = taught_heads(onnx.load(str(args.model))) if args.keep_taught else {}
         card = add_to_model(args.model, load_mnist(args.data),
                             " ".join(["python -m export.one_digit", *argv]),
-                            continental_share=args.continental)
+                            continental_share=args.continental, keep_taught=args.keep_taught)
     except (DatasetError, ModelError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     for head in HEADS:
         entry = card[head.name]
-        print(f"{args.model}: {head.name} output added ({entry['whole_digits_judged_whole']:.1%}"
-              f" of whole digits and {entry['others_judged_not_whole']:.1%} of other candidates "
-              "judged right on held-out numbers)")
+        whole, others = entry["whole_digits_judged_whole"], entry["others_judged_not_whole"]
+        print(f"{args.model}: {head.name} output {'kept' if head.name in kept else 'added'} "
+              f"({whole:.1%} of whole digits and "
+              f"{others:.1%} of " + ("touching pairs judged right on held-out pictures)"
+                                     if head.alone else
+                                     "other candidates judged right on held-out numbers)"))
     print(f"{args.model}: probabilities identical; sha256 {card['sha256'][:12]}…")
     return 0
 

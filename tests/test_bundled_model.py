@@ -53,7 +53,7 @@ def test_the_card_describes_the_graph(classifier, where):
     probabilities = outputs[0]  # the app's first output; the others it finds by name, in the
     # order they came to the interface (tests make older exports by dropping the last ones)
     assert [o.name for o in outputs] == ["probabilities", "features", "one_digit", "style",
-                                         "one_digit_pen"]
+                                         "one_digit_pen", "one_digit_lone"]
     by_name = {output.name: output for output in outputs[1:]}
     features, style = by_name["features"], by_name["style"]
     assert card["input"]["name"] == image.name and card["input"]["shape"][1:] == image.shape[1:]
@@ -61,7 +61,7 @@ def test_the_card_describes_the_graph(classifier, where):
     assert card["output"]["shape"][1:] == probabilities.shape[1:] == [10]
     assert card["features"]["name"] == features.name == "features"
     assert card["features"]["shape"][1:] == features.shape[1:] == [classifier.features]
-    for name in ("one_digit", "one_digit_pen"):
+    for name in ("one_digit", "one_digit_pen", "one_digit_lone"):
         assert card[name]["name"] == by_name[name].name == name
         assert card[name]["shape"][1:] == by_name[name].shape[1:] == [1]
     assert card["style"]["name"] == style.name == "style"

@@ -21,7 +21,7 @@ LAST_CONV_INPUT = "digit_cnn_compact_1/re_lu_3_1/Relu:0"  # (N, 64, 8, 8) in the
 def older_export(request, tmp_path):
     """The bundled model and its card as they were before the features output, or before the
     style output."""
-    dropped = ("style", "one_digit_pen") + (("features", "features_command")
+    dropped = ("style", "one_digit_pen", "one_digit_lone") + (("features", "features_command")
                                             if request.param == 1 else ())
     return without_outputs(tmp_path, request.param, dropped)
 
@@ -59,7 +59,7 @@ def test_an_older_export_gets_the_outputs_in_place_with_the_same_probabilities(
 def test_the_card_gets_the_models_usual_doubt_on_its_validation_digits(tmp_path, mnist):
     """The median of 1 - p(true digit) over the 5,000 training digits its run held out (a
     permutation seeded by the run's seed): what the adaptation weighs samples against."""
-    path = without_outputs(tmp_path, 4, ("doubt", "one_digit_pen"))
+    path = without_outputs(tmp_path, 4, ("doubt", "one_digit_pen", "one_digit_lone"))
     assert Classifier(path).usual_doubt is None
     held_out = np.random.default_rng(1234).permutation(60000)[:5000]
     probabilities = Classifier(path).predict(mnist.x_train[held_out] / 255.0)
@@ -85,7 +85,8 @@ def test_the_doubt_is_read_on_the_split_a_run_kept_across_seeds(mnist):
 
 
 def test_a_card_that_names_no_validation_split_gets_no_doubt(tmp_path, mnist):
-    path = without_outputs(tmp_path, 4, ("doubt", "training", "one_digit_pen"))
+    path = without_outputs(tmp_path, 4,
+                           ("doubt", "training", "one_digit_pen", "one_digit_lone"))
     assert doubt_entry(path, mnist) == {}
 
 
@@ -97,7 +98,7 @@ def test_adding_them_twice_changes_nothing(tmp_path):
     assert card["features"]["shape"] == ["batch", 128] and card["style"]["shape"] == [
         "batch", 1024]
     assert [o.name for o in proto.graph.output] == outputs == [
-        "probabilities", "features", "one_digit", "style", "one_digit_pen"]
+        "probabilities", "features", "one_digit", "style", "one_digit_pen", "one_digit_lone"]
 
 
 @pytest.mark.slow

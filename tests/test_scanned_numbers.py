@@ -10,11 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numbers_read import read
+from older_export import without_outputs
 from PIL import Image
 
 from desktop.batch.cli import main
+from desktop.engine.classifier import Classifier
 from desktop.engine.ink import find_ink
 from desktop.engine.reading import read_image_file
+from desktop.engine.recipes import file_inputs
 from desktop.engine.segment import components, group_digits
 
 DOT = np.full((4, 4), 255, np.uint8)
@@ -152,6 +155,28 @@ def test_a_wide_single_digit_is_not_cut_in_two(tmp_path, classifier, path):
     digit = path.stem[0]
     assert groups_of_ink(path) == 1
     assert readings(path, tmp_path, classifier) == (digit, digit)
+
+
+SINGLE_ALONE = Path(__file__).parent / "data" / "single_alone"
+
+
+@pytest.fixture(scope="module")
+def without_lone(tmp_path_factory) -> Classifier:
+    """The bundled model as exported before its `one_digit_lone` output."""
+    return Classifier(without_outputs(tmp_path_factory.mktemp("older"), ("one_digit_lone",),
+                                      ("one_digit_lone",)))
+
+
+@pytest.mark.parametrize("path", sorted(SINGLE_ALONE.glob("*.*g")), ids=lambda p: p.stem)
+def test_a_single_digit_the_model_judges_one_piece_is_read_whole(tmp_path, classifier,
+                                                                without_lone, path):
+    """A wide digit's parts can read as surely as two digits' (a curled 7 read "17"): a
+    picture of one piece of ink the model judges one digit (`one_digit_lone`) is read whole,
+    and a model without that judgement still cuts it in two."""
+    digit = path.stem[0]
+    assert groups_of_ink(path) == 1
+    assert readings(path, tmp_path, classifier) == (digit, digit)
+    assert len(file_inputs(str(path), number=True, score=without_lone.candidates)) == 2
 
 
 def test_a_6_whose_stem_meets_its_loop_at_its_foot_stays_one_digit(tmp_path, classifier):

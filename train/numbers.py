@@ -14,6 +14,7 @@ a neighbour's stroke at the cut allowed, labelled with that digit: `python -m tr
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,7 @@ CUT_COVERS = 0.85         # a cut digit taught as its digit: at least MIXED of i
 PER_DIGIT = 2             # cut digits taught of each digit of a number, at most
 MAX_NUMBERS = 20          # numbers composed for each cut digit asked, at most (about one
                           # suffices: most numbers give several)
+LONE_STYLES = ("scan", "enlarged", "photo")  # how pictures of one piece of ink are made
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,12 @@ def mark(kind: str) -> tuple[np.ndarray, float]:
     return np.pad(np.ones((2, 9), np.float32), ((0, 4), (0, 0)))[[0, 1, 2, 3, 0, 1]], 0.4
 
 
-def compose(rng: np.random.Generator, glyphs: np.ndarray, kind: str) -> Composed:
-    """A number of 2-6 of the glyphs (28x28, ink = 1): apart, some pairs touching or
-    overlapping ("touching"), or with separators and a closing mark ("marks")."""
-    length = int(rng.integers(2, 7))
+def compose(rng: np.random.Generator, glyphs: np.ndarray, kind: str,
+            length: int | None = None) -> Composed:
+    """A number of 2-6 of the glyphs (28x28, ink = 1; `length` of them when given): apart,
+    some pairs touching or overlapping ("touching"), or with separators and a closing mark
+    ("marks")."""
+    length = length or int(rng.integers(2, 7))
     touching = set(rng.choice(length - 1, size=int(rng.integers(1, length)), replace=False)
                    .tolist()) if kind == "touching" else set()
     parts: list[tuple[np.ndarray, float, int]] = []  # ink, height offset, layer
@@ -109,6 +113,60 @@ def printed(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     paper, pen = float(rng.uniform(0.72, 0.95)), float(rng.uniform(0.05, 0.35))
     page = paper - (paper - pen) * ink + rng.normal(0, 0.02, ink.shape).astype(np.float32)
     return (np.clip(page, 0, 1) * 255).astype(np.uint8)
+
+
+def lone_picture(ink: np.ndarray, rng: np.random.Generator, style: str) -> bytes:
+    """An image file of one piece of writing (`compose`'s ink, UNIT px a digit): a grey scan
+    40-80 px high (PNG), enlarged twice on white (a small bitmap: PNG), or photographed
+    (`devtools.photos`: JPEG)."""
+    from PIL import Image
+
+    from devtools.photos import photo
+
+    out = io.BytesIO()
+    if style == "photo":
+        photo((ink * 255).astype(np.uint8), rng).convert("L").save(out, "JPEG", quality=85)
+        return out.getvalue()
+    page = (printed(scaled(ink, int(rng.integers(40, 81))), rng) if style == "scan" else
+            ((1 - scaled(ink, 2 * ink.shape[0])) * 255).astype(np.uint8))
+    Image.fromarray(page).save(out, "PNG")
+    return out.getvalue()
+
+
+def lone_input(data: bytes) -> np.ndarray | None:
+    """The model input of an image file's only group of ink read whole, as the cutting reads
+    it; None when it holds more than one group, or one too narrow to be cut."""
+    from desktop.engine.cuts import pieces
+    from desktop.engine.imagefile import load_image
+    from desktop.engine.recipes import NUMBER_WORK_SIZE, picture_ink_and_parts
+
+    ink, parts = picture_ink_and_parts(load_image(data, None, NUMBER_WORK_SIZE, grey=True),
+                                       NUMBER_WORK_SIZE)
+    found = pieces(ink, parts=parts)
+    if found is None or found.groups != 1 or len(found.slices) < 2:
+        return None
+    return normalize(found.crop((0, len(found.slices))))
+
+
+def lone_set(glyphs: np.ndarray, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 28, 28) inputs and (n,) labels of pictures of one piece of ink the cutting may cut
+    (`lone_input`): of `count` single glyphs (1: one digit) and `count` pairs of them whose
+    ink touches or overlaps (0), in turn in each of LONE_STYLES. Single digits that are one
+    piece far outnumber touching pairs, so each kind is taught as often."""
+    glyphs = glyphs[inked(glyphs)]
+    rng = np.random.default_rng(seed)
+    inputs: list[np.ndarray] = []
+    labels: list[int] = []
+    for t in range(count):
+        for one in (1, 0):
+            number = compose(rng, glyphs, "plain" if one else "touching", length=2 - one)
+            found = lone_input(lone_picture(number.ink, rng, LONE_STYLES[t % len(LONE_STYLES)]))
+            if found is not None:
+                inputs.append(found)
+                labels.append(one)
+    if not inputs:
+        raise ValueError(f"none of {count} single glyphs and pairs is one piece to cut")
+    return np.stack(inputs).astype(np.float32), np.array(labels, np.int8)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,9 @@ NO_FEATURES = ("this model lacks the features and style outputs adaptation reads
                "(python -m export.features MODEL adds them)")
 ONE_DIGIT = "one_digit"  # optional output: the probability that an input is one whole digit,
 ONE_DIGIT_PEN = "one_digit_pen"  # and (optional too) the same judged for strokes on the canvas
-MAX_OUTPUTS = 5  # probabilities, then features, style and both one_digit outputs where present
+ONE_DIGIT_LONE = "one_digit_lone"  # optional: a picture's only piece of ink is one digit,
+                                   # not touching ones
+MAX_OUTPUTS = 6  # probabilities, then features, style and the one_digit outputs where present
 
 
 class ModelError(Exception):
@@ -173,6 +175,7 @@ class Classifier:
         self.features = self._features_output()
         self.judges_whole = self._one_digit_output(ONE_DIGIT)
         self._pen_whole = ONE_DIGIT_PEN if self._one_digit_output(ONE_DIGIT_PEN) else ONE_DIGIT
+        self.judges_lone = self.judges_whole and self._one_digit_output(ONE_DIGIT_LONE)
 
     def _load(self):
         ort = runtime()
@@ -286,19 +289,22 @@ class Classifier:
     def candidates(self, images: np.ndarray) -> Candidates:
         """Candidate digits of a number in a picture read in one pass: their probabilities
         (adapted when `adaptation` is set) and, when the model judges it, whether each is one
-        whole digit."""
-        return self._candidates(images, ONE_DIGIT)
+        whole digit, and whether each, alone in a picture, is one digit (`one_digit_lone`)."""
+        return self._candidates(images, ONE_DIGIT, self.judges_lone)
 
     def pen_candidates(self, images: np.ndarray) -> Candidates:
         """The same for candidates made of strokes on the canvas (`one_digit_pen`, where the
-        model has it)."""
+        model has it; the strokes part touching digits, so nothing is judged alone)."""
         return self._candidates(images, self._pen_whole)
 
-    def _candidates(self, images: np.ndarray, whole_output: str) -> Candidates:
+    def _candidates(self, images: np.ndarray, whole_output: str,
+                    lone: bool = False) -> Candidates:
         if not self.judges_whole:
             return Candidates(self.predict(images))
-        probabilities, whole = self.run([self._outputs[0], whole_output], images)
-        return Candidates(self._adapted(images, probabilities), whole[:, 0])
+        names = [self._outputs[0], whole_output] + ([ONE_DIGIT_LONE] if lone else [])
+        probabilities, whole, *alone = self.run(names, images)
+        return Candidates(self._adapted(images, probabilities), whole[:, 0],
+                          alone[0][:, 0] if alone else None)
 
     def run(self, names: list[str], images: np.ndarray) -> list[np.ndarray]:
         """The named outputs for images (N, 28, 28), run in batches of 64."""

@@ -9,7 +9,8 @@ the candidate digits, all read in one call, and the best cut wins as for strokes
 (`grouping`): the sum of the digits' log top probabilities and, when the model has its
 `one_digit` output, of half the log probability that each is one whole digit (not two touching
 digits, nor half of one), less the same costs and a cost per cut through ink (more in a picture
-of one group of ink, far more often one wide digit than two touching). A group whose
+of one group of ink, far more often one wide digit than two touching, and read whole where
+the model judges it, alone, one digit: `one_digit_lone`). A group whose
 chosen digits the model doubts are whole is cut again, finely (the first cuts kept), its cuts
 free to bend between the strokes of digits that overlap (`paths`), and only its new candidates
 are read. Last, a digit the model doubts is whole may be a 1 written into its neighbour: where
@@ -72,6 +73,8 @@ STEM_COST = 1.25      # paid for such a cut (a 6 whose stem meets its loop at it
 LONE_CUT_COST = 1.0   # paid more for each cut in a picture of one group of ink: far more often
                       # one wide or broken digit than two touching (4,000 single digits: 6 read
                       # as two, 3 so; 300 touching pairs alone: 1 fewer read)
+LONE_SURE = 0.5       # and read whole where the model judges it one digit more likely than
+                      # touching ones (`one_digit_lone`), however well its parts read
 LIFT_COST = 0.75      # paid for a 1 lifted out of a digit the model doubts is whole (`lift`),
 LIFT_SURE = 0.9       # both parts read at least this surely (its side lifted out of a round
                       # digit leaves a part read less surely),
@@ -229,6 +232,7 @@ class Known:
     crop: np.ndarray
     probabilities: np.ndarray
     whole: float | None
+    lone: float | None = None  # `one_digit_lone`, where the model has it
 
 
 @dataclass(frozen=True)
@@ -305,10 +309,22 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
             again = pieces(ink, True, frozenset(doubted), parts)
             assert again is not None
             chosen = _best_cut(again, score, known)[0]
+        if found.groups == 1:
+            chosen = _whole_if_one(chosen, known[tuple(found.slices)])
     if found.groups > 1:  # one blot alone is far more often one digit than a 1 in another
         chosen = _lift_ones(chosen, score)
     return NumberDigits([k.crop for k in chosen], [read_input(k.crop) for k in chosen],
                         found.groups)
+
+
+def _whole_if_one(chosen: list[Known], whole: Known) -> list[Known]:
+    """The digits chosen in a picture's only group of ink, or the group whole where the model
+    judges it one digit rather than touching ones (`one_digit_lone`): its cuts' readings weigh
+    candidates one by one, and a wide digit ("Ll" for a 4, "S6" for an 8) has parts read as
+    surely as two digits' are."""
+    if len(chosen) > 1 and whole.lone is not None and whole.lone > LONE_SURE:
+        return [whole]
+    return chosen
 
 
 def read_input(crop: np.ndarray) -> np.ndarray:
@@ -337,7 +353,8 @@ def _read(found: Pieces, score: Score,
         read = score(inputs)
         for n, k in enumerate(new):
             known[keys[k]] = Known(crops[n], read.probabilities[n],
-                                   None if read.whole is None else float(read.whole[n]))
+                                   None if read.whole is None else float(read.whole[n]),
+                                   None if read.lone is None else float(read.lone[n]))
     entries = [known[key] for key in keys]
     whole = None if entries[0].whole is None else np.array([e.whole for e in entries])
     return entries, Candidates(np.stack([e.probabilities for e in entries]), whole)

@@ -55,9 +55,12 @@ Run = tuple[int, int]  # strokes start:end of one candidate digit, in writing or
 class Candidates:
     """What the classifier says of candidate digits: their probabilities (n, 10) and, when the
     model has the `one_digit` output, the probability that each is one whole digit (n,), not
-    two touching digits, a part of one or a mark."""
+    two touching digits, a part of one or a mark; when it has `one_digit_lone` (pictures
+    only), the probability that each, were it a picture's only piece of ink, is one digit
+    rather than touching ones."""
     probabilities: np.ndarray
     whole: np.ndarray | None = None
+    lone: np.ndarray | None = None
 
 
 Score = Callable[[np.ndarray], Candidates]  # (n, 28, 28) inputs of candidate digits
