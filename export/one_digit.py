@@ -15,9 +15,9 @@ outputs (HEADS):
   less whole, and pen-ink numbers read fewer (bench/RESULTS.md);
 - `one_digit_lone`, for a picture's only piece of ink, reads `features` and `style` (16
   units), taught on pictures of one piece to cut: single digits, and pairs whose ink touches
-  (`train.numbers.lone_set`). Candidates are judged one by one, and a wide digit ("Ll" for a 4,
-  "S6" for an 8) has parts `one_digit` judges as whole as two digits' are; judging the piece
-  whole against a pair tells them apart ten times as well (bench/RESULTS.md).
+  (`train.numbers.lone_set`). `one_digit` judges candidates one by one, and a wide digit's
+  parts (a 7 with a curled top) look to it as whole as two digits do; judged whole against
+  touching pairs, six times fewer single digits are taken for two (bench/RESULTS.md).
 
 No node before them changes, so the probabilities stay the very numbers they were; a model
 without them cuts numbers as before (and one with `one_digit` only uses it for both).

@@ -7,6 +7,10 @@ each digit's ink really lies: one whole digit (most of its ink one digit's, and 
 digit's ink in it), or not (two digits, a part of one, a mark); in-between candidates are left
 out. `export.one_digit` teaches the model's `one_digit` output from them.
 
+`lone_set` makes pictures of one piece of ink the cutting may cut, a single glyph or two whose
+ink touches (as scans, enlarged bitmaps and photos), each read whole: `export.one_digit` teaches
+the `one_digit_lone` output from them.
+
 `cut_digit_set` keeps the candidates of touching numbers that are mostly one digit, a piece of
 a neighbour's stroke at the cut allowed, labelled with that digit: `python -m train
 --cut-digits N` teaches the classifier to read digits as the cutting hands them.

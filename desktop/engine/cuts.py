@@ -320,8 +320,8 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
 def _whole_if_one(chosen: list[Known], whole: Known) -> list[Known]:
     """The digits chosen in a picture's only group of ink, or the group whole where the model
     judges it one digit rather than touching ones (`one_digit_lone`): its cuts' readings weigh
-    candidates one by one, and a wide digit ("Ll" for a 4, "S6" for an 8) has parts read as
-    surely as two digits' are."""
+    candidates one by one, and a wide digit (a 7 with a curled top, read "17") has parts read
+    as surely as two digits' are."""
     if len(chosen) > 1 and whole.lone is not None and whole.lone > LONE_SURE:
         return [whole]
     return chosen
