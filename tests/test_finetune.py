@@ -42,8 +42,10 @@ def test_refuses_with_too_few_samples(tmp_path, capsys, mnist_dir, mnist):
     assert "too few samples" in err and "0: 0" in err and "1: 1" in err and err.count("\n") == 1
 
 
-def test_fine_tuning_improves_the_writer_keeps_mnist(writer_samples, tmp_path, mnist_dir):
+def test_fine_tuning_improves_the_writer_keeps_mnist(writer_samples, tmp_path, mnist_dir,
+                                                     monkeypatch):
     assert BASE_MODEL.is_file()
+    monkeypatch.setattr("export.one_digit.LONE", 2_000)  # 100 lone pictures of each kind
     code = main(["--samples", str(writer_samples), "--data", str(mnist_dir), "--epochs", "2",
                  "--limit", "12000", "--learning-rate", "1e-4", "--out", str(tmp_path / "runs"),
                  "--install-dir", str(tmp_path / "model"), "--one-digit-numbers", "300"])

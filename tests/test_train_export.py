@@ -41,8 +41,10 @@ def exported(smoke_run, tmp_path_factory, mnist_dir):
     from export.cli import main
 
     target = tmp_path_factory.mktemp("model")
-    assert main([str(smoke_run), "--data", str(mnist_dir), "--install-dir", str(target),
-                 "--quantize", "--one-digit-numbers", "300"]) == 0
+    with pytest.MonkeyPatch.context() as patch:  # 100 lone pictures of each kind: a quick head
+        patch.setattr("export.one_digit.LONE", 2_000)
+        assert main([str(smoke_run), "--data", str(mnist_dir), "--install-dir", str(target),
+                     "--quantize", "--one-digit-numbers", "300"]) == 0
     return target
 
 
@@ -63,7 +65,7 @@ def test_export_installs_verified_model_with_card(exported, smoke_run):
 
     model = Classifier(exported / "digits.onnx")  # the app's own loader
     assert json.loads(model.metadata["model_card"])["test_accuracy"] == card["test_accuracy"]
-    assert model.features == 128 and model.judges_whole  # what retraining must never drop
+    assert model.features == 128 and model.judges_whole and model.judges_lone  # never dropped
     assert "of 300 numbers" in card["one_digit"]["taught_on"]
     # its usual doubt, read on the run's own validation digits (a fifth of --limit 4000)
     assert card["doubt"]["digits"] == 800 and model.usual_doubt == card["doubt"]["median"]
