@@ -7,6 +7,7 @@ out as a mark (`closing_marks`); a ".-" whose dot lies under its dash is grouped
 pieces are (`closing_apart`); a 0 written small is as low as a mark, but its ink closes round
 paper, a separator's does not (`small_zeros`).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
