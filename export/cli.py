@@ -17,6 +17,7 @@ from desktop.engine.classifier import MODEL_NAME, Classifier, ModelError, card_p
 from train.data import DatasetError, Mnist, load_mnist
 from train.report import metrics
 
+CACHE = "runs/cache"  # as `python -m train` keeps its restyled digits
 QUANTIZED_NAME = "digits-int8.onnx"
 MAX_QUANTIZED_DROP = 0.001  # int8 is kept only within 0.1 point of the float model
 
@@ -43,6 +44,14 @@ def add_one_digit_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--one-digit-numbers", type=int, default=NUMBERS, metavar="N",
                         help="synthetic numbers whose candidate digits teach the model's "
                              f"one_digit output (default: {NUMBERS}; fewer: faster, worse cuts)")
+    add_cache_flag(parser)
+
+
+def add_cache_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cache", type=Path, default=Path(CACHE), metavar="DIR",
+                        help="folder where the pictures that teach the one_digit outputs are "
+                             "kept, so the next export need not make them again (about 20 "
+                             f"minutes; default: {CACHE})")
 
 
 def check_one_digit_numbers(numbers: int) -> None:
@@ -62,9 +71,11 @@ def measure(path: Path, x_test: np.ndarray, y_test: np.ndarray) -> tuple[dict, n
 
 
 def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: bool = False,
-                 command: str = "", one_digit_numbers: int | None = None) -> dict:
+                 command: str = "", one_digit_numbers: int | None = None,
+                 cache_dir: Path | None = None) -> dict:
     """Convert a run's Keras model (a run folder or a .keras file) to ONNX, add its one_digit
-    output (`export.one_digit`, taught on `one_digit_numbers` numbers), verify it against
+    output (`export.one_digit`, taught on `one_digit_numbers` numbers, their pictures kept in
+    `cache_dir`), verify it against
     Keras on every MNIST test image, write its card and install both in install_dir; the card.
     Raises VerificationError (nothing installed) when the ONNX model does not agree."""
     import keras
@@ -86,7 +97,7 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
         proto = keras_to_onnx(model)
         cards.write_model(proto, {"input": {"layout": "NHWC"}, "created": ""}, staged)
         weights, heads = teach(staged, *training_glyphs(data),
-                               numbers=one_digit_numbers or NUMBERS)
+                               numbers=one_digit_numbers or NUMBERS, cache_dir=cache_dir)
         add_heads(proto, weights)
         cards.write_model(proto, {"input": {"layout": "NHWC"}, "created": ""}, staged)
         check_onnx(staged)
@@ -144,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_one_digit_numbers(args.one_digit_numbers)
         card = export_model(args.source, load_mnist(args.data), args.install_dir, args.quantize,
-                            command.strip(), args.one_digit_numbers)
+                            command.strip(), args.one_digit_numbers, args.cache)
     except (DatasetError, FileNotFoundError, ModelError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -21,7 +21,7 @@ from train.finetune import MAX_MNIST_DROP, FineTuning, TooFewSamples, finetune
 PROG = "python -m export.finetune"
 
 
-def parse_args(argv: list[str]) -> tuple[FineTuning, Path | None, int]:
+def parse_args(argv: list[str]) -> tuple[FineTuning, Path | None, int, Path]:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Teach the model your handwriting from the samples saved in the "
                                "app, then export it into your models folder.")
@@ -36,8 +36,9 @@ def parse_args(argv: list[str]) -> tuple[FineTuning, Path | None, int]:
                         help="where the fine-tuned model goes (default: the user's models folder)")
     add_one_digit_flag(parser)
     args = vars(parser.parse_args(argv))
-    install_dir, numbers = args.pop("install_dir"), args.pop("one_digit_numbers")
-    return FineTuning(**args), install_dir, numbers
+    install_dir, numbers, cache = (args.pop(k) for k in ("install_dir", "one_digit_numbers",
+                                                         "cache"))
+    return FineTuning(**args), install_dir, numbers, cache
 
 
 HELP = {"samples": "the app's samples folder DIR/<digit>/",
@@ -52,7 +53,7 @@ HELP = {"samples": "the app's samples folder DIR/<digit>/",
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    job, install_dir, one_digit_numbers = parse_args(argv)
+    job, install_dir, one_digit_numbers, cache = parse_args(argv)
     try:
         check_one_digit_numbers(one_digit_numbers)
         data = load_mnist(job.data)
@@ -70,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = Path(report["run_dir"])
     target = install_dir or default_models_dir() / f"finetuned-{run_dir.name}"
     command = f"python -m export {run_dir} --install-dir {target}"
-    export_model(run_dir, data, target, command=command, one_digit_numbers=one_digit_numbers)
+    export_model(run_dir, data, target, command=command, one_digit_numbers=one_digit_numbers,
+                 cache_dir=cache)
     print(f"fine-tuned model: {target / MODEL_NAME} (open it in the app: Model > Open model...)")
     return 0
 

@@ -138,11 +138,12 @@ def _add_head(graph: onnx.GraphProto, head: Head, weights: list[np.ndarray]) -> 
 
 
 def teach(path: Path, glyphs: np.ndarray, held_out: np.ndarray, numbers: int = NUMBERS,
-          lone: int | None = None, heads: tuple[Head, ...] = HEADS
-          ) -> tuple[dict[str, list[np.ndarray]], dict]:
+          lone: int | None = None, heads: tuple[Head, ...] = HEADS,
+          cache_dir: Path | None = None) -> tuple[dict[str, list[np.ndarray]], dict]:
     """The weights of `heads` for the model at `path` (it needs `features` and `style`),
     taught on the candidates of `numbers` numbers of the glyphs (and `one_digit_lone` on
-    pictures of `lone` single glyphs and as many pairs; by default LONE for NUMBERS numbers);
+    pictures of `lone` single glyphs and as many pairs; by default LONE for NUMBERS numbers;
+    both kept in `cache_dir`: they depend on the digits and the code, not on the model);
     their card entries: how each judges candidates (pictures) of held-out digits."""
     from desktop.engine.classifier import Classifier
 
@@ -155,7 +156,7 @@ def teach(path: Path, glyphs: np.ndarray, held_out: np.ndarray, numbers: int = N
                          "adds it)")
     lone = max(round(LONE * numbers / NUMBERS), 50) if lone is None else lone
     sets = {alone: _Teaching.of(model, needed, glyphs, held_out, lone if alone else numbers,
-                                alone) for alone in {head.alone for head in heads}}
+                                alone, cache_dir) for alone in {head.alone for head in heads}}
     weights, entries = {}, {}
     for head in heads:
         teaching = sets[head.alone]
@@ -185,7 +186,7 @@ class _Teaching:
 
     @classmethod
     def of(cls, model, needed: list[str], glyphs: np.ndarray, held_out: np.ndarray,
-           count: int, alone: bool) -> _Teaching:
+           count: int, alone: bool, cache_dir: Path | None = None) -> _Teaching:
         """Taught on `count` numbers (`alone`: pictures of `count` single glyphs and as many
         pairs), checked on a sixth as many (at least 50) of the held-out glyphs."""
         from train.numbers import candidate_set, lone_set
@@ -193,7 +194,8 @@ class _Teaching:
         checked = max(count // 6, 50)
         if alone:
             (x, labels), (check_x, check_labels) = (
-                lone_set(glyphs, count, SEED + 2), lone_set(held_out, checked, SEED + 3))
+                lone_set(glyphs, count, SEED + 2, cache_dir),
+                lone_set(held_out, checked, SEED + 3, cache_dir))
             what = ("{n:,} pictures of one piece of ink to cut: single digits and touching "
                     "pairs of {of}")
             taught_on = what.format(n=len(labels), of="MNIST training digits")
@@ -201,7 +203,8 @@ class _Teaching:
                                                              "not taught on")
         else:
             (x, labels), (check_x, check_labels) = (
-                candidate_set(glyphs, count, SEED), candidate_set(held_out, checked, SEED + 1))
+                candidate_set(glyphs, count, SEED, cache_dir),
+                candidate_set(held_out, checked, SEED + 1, cache_dir))
             taught_on = (f"{len(labels):,} candidates of {count:,} numbers of MNIST training "
                          "digits")
             checked_on = (f"{len(check_labels):,} candidates of {checked:,} numbers of 10,000 "
@@ -253,16 +256,18 @@ def continental(glyphs: np.ndarray, digits: np.ndarray, share: float) -> np.ndar
 
 def add_to_model(path: Path, data, command: str, numbers: int = NUMBERS,
                  continental_share: float = 0.0, lone: int | None = None,
-                 keep_taught: bool = False) -> dict:
+                 keep_taught: bool = False, cache_dir: Path | None = None) -> dict:
     """Give the exported model at `path` (with `features` and `style`) its one_digit outputs,
-    taught on `numbers` numbers (and `lone` pictures: `teach`), in place; `keep_taught`: the
-    heads it has keep their weights and card entries, only those it lacks are taught. Its new
-    card. Raises ValueError when a probability changes (nothing written then)."""
+    taught on `numbers` numbers (and `lone` pictures: `teach`, kept in `cache_dir`), in place;
+    `keep_taught`: the heads it has keep their weights and card entries, only those it lacks
+    are taught. Its new card. Raises ValueError when a probability changes (nothing written
+    then)."""
     from export.amend import amend_model
 
     kept = taught_heads(onnx.load(str(path))) if keep_taught else {}
     weights, entries = teach(path, *training_glyphs(data, continental_share), numbers=numbers,
-                             lone=lone, heads=tuple(h for h in HEADS if h.name not in kept))
+                             lone=lone, heads=tuple(h for h in HEADS if h.name not in kept),
+                             cache_dir=cache_dir)
 
     def amend(proto: onnx.ModelProto) -> dict:
         add_heads(proto, {**kept, **weights})
@@ -284,7 +289,9 @@ def taught_heads(proto: onnx.ModelProto) -> dict[str, list[np.ndarray]]:
 
 def _options(parser: argparse.ArgumentParser) -> None:
     from desktop.batch.cli import confidence  # argparse's type for a share from 0 to 1
+    from export.cli import add_cache_flag
 
+    add_cache_flag(parser)
     parser.add_argument("--continental", type=confidence, default=0.0, metavar="SHARE",
                         help="teach with this share of the 1s written with a long flag "
                              "(default 0: MNIST's own; tried, not kept)")
@@ -305,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         kept = taught_heads(onnx.load(str(args.model))) if args.keep_taught else {}
         card = add_to_model(args.model, load_mnist(args.data),
                             " ".join(["python -m export.one_digit", *argv]),
-                            continental_share=args.continental, keep_taught=args.keep_taught)
+                            continental_share=args.continental, keep_taught=args.keep_taught,
+                            cache_dir=args.cache)
     except (DatasetError, ModelError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -48,7 +48,8 @@ def test_fine_tuning_improves_the_writer_keeps_mnist(writer_samples, tmp_path, m
     monkeypatch.setattr("export.one_digit.LONE", 2_000)  # 100 lone pictures of each kind
     code = main(["--samples", str(writer_samples), "--data", str(mnist_dir), "--epochs", "2",
                  "--limit", "12000", "--learning-rate", "1e-4", "--out", str(tmp_path / "runs"),
-                 "--install-dir", str(tmp_path / "model"), "--one-digit-numbers", "300"])
+                 "--install-dir", str(tmp_path / "model"), "--one-digit-numbers", "300",
+                 "--cache", str(tmp_path / "cache")])
     (run_dir,) = (tmp_path / "runs").iterdir()
     report = json.loads((run_dir / "finetune.json").read_text())
     before, after = report["before"], report["after"]

@@ -168,8 +168,9 @@ def test_the_cache_follows_the_code_that_restyles_and_only_it():
     from pathlib import Path
 
     import train.styles as styles
+    from train.cached import ROOT, sources
 
-    names = {str(p.relative_to(styles.ROOT)) for p in styles._sources(Path(styles.__file__))}
+    names = {str(p.relative_to(ROOT)) for p in sources(Path(styles.__file__))}
     assert {"train/styles.py", "train/hands.py", "train/skeleton.py", "desktop/engine/recipes.py",
             "desktop/engine/raster.py", "desktop/engine/imagefile.py"} <= names
     assert not names & {"desktop/engine/classifier.py", "desktop/engine/adapt.py",

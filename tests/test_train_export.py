@@ -40,11 +40,14 @@ def test_run_folder_has_model_and_report(smoke_run):
 def exported(smoke_run, tmp_path_factory, mnist_dir):
     from export.cli import main
 
-    target = tmp_path_factory.mktemp("model")
+    target, cache = tmp_path_factory.mktemp("model"), tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:  # 100 lone pictures of each kind: a quick head
         patch.setattr("export.one_digit.LONE", 2_000)
         assert main([str(smoke_run), "--data", str(mnist_dir), "--install-dir", str(target),
-                     "--quantize", "--one-digit-numbers", "300"]) == 0
+                     "--quantize", "--one-digit-numbers", "300", "--cache", str(cache)]) == 0
+    # The pictures that taught the heads and checked them, kept for the next export.
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["candidates"] * 2 + [
+        "lone"] * 2
     return target
 
 

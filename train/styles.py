@@ -11,8 +11,6 @@ the canvas, `digit_input` for pictures), so the model learns from exactly what i
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -24,6 +22,7 @@ import numpy as np
 from desktop.engine.raster import render_strokes
 from desktop.engine.recipes import canvas_digit_input, digit_input
 from desktop.engine.resample import resize
+from train.cached import cached
 from train.hands import (
     NEW_SHAPES,
     SHAPES,
@@ -50,7 +49,6 @@ LOW_RES_SHARE = 0.5          # pictures scanned at 8-16 px high, then enlarged
 LOW_RES_PEN = (0.1, 0.3)     # such scans come from bold writing (optdigits: 32x32 bitmaps)
 LOW_RES_HEIGHT = (8, 16)
 CHUNK = 500                  # digits per worker task
-ROOT = Path(__file__).resolve().parent.parent
 
 
 # ---------------------------------------------------------------- how it is captured
@@ -194,51 +192,20 @@ def styled_set(digits: np.ndarray, labels: np.ndarray, count: int, seed: int,
     """`count` digits drawn from (digits, labels), each restyled once: (inputs, labels).
 
     Made in worker processes (about 13 ms a digit) and cached under cache_dir, keyed by the
-    inputs and by the source of this module and the preprocessing it calls.
+    inputs and by the source of this module and the preprocessing it calls (`train.cached`).
     """
     order = np.random.default_rng(seed).permutation(len(digits))[:count]
     digits, labels = digits[order], labels[order]
-    path = None
-    if cache_dir is not None:
-        path = Path(cache_dir) / f"styles-{_key(digits, labels, seed)}.npz"
-        if path.is_file():
-            with np.load(path) as cached:
-                return cached["inputs"], cached["labels"]
-    chunks = [(digits[i:i + CHUNK], labels[i:i + CHUNK], seed + i)
-              for i in range(0, len(digits), CHUNK)]
-    with ProcessPoolExecutor(workers or os.cpu_count() or 1,
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
-        inputs = np.concatenate(list(pool.map(_restyle_chunk, chunks))) if chunks \
-            else np.zeros((0, 28, 28), np.float32)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, inputs=inputs, labels=labels)
-    return inputs, labels
 
+    def make() -> dict[str, np.ndarray]:
+        chunks = [(digits[i:i + CHUNK], labels[i:i + CHUNK], seed + i)
+                  for i in range(0, len(digits), CHUNK)]
+        with ProcessPoolExecutor(workers or os.cpu_count() or 1,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            inputs = np.concatenate(list(pool.map(_restyle_chunk, chunks))) if chunks \
+                else np.zeros((0, 28, 28), np.float32)
+        return {"inputs": inputs, "labels": labels}
 
-def _key(digits: np.ndarray, labels: np.ndarray, seed: int) -> str:
-    """Changes with the digits chosen and with the code that restyles them: this module and the
-    project modules it imports, directly or not (not the rest of the app, so a change to, say,
-    the classifier does not cost the next run its restyling)."""
-    digest = hashlib.sha256(digits.tobytes() + labels.tobytes() + str(seed).encode())
-    for source in sorted(_sources(Path(__file__))):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _sources(module: Path, seen: set[Path] | None = None) -> set[Path]:
-    """The source files of module and of every train/ or desktop/ module it imports, at any
-    depth (imports inside functions too)."""
-    seen = set() if seen is None else seen
-    seen.add(module)
-    for node in ast.walk(ast.parse(module.read_bytes())):
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            # `from train import hands` imports a module; `from train.hands import x`, a name.
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        else:
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
-        for name in names:
-            path = ROOT.joinpath(*name.split(".")).with_suffix(".py")
-            if name.split(".")[0] in ("train", "desktop") and path.is_file() and path not in seen:
-                _sources(path, seen)
-    return seen
+    made = cached(cache_dir, "styles", digits.tobytes() + labels.tobytes() + str(seed).encode(),
+                  Path(__file__), make)
+    return made["inputs"], made["labels"]
