@@ -52,6 +52,12 @@ def test_a_set_is_made_again_when_its_digits_or_its_code_change(tmp_path):
     assert key(b"digits", module) != before
     cached(tmp_path / "cache", "set", b"digits", module, make)
     assert len(made) == 3 and len(list((tmp_path / "cache").iterdir())) == 3
+    kept = tmp_path / "cache" / f"set-{key(b'digits', module)}.npz"
+    kept.write_bytes(kept.read_bytes()[:100])  # damaged: made again and replaced
+    assert cached(tmp_path / "cache", "set", b"digits", module, make)["inputs"].shape == (2, 3)
+    assert len(made) == 4
+    assert cached(tmp_path / "cache", "set", b"digits", module, make)["inputs"].shape == (2, 3)
+    assert len(made) == 4
 
 
 def test_a_set_that_fails_half_way_or_cannot_be_kept_leaves_nothing_behind(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import hashlib
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,8 +25,11 @@ def cached(cache_dir: Path | None, name: str, made_of: bytes, module: Path,
     next run its time, not this one its result)."""
     path = None if cache_dir is None else Path(cache_dir) / f"{name}-{key(made_of, module)}.npz"
     if path is not None and path.is_file():
-        with np.load(path) as found:
-            return {k: found[k] for k in found.files}
+        try:
+            with np.load(path) as found:
+                return {k: found[k] for k in found.files}
+        except (OSError, ValueError, zipfile.BadZipFile, EOFError):
+            pass  # damaged (a disk that failed mid-copy): made again, and replaced
     arrays = make()
     if path is not None:
         _keep(path, arrays)
