@@ -75,9 +75,9 @@ def export_model(source: str | Path, data: Mnist, install_dir: Path, quantize: b
                  cache_dir: Path | None = None) -> dict:
     """Convert a run's Keras model (a run folder or a .keras file) to ONNX, add its one_digit
     output (`export.one_digit`, taught on `one_digit_numbers` numbers, their pictures kept in
-    `cache_dir`), verify it against
-    Keras on every MNIST test image, write its card and install both in install_dir; the card.
-    Raises VerificationError (nothing installed) when the ONNX model does not agree."""
+    `cache_dir`), verify it against Keras on every MNIST test image, write its card and install
+    both in install_dir; the card. Raises VerificationError (nothing installed) when the ONNX
+    model does not agree."""
     import keras
 
     from export import card as cards
