@@ -30,7 +30,6 @@ ONE_DIGIT = "one_digit"  # optional output: the probability that an input is one
 ONE_DIGIT_PEN = "one_digit_pen"  # and (optional too) the same judged for strokes on the canvas
 ONE_DIGIT_LONE = "one_digit_lone"  # optional: a picture's only piece of ink is one digit,
                                    # not touching ones
-MAX_OUTPUTS = 6  # probabilities, then features, style and the one_digit outputs where present
 
 
 class ModelError(Exception):
@@ -191,8 +190,10 @@ class Classifier:
 
     def _check_signature(self) -> tuple[str, str]:
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
-        if len(inputs) != 1 or not 1 <= len(outputs) <= MAX_OUTPUTS:
-            raise ModelError(f"{self.path}: expected one input and one to {MAX_OUTPUTS} outputs, "
+        # Probabilities first; then any outputs, read by name where this version knows them
+        # (features, style, the one_digit heads): a later export's new ones are left unread.
+        if len(inputs) != 1 or not outputs:
+            raise ModelError(f"{self.path}: expected one input and at least one output, "
                              f"found {len(inputs)} and {len(outputs)}")
         shape = [d if isinstance(d, int) else None for d in inputs[0].shape]
         if shape[1:] == [28, 28, 1]:
@@ -315,7 +316,7 @@ class Classifier:
         except Exception as err:
             raise ModelError(f"inference failed: {str(err).splitlines()[0][:200]}") from None
         if not parts:
-            widths = {o.name: o.shape[1] for o in self.session.get_outputs()}
+            widths = {o.name: o.shape[1] for o in self.session.get_outputs() if o.name in names}
             return [np.zeros((0, widths[name]), np.float32) for name in names]
         return [np.concatenate([p[k] for p in parts]).astype(np.float32)
                 for k in range(len(names))]
