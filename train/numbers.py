@@ -19,6 +19,7 @@ a neighbour's stroke at the cut allowed, labelled with that digit: `python -m tr
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,6 +162,29 @@ def lone_set(glyphs: np.ndarray, count: int, seed: int, cache_dir: Path | None =
     ink touches or overlaps (0), in turn in each of LONE_STYLES. Single digits that are one
     piece far outnumber touching pairs, so each kind is taught as often. Kept under
     `cache_dir` (`train.cached`): 80,000 pictures take about 17 minutes."""
+    def draw(rng: np.random.Generator, glyphs: np.ndarray, t: int
+             ) -> tuple[list[np.ndarray], list[int]]:
+        inputs, labels = [], []
+        for one in (1, 0):
+            number = compose(rng, glyphs, "plain" if one else "touching", length=2 - one)
+            found = lone_input(lone_picture(number.ink, rng, LONE_STYLES[t % len(LONE_STYLES)]))
+            if found is not None:
+                inputs.append(found)
+                labels.append(one)
+        return inputs, labels
+
+    return _drawn_set("lone", glyphs, count, seed, cache_dir, draw,
+                      f"none of {count} single glyphs and pairs is one piece to cut")
+
+
+Draw = Callable[[np.random.Generator, np.ndarray, int], tuple[list[np.ndarray], list[int]]]
+
+
+def _drawn_set(name: str, glyphs: np.ndarray, count: int, seed: int, cache_dir: Path | None,
+               draw: Draw, nothing: str) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs and labels `draw` makes for t = 0 .. count - 1 from the inked glyphs, all
+    from one generator seeded `seed`, stacked; kept under `cache_dir` as `name`
+    (`train.cached`). ValueError `nothing` when none is made."""
     glyphs = glyphs[inked(glyphs)]
 
     def make() -> dict[str, np.ndarray]:
@@ -168,24 +192,17 @@ def lone_set(glyphs: np.ndarray, count: int, seed: int, cache_dir: Path | None =
         inputs: list[np.ndarray] = []
         labels: list[int] = []
         for t in range(count):
-            for one in (1, 0):
-                number = compose(rng, glyphs, "plain" if one else "touching", length=2 - one)
-                found = lone_input(lone_picture(number.ink, rng,
-                                                LONE_STYLES[t % len(LONE_STYLES)]))
-                if found is not None:
-                    inputs.append(found)
-                    labels.append(one)
+            found, kinds = draw(rng, glyphs, t)
+            inputs += found
+            labels += kinds
         if not inputs:
-            raise ValueError(f"none of {count} single glyphs and pairs is one piece to cut")
+            raise ValueError(nothing)
         return {"inputs": np.stack(inputs).astype(np.float32),
                 "labels": np.array(labels, np.int8)}
 
-    made = cached(cache_dir, "lone", _made_of(glyphs, count, seed), Path(__file__), make)
+    made_of = np.ascontiguousarray(glyphs, np.float32).tobytes() + f"{count} {seed}".encode()
+    made = cached(cache_dir, name, made_of, Path(__file__), make)
     return made["inputs"], made["labels"]
-
-
-def _made_of(glyphs: np.ndarray, count: int, seed: int) -> bytes:
-    return np.ascontiguousarray(glyphs, np.float32).tobytes() + f"{count} {seed}".encode()
 
 
 @dataclass(frozen=True)
@@ -282,22 +299,13 @@ def candidate_set(glyphs: np.ndarray, count: int, seed: int, cache_dir: Path | N
                   ) -> tuple[np.ndarray, np.ndarray]:
     """(n, 28, 28) inputs and (n,) labels of the candidates of `count` numbers of the glyphs
     (kept under `cache_dir`, as `lone_set`)."""
-    glyphs = glyphs[inked(glyphs)]
+    def draw(rng: np.random.Generator, glyphs: np.ndarray, t: int
+             ) -> tuple[list[np.ndarray], list[int]]:
+        number = compose(rng, glyphs, KINDS[t % len(KINDS)])
+        return labelled_candidates(number, int(rng.integers(40, 81)), rng)
 
-    def make() -> dict[str, np.ndarray]:
-        rng = np.random.default_rng(seed)
-        inputs: list[np.ndarray] = []
-        labels: list[int] = []
-        for t in range(count):
-            number = compose(rng, glyphs, KINDS[t % len(KINDS)])
-            found, whole = labelled_candidates(number, int(rng.integers(40, 81)), rng)
-            inputs += found
-            labels += whole
-        return {"inputs": np.stack(inputs).astype(np.float32),
-                "labels": np.array(labels, np.int8)}
-
-    made = cached(cache_dir, "candidates", _made_of(glyphs, count, seed), Path(__file__), make)
-    return made["inputs"], made["labels"]
+    return _drawn_set("candidates", glyphs, count, seed, cache_dir, draw,
+                      f"none of {count} numbers has a candidate digit")
 
 
 def cut_digit_set(glyphs: np.ndarray, digits: np.ndarray, count: int,
