@@ -12,7 +12,8 @@ is `bench ink`: the difference is what the picture loses of the pen's order and 
 or "'"), a number of the same writer and a closing mark (none, ".-", "-" or "="), the marks
 drawn with the same pen; only the digits count. `--printed` draws them on paper printed with a
 security pattern as cheques are (guilloche, hatching at any angle or a dot screen, 4-9 px apart,
-0.1-0.3 darker than the paper where it is printed).
+0.1-0.3 darker than the paper where it is printed), and reads as many empty fields of that
+paper, which should read blank.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def scanned_ink(strokes: list[list[list[float]]], rng: np.random.Generator,
     """A number's strokes (y down, any unit) drawn with a pen `pen` x its height wide on grey
     paper 40-80 px high (`printed`: with a security pattern), softened and noisy, as PNG or
     JPEG bytes."""
-    from PIL import Image, ImageDraw, ImageFilter
+    from PIL import Image, ImageDraw
 
     height = int(rng.integers(40, 81))
     points = [np.asarray(stroke, np.float64).reshape(-1, 2) for stroke in strokes]
@@ -59,6 +60,14 @@ def scanned_ink(strokes: list[list[list[float]]], rng: np.random.Generator,
             draw.ellipse([x - brush / 2, y - brush / 2, x + brush / 2, y + brush / 2], fill=255)
     ink = np.asarray(big.resize((width, height + 2 * margin), Image.Resampling.BOX),
                      np.float32) / 255
+    return scan_of(ink, rng, printed)
+
+
+def scan_of(ink: np.ndarray, rng: np.random.Generator, printed: bool) -> bytes:
+    """Ink (1 = the pen's) on grey paper (`printed`: with a security pattern), softened and
+    noisy, as PNG or JPEG bytes."""
+    from PIL import Image, ImageFilter
+
     paper, dark = float(rng.uniform(0.72, 0.95)), float(rng.uniform(0.05, 0.35))
     page = paper - float(rng.uniform(0.1, 0.3)) * security_pattern(ink.shape, rng) if printed \
         else np.float32(paper)
@@ -143,6 +152,19 @@ def _closing(kind: str, x: float, rng: np.random.Generator) -> list[np.ndarray]:
     return marks
 
 
+def empty_fields(count: int, seed: int) -> list[tuple[bytes, str]]:
+    """`count` fields of the printed paper with nothing written in them, as high as the
+    numbers' pictures (the digits 40-80 px) and 2-8 times as wide, scanned as they are: each
+    should read blank."""
+    rng = np.random.default_rng(seed)
+    fields = []
+    for _ in range(count):
+        height = int(rng.integers(40, 81))
+        blank = np.zeros((2 * height, int(height * rng.uniform(2, 8))), np.float32)
+        fields.append((scan_of(blank, rng, printed=True), ""))
+    return fields
+
+
 def read_scans(items: list[dict], pen: float, classifier,
                printed: bool = False) -> tuple[int, list[tuple[str, str]]]:
     """How many of the numbers, scanned with this pen (on printed paper), read whole; and the
@@ -186,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.misses:
             for name, (_, missed) in zip(names, found, strict=True):
                 print(f"{name}, pen {pen:g}: {missed}")
+    if args.printed:
+        fields = empty_fields(args.count, args.seed)
+        lines += ["", "| empty fields of that paper | " + " | ".join(
+            f"read blank, {n}" for n in names) + " |", "|---" * (len(names) + 1) + "|",
+            f"| {len(fields)} | " + " | ".join(
+                f"{read(fields, classifier)[0]}/{len(fields)}"
+                for classifier in models.classifiers) + " |"]
     print("\n".join(lines))
     record(args, "inkscans", argv, lines)
     return 0

@@ -1,21 +1,26 @@
 """Numbers on paper printed with a security pattern, as cheques are: the pattern is paper, not
-ink (`ink.printed_level`); a form's lines and a stroke's pale side are no pattern."""
+ink (`ink.printed_level`); a form's lines and a stroke's pale side are no pattern; an empty
+field of such paper is blank (`ink.only_a_pattern`)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from numbers_read import read
-from PIL import Image
+from PIL import Image, ImageFilter
 
+from desktop.batch.cli import main
 from desktop.engine.frame import dilate
-from desktop.engine.ink import find_ink, printed_level
+from desktop.engine.ink import find_ink, only_a_pattern, printed_level
 from desktop.engine.reading import read_image_file
+from desktop.engine.recipes import BLANK
 from desktop.engine.segment import INK_THRESHOLD
 
 PRINTED = Path(__file__).parent / "data" / "printed_paper"
+PHOTOS = Path(__file__).parent / "data" / "printed_photos"
 
 
 @pytest.mark.parametrize("path", sorted(PRINTED.glob("*.png")), ids=lambda p: p.stem)
@@ -83,3 +88,63 @@ def test_plain_paper_a_forms_box_and_a_pale_stroke_are_no_pattern(digits):
     assert level(page(ink, box, 0.3)) == 0.0  # a form's light printed lines round the number
     assert level(page(pale, plain, 0.0)) == 0.0
     assert level(page(ink, guilloche(ink.shape), 0.3)) > 0.25  # found, near its depth (0.3)
+
+
+def hatching(shape: tuple[int, int], period: float = 7.0, angle: float = 0.35) -> np.ndarray:
+    """Straight lines `period` px apart, at `angle` radians from the vertical."""
+    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
+    wave = np.cos(2 * np.pi * (xs * np.cos(angle) + ys * np.sin(angle)) / period)
+    return np.clip((wave - 0.6) / 0.4, 0, 1)
+
+
+def dot_screen(shape: tuple[int, int], period: float = 8.0) -> np.ndarray:
+    """Dots `period` px apart in rows and columns."""
+    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
+    wave = np.cos(2 * np.pi * xs / period) * np.cos(2 * np.pi * ys / period)
+    return np.clip((wave - 0.6) / 0.4, 0, 1)
+
+
+PATTERNS = {"guilloche": guilloche, "hatching": hatching, "dot screen": dot_screen}
+
+
+def rows_of(path: Path, *flags: str) -> tuple[int, list[dict]]:
+    """`classify`'s exit status and JSON rows for one picture."""
+    out = path.with_name(f"rows{len(flags)}.json")
+    status = main([str(path), *flags, "--format", "json", "--out", str(out), "-q"])
+    return status, json.loads(out.read_text())
+
+
+@pytest.mark.parametrize("kind", PATTERNS)
+def test_an_empty_field_printed_with_a_pattern_is_blank(tmp_path, classifier, kind):
+    """A cheque's amount field left empty: its pattern was the strongest ink, and read as a
+    number of dozens of 1s (each column of dots a digit) or as one 2 or 8."""
+    shape = (64, 300)
+    picture = page(np.zeros(shape, np.float32), PATTERNS[kind](shape), 0.25)
+    path = tmp_path / "champ vide.png"
+    Image.fromarray((picture * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6)) \
+        .save(path)
+    for flags in (["--multi-digit"], []):
+        status, rows = rows_of(path, *flags)
+        assert (status, rows[0]["digit"], rows[0]["error"]) == (1, None, BLANK)
+    assert read_image_file(str(path), classifier).digits == []  # the app's File > Open
+
+
+def test_a_digit_among_a_stronger_pattern_is_no_pattern(tmp_path):
+    """A photo whose hatching stays ink beside a small 8 and holds most of its power: what is
+    left without the pattern's frequencies is the 8, read as one digit and as a number."""
+    path = tmp_path / "8.jpg"
+    path.write_bytes((PHOTOS / "8.jpg").read_bytes())
+    for flags in (["--multi-digit"], []):
+        status, rows = rows_of(path, *flags)
+        assert (status, rows[0]["digit"]) == (0, "8" if flags else 8)
+
+
+def test_writing_that_fills_the_picture_is_no_pattern(digits):
+    """Ink in every cell, or a row of strokes a few pixels apart, is still writing: a row of 1s
+    cropped tight, and a 0 filling its picture."""
+    ones = written(digits, "1111111111")[30:-30, 30:-30]
+    zero = written(digits, "0")[30:-30, 30:-30]
+    for ink in (ones, zero):
+        assert not only_a_pattern(find_ink(page(ink, np.zeros_like(ink), 0.0)), INK_THRESHOLD)
+    assert only_a_pattern(find_ink(page(np.zeros_like(ones), hatching(ones.shape), 0.3)),
+                          INK_THRESHOLD)

@@ -21,6 +21,12 @@ PRINTED_CAP = 0.5           # level, at most this x the strongest ink
 CORE = 0.5                  # a stroke's core: ink at least this x the strongest;
 NEAR = 3                    # its edge: this many pixels around the core
 MIN_CONTRAST = 0.08         # below this the image is treated as blank
+PATTERN_CELLS = 0.8         # a printed pattern alone: ink in this share of the grid's cells;
+PATTERN_PERIOD = 14         # of its frequencies of periods under this many pixels,
+PATTERN_PEAKS = 0.02        # the strongest this share
+PATTERN_POWER = 0.3         # hold this share of its power, longer periods at most this share
+PATTERN_LONG = 0.1          # (digits side by side, even alike, hold more at their pitch);
+PATTERN_REST = 0.5          # and without them, no ink is left above this
 
 
 def to_float(image: np.ndarray) -> np.ndarray:
@@ -109,6 +115,42 @@ def printed_level(ink: np.ndarray, strongest: float, floor: float) -> float:
     values = ink[away]
     k = int(0.99 * (values.size - 1))
     return min(float(np.partition(values, k)[k]), PRINTED_CAP * strongest)
+
+
+def only_a_pattern(ink: np.ndarray, threshold: float) -> bool:
+    """Whether the ink (above `threshold`, form lines already removed) is a pattern printed all
+    over and nothing else: an empty field of a cheque, whose dot screen, hatching or guilloche
+    is then the strongest ink and no level parts it from writing. Such ink fills most cells of
+    the grid, its power gathers in a few frequencies of short period (a regular pattern's
+    harmonics) and little of it lies at longer ones, and without those few no stroke is left:
+    a digit written on such paper, however small beside the pattern, stands out of the rest."""
+    if min(ink.shape) < GRID or (_cell_counts(ink > threshold) > 0).mean() < PATTERN_CELLS:
+        return False
+    spectrum = np.fft.rfft2(ink - ink.mean())
+    power = np.abs(spectrum) ** 2
+    rows, columns = np.fft.fftfreq(ink.shape[0])[:, None], np.fft.rfftfreq(ink.shape[1])[None, :]
+    short = np.hypot(rows, columns) > 1 / PATTERN_PERIOD
+    values = power[short]
+    top = max(8, int(PATTERN_PEAKS * values.size))
+    if values.size <= top:
+        return False
+    least = np.partition(values, values.size - top)[values.size - top]
+    peaks = short & (power >= least)
+    total = float(power.sum())
+    if float(power[peaks].sum()) < PATTERN_POWER * total \
+            or float(power[~short].sum()) - float(power[0, 0]) > PATTERN_LONG * total:
+        return False
+    spectrum[peaks] = 0
+    rest = _box_mean(np.fft.irfft2(spectrum, s=ink.shape))
+    return float(rest.max()) < PATTERN_REST
+
+
+def _box_mean(image: np.ndarray) -> np.ndarray:
+    """Each pixel's mean with its eight neighbours (edges repeated): one noisy pixel is no
+    stroke."""
+    padded = np.pad(image, 1, mode="edge")
+    h, w = image.shape
+    return np.mean([padded[dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)], axis=0)
 
 
 def _cell_counts(mask: np.ndarray) -> np.ndarray:

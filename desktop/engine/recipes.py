@@ -38,7 +38,7 @@ from desktop.engine.grouping import (
     stroke_boxes,
     writing_height,
 )
-from desktop.engine.ink import find_ink
+from desktop.engine.ink import find_ink, only_a_pattern
 from desktop.engine.lines import remove_lines
 from desktop.engine.pen import pen_join, weigh_the_pen
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
@@ -72,7 +72,20 @@ def picture_ink(image: np.ndarray, work_size: int) -> np.ndarray:
 
 def picture_ink_and_parts(image: np.ndarray, work_size: int) -> tuple[np.ndarray, Parts]:
     """`picture_ink`, and its components (dropping far haze leaves every stroke as it was)."""
-    ink, parts = significant(remove_lines(find_ink(image, work_size), INK_THRESHOLD))
+    return _digits_ink(_unprinted_ink(image, work_size)[0])
+
+
+def _unprinted_ink(image: np.ndarray, work_size: int) -> tuple[np.ndarray, bool]:
+    """The ink without a form's printed lines, and whether all of it was a pattern printed all
+    over with nothing written on it (an empty field of a cheque: then no ink is left)."""
+    ink = remove_lines(find_ink(image, work_size), INK_THRESHOLD)
+    if only_a_pattern(ink, INK_THRESHOLD):
+        return np.zeros_like(ink), True
+    return ink, False
+
+
+def _digits_ink(ink: np.ndarray) -> tuple[np.ndarray, Parts]:
+    ink, parts = significant(ink)
     return near_strokes(ink), parts
 
 
@@ -86,10 +99,13 @@ def digit_input(image: np.ndarray) -> np.ndarray:
 
 
 def _several_digits(image: np.ndarray, score: Score | None = None) -> np.ndarray | None:
-    """The inputs of the digits of a number, left to right; None for a picture of one digit
-    (one group of ink, not cut). With `score`, touching digits are cut apart and the cut is
-    chosen by recognition (`cuts`)."""
-    ink, parts = picture_ink_and_parts(image, NUMBER_WORK_SIZE)
+    """The inputs of the digits of a number, left to right (none for an empty printed field);
+    None for a picture of one digit (one group of ink, not cut). With `score`, touching
+    digits are cut apart and the cut is chosen by recognition (`cuts`)."""
+    unprinted, printed_alone = _unprinted_ink(image, NUMBER_WORK_SIZE)
+    if printed_alone:  # judged at the number's size: reduced, a pattern can blur into a blot
+        return no_inputs()
+    ink, parts = _digits_ink(unprinted)
     found = number_crops(ink, score, parts)
     if found.groups <= 1 and len(found.crops) <= 1:
         return None
