@@ -251,7 +251,8 @@ def test_a_file_whose_reading_raises_is_an_error_row_and_the_run_goes_on(tmp_pat
     assert job.used_processes is (files == 600) and len(rows) == files
     assert [row.path for row in rows] == sorted(p.name for p in tmp_path.iterdir())
     (crashed,) = [row for row in rows if row.error]
-    assert crashed.path == "0030_crash.png" and crashed.error == CRASH
+    assert crashed.path == "0030_crash.png"
+    assert crashed.error == f"{CRASH}: IndexError: a bug on some input"  # what was raised
     expected = classifier.predict(mnist.x_test[:files] / np.float32(255)).argmax(axis=1)
     assert all(row.digit == str(expected[int(row.path[:4])]) for row in rows if not row.error)
     assert "Traceback" not in capfd.readouterr().err

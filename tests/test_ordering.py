@@ -9,6 +9,7 @@ import pytest
 
 from desktop.batch.files import Source
 from desktop.batch.ordering import CRASH, ChunkKey, CrashBisector, InOrder
+from desktop.batch.pool import Raised, describe
 from desktop.batch.rows import Row
 
 
@@ -80,3 +81,30 @@ def test_skipped_files_stay_skipped_after_a_retry():
     bisector.finished(bisector.started(1, chunk), None)
     assert bisector.finished(ChunkKey(1, 0), [None]) is None
     assert bisector.finished(ChunkKey(1, 1), read([chunk[1]])) == [None, *read([chunk[1]])]
+
+
+def test_a_file_whose_reading_raises_alone_gets_the_error_in_its_row():
+    """A chunk whose work raised is retried file by file like a crashed one; the file that
+    raises alone says what was raised (a worker that died tells nothing: CRASH alone)."""
+    bisector = CrashBisector()
+    chunk = files(5, 3)
+    raised = Raised("IndexError: index 9 is out of bounds")
+    assert bisector.finished(bisector.started(5, chunk), raised) is None
+    assert [key for key, _ in bisector.retry] == [ChunkKey(5, i) for i in range(3)]
+    answers = {0: read([chunk[0]]), 1: raised, 2: None}
+    results = [bisector.finished(ChunkKey(5, i), answers[i]) for i in range(3)]
+    assert results[:2] == [None, None]
+    assert results[2] == [read([chunk[0]])[0],
+                          Row("5-1.png", "/in/5-1.png",
+                              error=f"{CRASH}: IndexError: index 9 is out of bounds"),
+                          Row("5-2.png", "/in/5-2.png", error=CRASH)]
+    single = bisector.finished(bisector.started(6, files(6, 1)), raised)
+    assert single == [Row("6-0.png", "/in/6-0.png", error=f"{CRASH}: {raised.detail}")]
+
+
+def test_an_error_is_described_in_one_short_line():
+    assert describe(ValueError("cannot decode\n  line 2\tof the header")) \
+        == "ValueError: cannot decode line 2 of the header"
+    long = describe(OSError("x" * 1000))
+    assert len(long) == 200 and long.startswith("OSError: xxx") and long.endswith("…")
+    assert describe(KeyError("name")) == "KeyError: 'name'"

@@ -21,7 +21,7 @@ from itertools import chain, islice
 
 from desktop.batch.files import Source, count_files, discover
 from desktop.batch.ordering import ChunkKey, ChunkRows, CrashBisector, InOrder, crashed
-from desktop.batch.pool import WorkerPool
+from desktop.batch.pool import Raised, WorkerPool, describe
 from desktop.batch.rows import Row, Tally
 from desktop.batch.work import Settings, batch_classifier, classify_chunk
 from desktop.engine.classifier import BATCH, Classifier
@@ -169,12 +169,12 @@ def _file_by_file_on_failure(work: Callable[[list[Source]], ChunkRows],
                              chunk: list[Source]) -> ChunkRows:
     """A chunk's rows on a thread. A chunk whose work raises (a bug on some input) is read
     again file by file, as the worker processes' are: only the file that fails alone gets an
-    error row (CRASH), and the run goes on."""
+    error row (CRASH and the error), and the run goes on."""
     try:
         return work(chunk)
-    except Exception:
+    except Exception as error:
         if len(chunk) == 1:
-            return [crashed(chunk[0])]
+            return [crashed(chunk[0], Raised(describe(error)))]
         return [row for source in chunk for row in _file_by_file_on_failure(work, [source])]
 
 

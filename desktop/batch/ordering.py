@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Generic, NamedTuple, TypeVar
 
 from desktop.batch.files import Source
+from desktop.batch.pool import Raised
 from desktop.batch.rows import Row
 
 CRASH = "the program reading this file crashed (a bug in a decoder?)"
@@ -55,19 +56,20 @@ class CrashBisector:
         self.sources[chunk] = files
         return ChunkKey(chunk)
 
-    def finished(self, key: ChunkKey, rows: ChunkRows | None) -> ChunkRows | None:
-        """A task's rows (None: it crashed its worker); the whole chunk's rows once complete."""
+    def finished(self, key: ChunkKey, rows: ChunkRows | Raised | None) -> ChunkRows | None:
+        """A task's rows (None: it crashed its worker; `Raised`: its work raised); the whole
+        chunk's rows once complete."""
         files = self.sources[key.chunk]
         if key.file is None:
-            if rows is not None:
+            if isinstance(rows, list):
                 return self._done(key.chunk, rows)
             if len(files) == 1:
-                return self._done(key.chunk, [crashed(files[0])])
+                return self._done(key.chunk, [crashed(files[0], rows)])
             self._parts[key.chunk] = {}
             self.retry.extend((ChunkKey(key.chunk, i), [s]) for i, s in enumerate(files))
             return None
         parts = self._parts[key.chunk]
-        parts[key.file] = rows[0] if rows is not None else crashed(files[key.file])
+        parts[key.file] = rows[0] if isinstance(rows, list) else crashed(files[key.file], rows)
         if len(parts) < len(files):
             return None
         del self._parts[key.chunk]
@@ -78,6 +80,8 @@ class CrashBisector:
         return rows
 
 
-def crashed(source: Source) -> Row:
-    """The row of a file whose reading failed for a reason nobody foresaw (a bug)."""
-    return Row(source.path, source.file, error=CRASH)
+def crashed(source: Source, raised: Raised | None = None) -> Row:
+    """The row of a file whose reading failed for a reason nobody foresaw (a bug): what was
+    raised, where it is known (a process that died tells nothing)."""
+    return Row(source.path, source.file,
+               error=CRASH if raised is None else f"{CRASH}: {raised.detail}")

@@ -4,13 +4,14 @@ the main process's GIL (decoding and NumPy's many small steps hold it; onnxrunti
 Each worker loads the model once (`setup`), then runs `work(state, task)` for each task sent
 to it and sends back the result. Workers start as tasks come, up to `size`: never more than
 there are tasks. At most IN_FLIGHT tasks wait at each worker, so memory stays flat. A worker
-that dies (a crash in a native decoder, killed by the system) is replaced; the tasks it held,
-like a task whose `work` raised, come back with the result None, for the caller to retry or
-report. Workers ignore Ctrl-C, SIGTERM and SIGHUP (a terminal sends them to the whole process
-group): the main process decides, and `terminate()` stops them at once; a worker whose main
-process is gone ends quietly, and one that a signal let slip through the clean-up is killed
-when the program exits. They use the spawn start method everywhere (safe beside the
-app's threads, and what the frozen executable supports).
+that dies (a crash in a native decoder, killed by the system) is replaced; the tasks it held
+come back with the result None, a task whose `work` raised with `Raised` (the error in one
+line), for the caller to retry or report. Workers ignore Ctrl-C, SIGTERM and SIGHUP (a
+terminal sends them to the whole process group): the main process decides, and
+`terminate()` stops them at once; a worker whose main process is gone ends quietly, and one
+that a signal let slip through the clean-up is killed when the program exits. They use the
+spawn start method everywhere (safe beside the app's threads, and what the frozen
+executable supports).
 """
 
 from __future__ import annotations
@@ -24,13 +25,25 @@ import signal
 from collections.abc import Callable, Hashable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 K = TypeVar("K", bound=Hashable)  # how the caller names its tasks
 WORKER_NAME = "digit-recognizer-batch"
 IN_FLIGHT = 2              # tasks queued at each worker: one running, one ready to start
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                 "VECLIB_MAXIMUM_THREADS")
+DETAIL_CHARS = 200         # an error's description is cut to this many characters
+
+
+class Raised(NamedTuple):
+    """A task's result when its work raised: what went wrong, in one line."""
+    detail: str
+
+
+def describe(error: BaseException) -> str:
+    """An exception as one short line: its type and message (no traceback)."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= DETAIL_CHARS else text[:DETAIL_CHARS - 1] + "…"
 
 
 def one_blas_thread_each() -> None:
@@ -61,8 +74,8 @@ def _serve(connection: Connection, setup: Callable[[], Any],
         key, task = message
         try:
             result = work(state, task)
-        except Exception:  # a bug on some input: the caller retries the files one by one, and
-            result = None  # the file that fails alone gets an error row (no traceback)
+        except Exception as error:  # a bug on some input: the caller retries the files one by
+            result = Raised(describe(error))  # one, the file that fails alone gets an error row
         try:
             connection.send((key, result))
         except OSError:  # the main process is gone (stopped, killed): nobody to answer
@@ -82,7 +95,7 @@ class WorkerProcess:
 
 class WorkerPool(Generic[K]):
     """`size` worker processes; `submit` tasks, `collect` (key, result) pairs (result None: the
-    task crashed its worker or raised)."""
+    task crashed its worker; `Raised`: its work raised)."""
 
     def __init__(self, size: int, setup: Callable[[], Any], work: Callable[[Any, Any], Any]):
         one_blas_thread_each()
