@@ -232,7 +232,7 @@ class App:
             assert reading.picture is not None
             width, height = self.board.show_picture(reading.picture)
             self.teach.enable(False)
-            self.status.say(f"Image {width}x{height} shown; draw to start a new drawing.")
+            self.status.note(f"Image {width}x{height} shown; draw to start a new drawing.")
         if reading.source == "file" or reading is not self.reading:
             self.selected = None
         self.reading = reading

@@ -1,7 +1,8 @@
 """The line under the canvas: which model reads (with its accuracy), or what just happened.
 
-A note about a saved sample stays only until the next drawing starts; then the model's line
-comes back, so the note never stands beside another digit.
+A note about the last thing shown (a sample saved, an image opened) stays only until the next
+drawing starts; then the model's line comes back, so the note never stands beside another
+digit.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class StatusLine:
     def __init__(self, label: ttk.Label):
         self.label = label
         self._classifier: Classifier | None = None
-        self._note = False     # showing a note about the last sample saved
+        self._note = False     # showing a note that the next drawing makes stale
 
     @property
     def text(self) -> str:
@@ -42,11 +43,15 @@ class StatusLine:
         self._classifier = classifier
         self.say(notice or model_line(classifier))
 
-    def sample_saved(self, digit: int, count: int) -> None:
-        self.say(saved_note(digit, count))
+    def note(self, text: str) -> None:
+        """Something about what is shown now, until the next drawing starts."""
+        self.say(text)
         self._note = True
 
+    def sample_saved(self, digit: int, count: int) -> None:
+        self.note(saved_note(digit, count))
+
     def drawing_started(self) -> None:
-        """A new drawing: a note about the sample saved before it gives way to the model."""
+        """A new drawing: a note about what was shown before it gives way to the model."""
         if self._note and self._classifier is not None:
             self.model(self._classifier)
