@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import tkinter as tk
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from desktop.engine.reading import read_image_file
 from desktop.window.batch_window import BatchWindow, sort_rows
 
 pytestmark = pytest.mark.gui
+AMOUNT = Path(__file__).parent / "data" / "printed_paper" / "881781.png"  # real pen ink
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +199,55 @@ def test_a_window_closed_mid_run_is_freed_here_not_on_the_run_thread(root, folde
     finally:
         release.set()
         thread.join(30)
+
+
+def digits_read(window: BatchWindow) -> dict[str, str]:
+    return {row.path: row.digit for row in window.rows}
+
+
+def test_whole_numbers_reads_the_folder_again_as_the_app_reads_each_file(root, folder,
+                                                                       classifier, tmp_path):
+    """The box switches between one digit an image and whole numbers, File > Open's reading
+    (an amount read as one digit before), reading the folder again into an empty table."""
+    shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
+    shutil.copyfile(AMOUNT, tmp_path / "montant à lire.png")
+    window = BatchWindow(root, classifier, tmp_path)
+    try:
+        pump(root, lambda: window.finished, timeout=60.0)
+        digits = digits_read(window)
+        assert len(digits) == 7 and len(digits["montant à lire.png"]) == 1
+        window.numbers_box.invoke()
+        pump(root, lambda: window.finished, timeout=60.0)
+        assert window.job.settings.multi_digit and len(window.table()) == 7
+        app = {path: "".join(map(str, reading.digits)) if reading else ""
+               for path, reading in ((p, app_reading(tmp_path / p, classifier)) for p in digits)}
+        assert digits_read(window) == app
+        assert app["montant à lire.png"] == AMOUNT.stem
+        window.numbers_box.invoke()  # and back: one digit an image, as at first
+        pump(root, lambda: window.finished, timeout=60.0)
+        assert digits_read(window) == digits and not window.job.settings.multi_digit
+    finally:
+        window.close()
+
+
+def app_reading(path: Path, classifier):
+    """The app's reading of the file opened alone, None where it cannot open it."""
+    from desktop.engine.imagefile import ImageError
+
+    try:
+        return read_image_file(str(path), classifier)
+    except ImageError:
+        return None
+
+
+def test_switching_mid_run_stops_that_run_and_its_worker_processes(root, folder, classifier,
+                                                                   tmp_path):
+    window, workers = running(root, classifier, folder, tmp_path)
+    first = window.job
+    window.numbers_box.invoke()
+    assert first.cancelled and gone(workers)
+    pump(root, lambda: window.finished, timeout=120.0)
+    assert window.job.settings.multi_digit and len(window.table()) == 2000
+    assert set(digits_read(window).values()) == {"3"}
+    window.close()
+    assert window.wait_stopped()

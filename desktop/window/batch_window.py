@@ -61,29 +61,48 @@ class BatchWindow:
     """A Toplevel that classifies `folder` (and its subfolders) and shows the results."""
 
     def __init__(self, root: tk.Misc, classifier: Classifier, folder: str | os.PathLike,
-                 recursive: bool = True):
+                 recursive: bool = True, numbers: bool = False):
+        """numbers: read every digit of each image, as File > Open does (`classify
+        --multi-digit`), rather than one digit an image; a box in the window switches it,
+        running the folder again."""
         self.folder = str(folder)
-        self.job = BatchJob([self.folder], classifier, recursive=recursive)
+        self.classifier, self.recursive = classifier, recursive
+        self.closed = False
+        self._preview: tk.PhotoImage | None = None
+        self._build(root, numbers)
+        self._runs = 0
+        self._start()
+
+    def _start(self) -> None:
+        """A run over the folder, on a thread of its own, into an empty table. The thread holds
+        the job and the queue, never the window: a Tk object (an image of the preview) must not
+        be freed on that thread when the window is gone before the run."""
+        self.job = BatchJob([self.folder], self.classifier, recursive=self.recursive,
+                            multi_digit=self.numbers.get())
         self.rows: list[Row] = []
         self.finished = False
-        self.closed = False
         self.failure: str | None = None
         self.sorted_by: tuple[str, bool] | None = None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._total: int | None = None
-        self._preview: tk.PhotoImage | None = None
         self._started = time.monotonic()
-        self._build(root)
-        # The thread holds the job and the queue, never the window: a Tk object (an image of the
-        # preview) must not be freed on that thread when the window is gone before the run.
+        self.tree.delete(*self.tree.get_children())
+        for name, (title, _) in COLUMNS.items():
+            self.tree.heading(name, text=title)
+        self.progress.configure(mode="indeterminate", value=0)
+        self.progress.start(15)
+        self.cancel_button.configure(state="normal")
+        self.save_button.configure(state="disabled")
+        self.status.configure(text="Looking for images…")
         self._thread = threading.Thread(target=_work, args=(self.job, self._queue),
                                         name="batch", daemon=True)
         self._thread.start()
-        self.window.after(POLL_MS, self._poll)
+        self._runs += 1
+        self.window.after(POLL_MS, self._poll, self._runs)
 
     # ------------------------------------------------------------ layout
 
-    def _build(self, root: tk.Misc) -> None:
+    def _build(self, root: tk.Misc, numbers: bool) -> None:
         self.window = tk.Toplevel(root)
         self.window.title(f"Classify {Path(self.folder).name or self.folder}")
         self.window.protocol("WM_DELETE_WINDOW", self.close)
@@ -102,7 +121,11 @@ class BatchWindow:
         self.cancel_button = ttk.Button(top, text="Cancel", command=self.cancel)
         self.cancel_button.grid(row=0, column=1, padx=(8, 0))
         self.status = ttk.Label(top, text="Looking for images…")
-        self.status.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 0))
+        self.status.grid(row=1, column=0, sticky="w", pady=(4, 0))
+        self.numbers = tk.BooleanVar(self.window, value=numbers)
+        self.numbers_box = ttk.Checkbutton(top, text="Whole numbers", variable=self.numbers,
+                                           command=self._numbers_switched)
+        self.numbers_box.grid(row=1, column=1, sticky="e", padx=(8, 0), pady=(4, 0))
 
         table = ttk.Frame(self.window, padding=(8, 0))
         table.grid(row=1, column=0, sticky="nsew")
@@ -135,8 +158,8 @@ class BatchWindow:
 
     # ------------------------------------------------------------ the run's results
 
-    def _poll(self) -> None:
-        if self.closed:
+    def _poll(self, run: int) -> None:
+        if self.closed or run != self._runs:  # a run the box's switch left behind
             return
         for _ in range(ROWS_PER_POLL):
             try:
@@ -154,7 +177,7 @@ class BatchWindow:
                 self._finish(failure=value if kind == "failed" else None)
                 return
         self._show_progress()
-        self.window.after(POLL_MS, self._poll)
+        self.window.after(POLL_MS, self._poll, run)
 
     def _show_progress(self) -> None:
         done = self.job.tally.done
@@ -180,6 +203,13 @@ class BatchWindow:
     def cancel(self) -> None:
         self.job.cancel()
         self.status.configure(text="Stopping…")
+
+    def _numbers_switched(self) -> None:
+        """The folder read again, as whole numbers or one digit an image: the run under way
+        stops first (its worker processes with it), so runs never pile up."""
+        self.job.cancel()
+        self.wait_stopped()
+        self._start()
 
     def sort_by(self, column: str) -> None:
         """Sort the table by column; a second click on the same heading reverses it."""
