@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from app_driver import AppProcess
 from PIL import Image
@@ -88,6 +90,25 @@ def test_a_large_run_uses_worker_processes_in_the_executable_too(frozen, image_f
     source_run = run(sys.executable, "-m", "desktop", "classify", "--quiet", tmp_path)
     assert frozen_run.returncode == 0, frozen_run.stderr
     assert frozen_run.stdout == source_run.stdout and len(frozen_run.stdout.splitlines()) == 301
+
+
+def test_numbers_and_an_empty_printed_field_read_as_the_source_reads_them(frozen, tmp_path):
+    """`classify --multi-digit` in the executable: real amounts on printed paper, and an empty
+    field of such paper, blank (told by its spectrum: numpy.fft must be in the executable)."""
+    shutil.copytree(ROOT / "tests" / "data" / "printed_paper", tmp_path, dirs_exist_ok=True)
+    ys, xs = np.mgrid[:64, :300]
+    hatching = np.clip((np.cos(2 * np.pi * (0.94 * xs + 0.34 * ys) / 7) - 0.6) / 0.4, 0, 1)
+    noise = np.random.default_rng(0).normal(0, 5, hatching.shape)
+    Image.fromarray(np.clip(225 - 60 * hatching + noise, 0, 255).astype(np.uint8)).save(
+        tmp_path / "empty.png")
+    frozen_run = run(frozen, "classify", "--multi-digit", "--quiet", tmp_path)
+    source_run = run(sys.executable, "-m", "desktop", "classify", "--multi-digit", "--quiet",
+                     tmp_path)
+    assert (frozen_run.returncode, frozen_run.stderr) == (1, "")  # the empty field: no digit
+    assert frozen_run.stdout == source_run.stdout
+    rows = {row.split(",")[0]: row.split(",")[1:] for row in frozen_run.stdout.splitlines()[1:]}
+    assert rows["empty.png"] == ["", "", "no ink found: blank image"]
+    assert all(rows[f"{n}.png"][0] == n for n in ("13", "146146", "188", "881781", "95"))
 
 
 def test_teach_then_classify_personal_as_the_source_does(frozen, mnist, tmp_path):
