@@ -251,3 +251,33 @@ def test_switching_mid_run_stops_that_run_and_its_worker_processes(root, folder,
     assert set(digits_read(window).values()) == {"3"}
     window.close()
     assert window.wait_stopped()
+
+
+def test_the_numbers_choice_is_remembered_and_a_failure_to_is_said(root, folder, classifier,
+                                                                   tmp_path):
+    from desktop.user.settings import reading_numbers, remember_reading_numbers
+
+    settings = tmp_path / "settings.json"
+    window = BatchWindow(root, classifier, folder, numbers=reading_numbers(settings),
+                         remember=lambda on: remember_reading_numbers(on, settings))
+    try:
+        pump(root, lambda: window.finished, timeout=60.0)
+        assert not window.numbers.get()
+        window.numbers_box.invoke()
+        pump(root, lambda: window.finished, timeout=60.0)
+        assert reading_numbers(settings) and window.job.settings.multi_digit
+    finally:
+        window.close()
+    again = BatchWindow(root, classifier, folder, numbers=reading_numbers(settings),
+                        remember=lambda on: remember_reading_numbers(on, tmp_path))  # a folder
+    try:
+        assert again.numbers.get() and again.job.settings.multi_digit  # as chosen last
+        pump(root, lambda: again.finished, timeout=60.0)
+        again.numbers_box.invoke()
+        pump(root, lambda: again.finished, timeout=60.0)
+        assert not again.job.settings.multi_digit  # switched all the same,
+        assert again.status.cget("text").endswith("The choice cannot be remembered: "
+                                                  "Is a directory.")  # and said
+        assert reading_numbers(settings)
+    finally:
+        again.close()

@@ -162,3 +162,20 @@ def test_a_loop_of_links_is_an_error_the_window_can_show(tmp_path):
     (tmp_path / "other.json").symlink_to(settings)
     with pytest.raises(OSError):
         remember_adapting(False, settings)
+
+
+def test_the_batch_windows_numbers_choice_is_remembered_beside_the_others(tmp_path, capsys):
+    from desktop.user.settings import reading_numbers, remember_reading_numbers
+
+    settings = tmp_path / "settings.json"
+    assert not reading_numbers(settings)  # one digit an image, as `classify`, until ticked
+    settings.write_text('{"model": "/mine.onnx", "adapt": false}')
+    remember_reading_numbers(True, settings)
+    assert reading_numbers(settings)
+    assert load_settings(settings) == {"model": "/mine.onnx", "adapt": False, "numbers": True}
+    remember_reading_numbers(False, settings)
+    assert not reading_numbers(settings)
+    settings.write_text('{"numbers": "yes"}')  # the wrong type: ignored, said once
+    take_notices()
+    assert not reading_numbers(settings)
+    assert "'numbers' ignored: true or false expected" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from desktop.user.whole import resolved, write_whole
 
 SETTINGS_NAME = "settings.json"
 # The settings the app reads, and the JSON type each must have; others are kept as they are.
-SETTING_TYPES: dict[str, type] = {"model": str, "adapt": bool}
+SETTING_TYPES: dict[str, type] = {"model": str, "adapt": bool, "numbers": bool}
 JSON_NAMES = {str: "text", bool: "true or false", int: "a number", dict: "an object"}
 
 
@@ -152,3 +152,13 @@ def adapting(path: Path | None = None) -> bool:
 
 def remember_adapting(on: bool, path: Path | None = None) -> None:
     _update(path, lambda settings: settings.update(adapt=bool(on)))
+
+
+def reading_numbers(path: Path | None = None) -> bool:
+    """Whether File > Classify folder... reads whole numbers (its Whole numbers box; off
+    unless ticked, as `classify` reads one digit an image)."""
+    return load_settings(path).get("numbers") is True
+
+
+def remember_reading_numbers(on: bool, path: Path | None = None) -> None:
+    _update(path, lambda settings: settings.update(numbers=bool(on)))

@@ -115,7 +115,8 @@ class App:
         self.status = StatusLine(label)
         self.models = ModelMenu(root, self.session, self.status)
         self.commands = WindowCommands(root, self.session, self._px(12),
-                                       lambda: self.adapt.about_line(len(self.personal.unreadable)))
+                                       lambda: self.adapt.about_line(len(self.personal.unreadable)),
+                                       self.settings_file)
         menus = controls.menu_bar(root, {
             "File": [("Open image…", "Ctrl+O", self.ask_image),
                      ("Classify folder…", "", self.commands.classify_folder), None,

@@ -24,6 +24,7 @@ from desktop.batch.progress import progress_text, summary
 from desktop.batch.rows import Row
 from desktop.engine.classifier import Classifier, ModelError
 from desktop.engine.imagefile import ImageError, describe, load_image
+from desktop.user.settings import reading_numbers, remember_reading_numbers, take_notices
 from desktop.window import pictures
 
 POLL_MS = 50
@@ -61,12 +62,14 @@ class BatchWindow:
     """A Toplevel that classifies `folder` (and its subfolders) and shows the results."""
 
     def __init__(self, root: tk.Misc, classifier: Classifier, folder: str | os.PathLike,
-                 recursive: bool = True, numbers: bool = False):
+                 recursive: bool = True, numbers: bool = False,
+                 remember: Callable[[bool], None] | None = None):
         """numbers: read every digit of each image, as File > Open does (`classify
         --multi-digit`), rather than one digit an image; a box in the window switches it,
-        running the folder again."""
+        running the folder again, and `remember`s the choice (OSError: said after the run)."""
         self.folder = str(folder)
-        self.classifier, self.recursive = classifier, recursive
+        self.classifier, self.recursive, self.remember = classifier, recursive, remember
+        self.notice = ""
         self.closed = False
         self._preview: tk.PhotoImage | None = None
         self._build(root, numbers)
@@ -196,7 +199,7 @@ class BatchWindow:
         self.cancel_button.configure(state="disabled")
         self.save_button.configure(state="normal" if self.rows else "disabled")
         text = summary(self.job.tally, self._elapsed(), interrupted=self.job.cancelled)
-        self.status.configure(text=failure or text)
+        self.status.configure(text=" ".join(filter(None, (failure or text, self.notice))))
 
     # ------------------------------------------------------------ actions
 
@@ -209,6 +212,13 @@ class BatchWindow:
         stops first (its worker processes with it), so runs never pile up."""
         self.job.cancel()
         self.wait_stopped()
+        self.notice = ""
+        if self.remember is not None:
+            try:
+                self.remember(self.numbers.get())
+            except OSError as err:
+                self.notice = f"The choice cannot be remembered: {err.strerror or err}."
+            self.notice = " ".join(filter(None, (self.notice, take_notices())))
         self._start()
 
     def sort_by(self, column: str) -> None:
@@ -296,9 +306,13 @@ def _work(job: BatchJob, results: queue.SimpleQueue) -> None:
         results.put(("failed", f"Stopped by an unexpected error: {err}"))
 
 
-def open_batch_window(root: tk.Misc, classifier: Classifier) -> None:
-    """Ask for a folder, then classify it in a new window."""
+def open_batch_window(root: tk.Misc, classifier: Classifier,
+                      settings_file: Path | None = None) -> None:
+    """Ask for a folder, then classify it in a new window, reading whole numbers or one digit
+    an image as chosen last (remembered in the settings: `settings_file`, None for the
+    user's)."""
     folder = filedialog.askdirectory(parent=root, title="Classify the images in a folder",
                                      mustexist=True)
     if folder:
-        BatchWindow(root, classifier, folder)
+        BatchWindow(root, classifier, folder, numbers=reading_numbers(settings_file),
+                    remember=lambda on: remember_reading_numbers(on, settings_file))

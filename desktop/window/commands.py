@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from pathlib import Path
 from tkinter import messagebox
 
 from desktop.engine.classifier import Classifier
@@ -24,10 +25,11 @@ def model_in_use(root: tk.Misc, session: Session) -> Classifier | None:
 
 class WindowCommands:
     def __init__(self, root: tk.Tk, session: Session, padding: int,
-                 about_extra: Callable[[], str] = str):
-        """about_extra(): one more line for Help > About (the adaptation's state)."""
+                 about_extra: Callable[[], str] = str, settings_file: Path | None = None):
+        """about_extra(): one more line for Help > About (the adaptation's state);
+        settings_file: where the batch window's choice is remembered (None: the user's)."""
         self.root, self.session, self.padding = root, session, padding
-        self.about_extra = about_extra
+        self.about_extra, self.settings_file = about_extra, settings_file
         self.about_window: tk.Toplevel | None = None
 
     def classify_folder(self) -> None:
@@ -36,7 +38,7 @@ class WindowCommands:
         if classifier is not None:
             from desktop.window.batch_window import open_batch_window
 
-            open_batch_window(self.root, classifier)
+            open_batch_window(self.root, classifier, self.settings_file)
 
     def show_about(self) -> None:
         classifier = model_in_use(self.root, self.session)
