@@ -9,7 +9,8 @@ written by MNIST's writers.
   what the confidence means (the share given >= 90 %, and how many of those are right). Also
   rendered as hard blocks and as smooth enlargements, the two extremes.
 - Numbers of 2-6 of those digits side by side, read with --multi-digit: whole numbers right
-  against what the per-digit accuracy predicts (accuracy ^ length).
+  against what the per-digit accuracy predicts (accuracy ^ length); and the single digits
+  themselves read as numbers: how many come out as two digits or more.
 - Each style of train/styles.py applied alone to MNIST test digits (read in-process by the
   app's recipes), the 630 digits in handwriting fonts, and the photo-like pictures of
   bench/folders.py (and 600 more with three times their grain, 600 on paper printed with a
@@ -148,6 +149,22 @@ def number_rows(folder: Path, single_accuracy: dict[str, float],
     return rows
 
 
+def as_numbers_rows(name: str, folder: Path, models: dict[str, Path]) -> list[str]:
+    """Single digits read as numbers (`--multi-digit`, as File > Open reads a file): how many
+    read right, and how many as two digits or more (a single digit should never be)."""
+    files = image_files(folder)
+    labels = [str(label_of(p)) for p in files]
+    rows = []
+    for model_name, model in models.items():
+        read = classify(folder, model, "--multi-digit")
+        got = [read.get(str(p.relative_to(folder)), ("", 0))[0] for p in files]
+        right = np.mean([g == label for g, label in zip(got, labels, strict=True)])
+        split = sum(len(g) > 1 for g in got)
+        rows.append(f"| {name} read as numbers (`--multi-digit`), {model_name} | "
+                    f"**{right:.2%}** | {split} read as two digits or more | |")
+    return rows
+
+
 # ---------------------------------------------------------------- styles, fonts, photos
 
 def style_rows(models: dict[str, Path]) -> list[str]:
@@ -206,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     for row, name in zip(lines[2:2 + len(models)], models, strict=True):
         single[name] = float(row.split("**")[1].rstrip("%")) / 100
     lines += number_rows(out / "numbers", single, models)
+    for how, name in (("scan", "as scans"), ("blocky", "as blocks"),
+                      ("smooth", "smoothly enlarged")):
+        lines += as_numbers_rows(f"load_digits {name} (1,797)", out / how, models)
     lines += ["", *style_rows(models)]
     photos = build(load_mnist())["photos"]
     lines += [folder_rows("photo-like pictures of MNIST test digits", photos / "mnist", models),

@@ -9,7 +9,7 @@ import pytest
 
 from desktop.batch.files import Source
 from desktop.batch.ordering import CRASH, ChunkKey, CrashBisector, InOrder
-from desktop.batch.pool import Raised, describe
+from desktop.batch.pool import Raised, error_line
 from desktop.batch.rows import Row
 
 
@@ -103,8 +103,8 @@ def test_a_file_whose_reading_raises_alone_gets_the_error_in_its_row():
 
 
 def test_an_error_is_described_in_one_short_line():
-    assert describe(ValueError("cannot decode\n  line 2\tof the header")) \
+    assert error_line(ValueError("cannot decode\n  line 2\tof the header")) \
         == "ValueError: cannot decode line 2 of the header"
-    long = describe(OSError("x" * 1000))
+    long = error_line(OSError("x" * 1000))
     assert len(long) == 200 and long.startswith("OSError: xxx") and long.endswith("…")
-    assert describe(KeyError("name")) == "KeyError: 'name'"
+    assert error_line(KeyError("name")) == "KeyError: 'name'"

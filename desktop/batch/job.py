@@ -21,7 +21,7 @@ from itertools import chain, islice
 
 from desktop.batch.files import Source, count_files, discover
 from desktop.batch.ordering import ChunkKey, ChunkRows, CrashBisector, InOrder, crashed
-from desktop.batch.pool import Raised, WorkerPool, describe
+from desktop.batch.pool import Raised, WorkerPool, error_line
 from desktop.batch.rows import Row, Tally
 from desktop.batch.work import Settings, batch_classifier, classify_chunk
 from desktop.engine.classifier import BATCH, Classifier
@@ -174,7 +174,7 @@ def _file_by_file_on_failure(work: Callable[[list[Source]], ChunkRows],
         return work(chunk)
     except Exception as error:
         if len(chunk) == 1:
-            return [crashed(chunk[0], Raised(describe(error)))]
+            return [crashed(chunk[0], Raised(error_line(error)))]
         return [row for source in chunk for row in _file_by_file_on_failure(work, [source])]
 
 

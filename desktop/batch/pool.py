@@ -40,7 +40,7 @@ class Raised(NamedTuple):
     detail: str
 
 
-def describe(error: BaseException) -> str:
+def error_line(error: BaseException) -> str:
     """An exception as one short line: its type and message (no traceback)."""
     text = " ".join(f"{type(error).__name__}: {error}".split())
     return text if len(text) <= DETAIL_CHARS else text[:DETAIL_CHARS - 1] + "…"
@@ -75,7 +75,7 @@ def _serve(connection: Connection, setup: Callable[[], Any],
         try:
             result = work(state, task)
         except Exception as error:  # a bug on some input: the caller retries the files one by
-            result = Raised(describe(error))  # one, the file that fails alone gets an error row
+            result = Raised(error_line(error))  # one, the file that fails alone gets an error row
         try:
             connection.send((key, result))
         except OSError:  # the main process is gone (stopped, killed): nobody to answer
