@@ -160,7 +160,8 @@ def test_drawing_over_a_picture_starts_a_new_drawing(window, mnist, tmp_path):
     mnist_png(mnist, [0], tmp_path / "digit.png")
     window.app.open_image(tmp_path / "digit.png")
     pump(window.root, lambda: window.predictions())
-    assert window.app.status.text.startswith("Image ")  # shown; draw to start a new drawing
+    assert window.app.status.text == ("digit.png (PNG 240x240 L) shown; "  # its name and size,
+                                      "draw to start a new drawing.")  # not the size shown
     event = window.draw(fit_strokes(HAND["8"], window.area()))
     assert event["digits"] == [8] and not window.app.canvas.find_withtag("picture")
     assert window.app.status.text.startswith("Model: bundled")  # no longer the image's note

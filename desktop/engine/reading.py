@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -23,7 +24,8 @@ class Reading:
     source: str                              # "canvas" or "file"
     inputs: np.ndarray                       # (N, 28, 28) float32
     predictions: tuple[Prediction, ...]
-    picture: np.ndarray | None = None        # the decoded image, for files
+    picture: np.ndarray | None = None        # the decoded image, for files,
+    about: str = ""                           # and what the file is: name, format, size
     adapted: bool = False                    # the person's samples changed a digit
     groups: tuple[tuple[int, ...], ...] = ()  # for the canvas: each digit's strokes,
     boxes: tuple[Box, ...] = ()               # and where its ink lies (canvas coordinates)
@@ -90,8 +92,9 @@ def read_image_file(path: str, classifier: Classifier,
                     adaptation: Adaptation | None = None) -> Reading:
     """Read the number in an image file as batch classification reads it (`file_inputs`);
     the reading keeps the picture in colour, for showing. Raises ImageError."""
-    from desktop.engine.imagefile import load_image
+    from desktop.engine.imagefile import describe, load_image
 
     inputs = file_inputs(path, number=True, score=classifier.candidates)
     found, adapted = predictions(inputs, classifier, adaptation)
-    return Reading("file", inputs, found, picture=load_image(path), adapted=adapted)
+    return Reading("file", inputs, found, picture=load_image(path), adapted=adapted,
+                   about=f"{Path(path).name} ({describe(path)})")

@@ -231,9 +231,9 @@ class App:
         """A reading of the canvas or of a file: shown, and logged as a prediction."""
         if reading.source == "file":
             assert reading.picture is not None
-            width, height = self.board.show_picture(reading.picture)
+            self.board.show_picture(reading.picture)
             self.teach.enable(False)
-            self.status.note(f"Image {width}x{height} shown; draw to start a new drawing.")
+            self.status.note(f"{reading.about or 'Image'} shown; draw to start a new drawing.")
         if reading.source == "file" or reading is not self.reading:
             self.selected = None
         self.reading = reading

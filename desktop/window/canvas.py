@@ -92,15 +92,14 @@ class DrawingCanvas:
         self.show_split(())
         return True
 
-    def show_picture(self, picture: np.ndarray) -> tuple[int, int]:
-        """The picture fitted to the canvas, replacing the strokes; its shown size (w, h)."""
+    def show_picture(self, picture: np.ndarray) -> None:
+        """The picture fitted to the canvas, replacing the strokes."""
         self.clear()
         width, height = self.canvas.winfo_width(), self.canvas.winfo_height()
         rgb = pictures.fit(picture, width - 8, height - 8)
         self._photo = tk.PhotoImage(master=self.canvas, data=pictures.ppm(rgb), format="PPM")
         self.canvas.create_image(width // 2, height // 2, image=self._photo, tags="picture")
         self.picture = picture
-        return rgb.shape[1], rgb.shape[0]
 
     def area(self) -> tuple[int, int, int, int]:
         """The drawable area in screen coordinates: x, y, width, height."""
