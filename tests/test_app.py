@@ -167,6 +167,24 @@ def test_drawing_over_a_picture_starts_a_new_drawing(window, mnist, tmp_path):
     assert window.app.status.text.startswith("Model: bundled")  # no longer the image's note
 
 
+def test_an_image_without_a_digit_says_so_and_logs_no_digit(window, tmp_path):
+    """A blank page and an empty field printed with a pattern: no digit shown, and an event a
+    UI test can wait for (no prediction comes)."""
+    from PIL import Image
+
+    Image.new("L", (300, 80), 235).save(tmp_path / "blank.png")
+    ys, xs = np.mgrid[:64, :300]
+    dots = np.clip((np.cos(2 * np.pi * xs / 8) * np.cos(2 * np.pi * ys / 8) - 0.6) / 0.4, 0, 1)
+    Image.fromarray((225 - 60 * dots).astype(np.uint8)).save(tmp_path / "dots.png")
+    for name in ("blank.png", "dots.png"):
+        count = len(window.events())
+        window.app.open_image(tmp_path / name)
+        pump(window.root, lambda: len(window.events()) > count)
+        assert window.events()[count:] == [{"event": "no_digit", "source": "file"}]
+        assert window.app.answer.detail.cget("text") == "No digit found"
+    assert window.predictions() == []
+
+
 def test_a_broken_image_gets_a_one_line_dialog(window, tmp_path):
     path = tmp_path / "broken.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)

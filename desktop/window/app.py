@@ -29,6 +29,7 @@ from desktop.window.events import (
     EventLog,
     adaptation_event,
     cleared_event,
+    no_digit_event,
     prediction_event,
     ready_event,
 )
@@ -240,6 +241,7 @@ class App:
         if not reading.predictions:
             self._show(view_model.empty_answer(
                 "No digit found" if reading.source == "file" else "Draw a digit"))
+            self.log.write(no_digit_event(reading.source))
             return
         self._show(view_model.answer(reading.predictions, self.selected, reading.adapted))
         if reading.source == "canvas":

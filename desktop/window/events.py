@@ -6,6 +6,7 @@ The format is a public interface (automated UI tests outside the project read it
    "probabilities": [[p0, ..., p9], ...], "boxes": [[left, top, right, bottom], ...]}
 `boxes` (canvas readings only) says where each digit's strokes lie on the canvas (canvas
 coordinates, the pen's breadth included): which strokes were read as which digit.
+  {"event": "no_digit", "source": "canvas"|"file"}
   {"event": "cleared"}
   {"event": "sample", "digit": D, "path": PATH}
 """
@@ -41,6 +42,12 @@ def prediction_event(source: str, predictions: Sequence, adapted: bool = False,
     if boxes:
         event["boxes"] = [[round(float(v), 1) for v in box] for box in boxes]
     return event | ({"adapted": True} if adapted else {})
+
+
+def no_digit_event(source: str) -> dict:
+    """A reading that found no digit: an opened image without one (blank, or only a printed
+    pattern), a drawing of marks only."""
+    return {"event": "no_digit", "source": source}
 
 
 def cleared_event() -> dict:
