@@ -179,7 +179,7 @@ def test_an_image_without_a_digit_says_so_and_logs_no_digit(window, tmp_path):
     for name in ("blank.png", "dots.png"):
         count = len(window.events())
         window.app.open_image(tmp_path / name)
-        pump(window.root, lambda: len(window.events()) > count)
+        pump(window.root, lambda before=count: len(window.events()) > before)
         assert window.events()[count:] == [{"event": "no_digit", "source": "file"}]
         assert window.app.answer.detail.cget("text") == "No digit found"
     assert window.predictions() == []
