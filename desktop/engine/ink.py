@@ -23,10 +23,10 @@ NEAR = 3                    # its edge: this many pixels around the core
 MIN_CONTRAST = 0.08         # below this the image is treated as blank
 PATTERN_CELLS = 0.8         # a printed pattern alone: ink in this share of the grid's cells;
 PATTERN_PERIOD = 14         # of its frequencies of periods under this many pixels,
-PATTERN_PEAKS = 0.02        # the strongest this share
-PATTERN_POWER = 0.3         # hold this share of its power, longer periods at most this share
-PATTERN_LONG = 0.1          # (digits side by side, even alike, hold more at their pitch);
-PATTERN_REST = 0.5          # and without them, no ink is left above this
+PATTERN_PEAKS = 0.02        # the strongest this share hold
+PATTERN_POWER = 0.3         # at least this share of its power;
+PATTERN_LONG = 0.1          # longer periods at most this share (digits side by side hold more);
+PATTERN_REST = 0.5          # and without those strongest, no ink is left above this
 
 
 def to_float(image: np.ndarray) -> np.ndarray:
