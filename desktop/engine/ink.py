@@ -79,10 +79,17 @@ def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:
     k = round((ch * cw - 1) * share)
     levels = np.partition(cells.reshape(grid, grid, ch * cw), k, axis=-1)[..., k]
     # A cell filled by a thick stroke would look like dark paper: take the paper-most neighbour.
-    padded = np.pad(levels, 1, mode="edge")
-    views = [padded[dy:dy + grid, dx:dx + grid] for dy in range(3) for dx in range(3)]
+    views = _neighbours(levels)
     levels = np.max(views, axis=0) if light_paper else np.min(views, axis=0)
     return resize(levels, h, w)
+
+
+def _neighbours(image: np.ndarray) -> list[np.ndarray]:
+    """The image shifted so that each pixel meets itself and its eight neighbours, one array
+    each (edges repeated): reduced across them, a 3x3 filter."""
+    padded = np.pad(image, 1, mode="edge")
+    h, w = image.shape
+    return [padded[dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)]
 
 
 def noise_level(ink: np.ndarray) -> float:
@@ -141,16 +148,9 @@ def only_a_pattern(ink: np.ndarray, threshold: float) -> bool:
             or float(power[~short].sum()) - float(power[0, 0]) > PATTERN_LONG * total:
         return False
     spectrum[peaks] = 0
-    rest = _box_mean(np.fft.irfft2(spectrum, s=ink.shape))
+    # What is left, each pixel averaged with its neighbours: one noisy pixel is no stroke.
+    rest = np.mean(_neighbours(np.fft.irfft2(spectrum, s=ink.shape)), axis=0)
     return float(rest.max()) < PATTERN_REST
-
-
-def _box_mean(image: np.ndarray) -> np.ndarray:
-    """Each pixel's mean with its eight neighbours (edges repeated): one noisy pixel is no
-    stroke."""
-    padded = np.pad(image, 1, mode="edge")
-    h, w = image.shape
-    return np.mean([padded[dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)], axis=0)
 
 
 def _cell_counts(mask: np.ndarray) -> np.ndarray:
