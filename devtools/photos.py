@@ -59,17 +59,41 @@ def photo(digit: np.ndarray, rng: np.random.Generator, huge: bool = False,
 def security_pattern(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     """What cheques print behind the amount (0: paper, 1: the pattern's full depth): guilloche
     (wavy lines), hatching at any angle or a dot screen, 4-9 px apart."""
-    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
     period, kind = float(rng.uniform(4, 9)), int(rng.integers(3))
-    if kind == 0:  # guilloche
-        swing, wave = float(rng.uniform(2, 8)), float(rng.uniform(20, 60))
-        wave_of = np.cos(2 * np.pi * (ys + swing * np.sin(2 * np.pi * xs / wave)) / period)
-    elif kind == 1:  # hatching
-        angle = float(rng.uniform(0, np.pi))
-        wave_of = np.cos(2 * np.pi * (xs * np.cos(angle) + ys * np.sin(angle)) / period)
-    else:  # a dot screen
-        wave_of = np.cos(2 * np.pi * xs / period) * np.cos(2 * np.pi * ys / period)
-    return np.clip((wave_of - 0.6) / 0.4, 0.0, 1.0)
+    if kind == 0:
+        swing = float(rng.uniform(2, 8))
+        return guilloche(shape, period, swing, float(rng.uniform(20, 60)))
+    if kind == 1:
+        return hatching(shape, period, float(rng.uniform(0, np.pi)))
+    return dot_screen(shape, period)
+
+
+def guilloche(shape: tuple[int, int], period: float, swing: float = 5.0,
+              wave: float = 40.0) -> np.ndarray:
+    """Wavy lines `period` px apart, swinging `swing` px up and down every `wave` px."""
+    ys, xs = _grid(shape)
+    return _printed(np.cos(2 * np.pi * (ys + swing * np.sin(2 * np.pi * xs / wave)) / period))
+
+
+def hatching(shape: tuple[int, int], period: float, angle: float) -> np.ndarray:
+    """Straight lines `period` px apart, at `angle` radians from the vertical."""
+    ys, xs = _grid(shape)
+    return _printed(np.cos(2 * np.pi * (xs * np.cos(angle) + ys * np.sin(angle)) / period))
+
+
+def dot_screen(shape: tuple[int, int], period: float) -> np.ndarray:
+    """Dots `period` px apart in rows and columns."""
+    ys, xs = _grid(shape)
+    return _printed(np.cos(2 * np.pi * xs / period) * np.cos(2 * np.pi * ys / period))
+
+
+def _grid(shape: tuple[int, int]) -> np.ndarray:
+    return np.mgrid[:shape[0], :shape[1]].astype(np.float32)
+
+
+def _printed(wave: np.ndarray) -> np.ndarray:
+    """A wave's crests as printed ink: 1 on a line or dot, 0 between."""
+    return np.clip((wave - 0.6) / 0.4, 0.0, 1.0)
 
 
 def _shadow(width: int, height: int, rng: np.random.Generator) -> Image.Image:

@@ -30,6 +30,7 @@ from devtools.handwriting import (
     place,
     random_placements,
 )
+from devtools.photos import dot_screen
 from train.skeleton import trace
 
 pytestmark = pytest.mark.gui
@@ -173,8 +174,7 @@ def test_an_image_without_a_digit_says_so_and_logs_no_digit(window, tmp_path):
     from PIL import Image
 
     Image.new("L", (300, 80), 235).save(tmp_path / "blank.png")
-    ys, xs = np.mgrid[:64, :300]
-    dots = np.clip((np.cos(2 * np.pi * xs / 8) * np.cos(2 * np.pi * ys / 8) - 0.6) / 0.4, 0, 1)
+    dots = dot_screen((64, 300), 8.0)
     Image.fromarray((225 - 60 * dots).astype(np.uint8)).save(tmp_path / "dots.png")
     for name in ("blank.png", "dots.png"):
         count = len(window.events())

@@ -23,6 +23,7 @@ from processes import batch_workers, children, gone
 from desktop import __version__
 from devtools.handwriting import HAND, fit_strokes
 from devtools.made_up import pick, struck_through, write_folder
+from devtools.photos import hatching
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(sys.platform != "linux", reason="the Linux executable")]
@@ -96,10 +97,9 @@ def test_numbers_and_an_empty_printed_field_read_as_the_source_reads_them(frozen
     """`classify --multi-digit` in the executable: real amounts on printed paper, and an empty
     field of such paper, blank (told by its spectrum: numpy.fft must be in the executable)."""
     shutil.copytree(ROOT / "tests" / "data" / "printed_paper", tmp_path, dirs_exist_ok=True)
-    ys, xs = np.mgrid[:64, :300]
-    hatching = np.clip((np.cos(2 * np.pi * (0.94 * xs + 0.34 * ys) / 7) - 0.6) / 0.4, 0, 1)
-    noise = np.random.default_rng(0).normal(0, 5, hatching.shape)
-    Image.fromarray(np.clip(225 - 60 * hatching + noise, 0, 255).astype(np.uint8)).save(
+    lines = hatching((64, 300), 7.0, 0.35)
+    noise = np.random.default_rng(0).normal(0, 5, lines.shape)
+    Image.fromarray(np.clip(225 - 60 * lines + noise, 0, 255).astype(np.uint8)).save(
         tmp_path / "empty.png")
     frozen_run = run(frozen, "classify", "--multi-digit", "--quiet", tmp_path)
     source_run = run(sys.executable, "-m", "desktop", "classify", "--multi-digit", "--quiet",

@@ -18,9 +18,14 @@ from desktop.engine.ink import find_ink, only_a_pattern, printed_level
 from desktop.engine.reading import read_image_file
 from desktop.engine.recipes import BLANK
 from desktop.engine.segment import INK_THRESHOLD
+from devtools.photos import dot_screen, guilloche, hatching
 
 PRINTED = Path(__file__).parent / "data" / "printed_paper"
 PHOTOS = Path(__file__).parent / "data" / "printed_photos"
+# Patterns as cheques print them (1 on a line or dot, 0 between), a few pixels apart.
+PATTERNS = {"guilloche": lambda shape: guilloche(shape, 6.0),
+            "hatching": lambda shape: hatching(shape, 7.0, 0.35),
+            "dot screen": lambda shape: dot_screen(shape, 8.0)}
 
 
 @pytest.mark.parametrize("path", sorted(PRINTED.glob("*.png")), ids=lambda p: p.stem)
@@ -31,13 +36,6 @@ def test_real_ink_on_a_printed_pattern_reads_whole(tmp_path, classifier, path):
     copy.write_bytes(path.read_bytes())
     assert read(copy) == path.stem  # classify --multi-digit
     assert "".join(map(str, read_image_file(str(path), classifier).digits)) == path.stem
-
-
-def guilloche(shape: tuple[int, int], period: float = 6.0) -> np.ndarray:
-    """Wavy lines `period` px apart (1 on a line, 0 between), as cheques print them."""
-    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
-    wave = np.cos(2 * np.pi * (ys + 5 * np.sin(2 * np.pi * xs / 40)) / period)
-    return np.clip((wave - 0.6) / 0.4, 0, 1)
 
 
 def written(digits, text: str) -> np.ndarray:
@@ -61,7 +59,7 @@ def far_from(ink: np.ndarray, mask: np.ndarray) -> int:
 
 def test_a_printed_pattern_is_paper(tmp_path, digits):
     ink = written(digits, "4071")
-    picture = page(ink, guilloche(ink.shape), 0.3)
+    picture = page(ink, PATTERNS["guilloche"](ink.shape), 0.3)
     assert far_from(find_ink(picture), ink > 0.1) == 0
     path = tmp_path / "4071.png"
     Image.fromarray((picture * 255).astype(np.uint8)).save(path)
@@ -87,24 +85,9 @@ def test_plain_paper_a_forms_box_and_a_pale_stroke_are_no_pattern(digits):
     assert level(page(ink, plain, 0.0)) == 0.0
     assert level(page(ink, box, 0.3)) == 0.0  # a form's light printed lines round the number
     assert level(page(pale, plain, 0.0)) == 0.0
-    assert level(page(ink, guilloche(ink.shape), 0.3)) > 0.25  # found, near its depth (0.3)
+    printed = PATTERNS["guilloche"](ink.shape)
+    assert level(page(ink, printed, 0.3)) > 0.25  # found, near its depth (0.3)
 
-
-def hatching(shape: tuple[int, int], period: float = 7.0, angle: float = 0.35) -> np.ndarray:
-    """Straight lines `period` px apart, at `angle` radians from the vertical."""
-    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
-    wave = np.cos(2 * np.pi * (xs * np.cos(angle) + ys * np.sin(angle)) / period)
-    return np.clip((wave - 0.6) / 0.4, 0, 1)
-
-
-def dot_screen(shape: tuple[int, int], period: float = 8.0) -> np.ndarray:
-    """Dots `period` px apart in rows and columns."""
-    ys, xs = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
-    wave = np.cos(2 * np.pi * xs / period) * np.cos(2 * np.pi * ys / period)
-    return np.clip((wave - 0.6) / 0.4, 0, 1)
-
-
-PATTERNS = {"guilloche": guilloche, "hatching": hatching, "dot screen": dot_screen}
 
 
 def rows_of(path: Path, *flags: str) -> tuple[int, list[dict]]:
@@ -146,5 +129,5 @@ def test_writing_that_fills_the_picture_is_no_pattern(digits):
     zero = written(digits, "0")[30:-30, 30:-30]
     for ink in (ones, zero):
         assert not only_a_pattern(find_ink(page(ink, np.zeros_like(ink), 0.0)), INK_THRESHOLD)
-    assert only_a_pattern(find_ink(page(np.zeros_like(ones), hatching(ones.shape), 0.3)),
-                          INK_THRESHOLD)
+    empty = page(np.zeros_like(ones), PATTERNS["hatching"](ones.shape), 0.3)
+    assert only_a_pattern(find_ink(empty), INK_THRESHOLD)
