@@ -42,6 +42,8 @@ BUNDLED = ROOT / "desktop" / "model" / "digits.onnx"
 FONTS = ROOT / "tests" / "data" / "font_digits"
 STYLE_COUNT = 600          # MNIST test digits per style (fewer for the styles of one digit)
 NUMBERS = 400
+# How load_digits' 8x8 cells are drawn (`optdigit_ink`), and the names of their rows.
+RENDERINGS = {"scan": "as scans", "blocky": "as blocks", "smooth": "smoothly enlarged"}
 
 
 def classify(folder: Path, model: Path, *flags: str) -> dict[str, tuple[str, float]]:
@@ -209,22 +211,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     models = {"model": args.model} | ({"baseline": args.baseline} if args.baseline else {})
     out = ROOT / "bench" / "out" / "optdigits"
-    for how in ("scan", "blocky", "smooth"):
+    for how in RENDERINGS:
         if not (out / how).is_dir() or len(image_files(out / how)) != 1797:
             write_optdigits(out / how, how)
     if not (out / "numbers").is_dir():
         write_numbers(out / "numbers")
     lines = ["| set | accuracy | per digit | confidence |", "| --- | --- | --- | --- |"]
-    for how, name in (("scan", "as scans"), ("blocky", "as blocks"),
-                      ("smooth", "smoothly enlarged")):
+    for how, name in RENDERINGS.items():
         lines += dev_rows(f"load_digits {name} (1,797)", out / how, models)
         print("\n".join(lines[-len(models):]), flush=True)
     single = {}
     for row, name in zip(lines[2:2 + len(models)], models, strict=True):
         single[name] = float(row.split("**")[1].rstrip("%")) / 100
     lines += number_rows(out / "numbers", single, models)
-    for how, name in (("scan", "as scans"), ("blocky", "as blocks"),
-                      ("smooth", "smoothly enlarged")):
+    for how, name in RENDERINGS.items():
         lines += as_numbers_rows(f"load_digits {name} (1,797)", out / how, models)
     lines += ["", *style_rows(models)]
     photos = build(load_mnist())["photos"]
