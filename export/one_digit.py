@@ -47,6 +47,7 @@ from desktop.engine.classifier import (
     ONE_DIGIT_PEN,
     STYLE,
 )
+from desktop.engine.cuts import LONE_SURE
 
 NUMBERS = 6000            # numbers whose candidates teach the heads (about 80,000 candidates);
                           # a sixth as many, of held-out training digits, measure them
@@ -62,8 +63,9 @@ MEANING = ("probability that the input is one whole digit, not two touching digi
 
 
 LONE_MEANING = ("probability that a picture's only piece of ink is one digit, not touching "
-                "ones: sigmoid(relu(concat({inputs}) @ W1 + b1) @ W2 + b2); the app reads such "
-                "a piece whole where it is above 0.5, however well its cuts read")
+                "ones: sigmoid(relu(concat({inputs}) @ W1 + b1) @ W2 + b2), taught on as many "
+                "touching pairs as single digits; the app reads such a piece whole where it is "
+                "above {sure} (far more often one digit), however well its cuts read")
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def teach(path: Path, glyphs: np.ndarray, held_out: np.ndarray, numbers: int = N
         entries[head.name] = {
             "name": head.name, "dtype": "float32", "shape": ["batch", 1],
             "meaning": (LONE_MEANING if head.alone else MEANING).format(
-                inputs=", ".join(head.inputs), what=head.what),
+                inputs=", ".join(head.inputs), what=head.what, sure=LONE_SURE),
             "taught_on": teaching.taught_on, "checked_on": teaching.checked_on,
             "whole_digits_judged_whole": round(float(judged[whole].mean()), 4),
             "others_judged_not_whole": round(float((~judged[~whole]).mean()), 4)}

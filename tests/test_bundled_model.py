@@ -9,6 +9,7 @@ import pytest
 from sklearn.metrics import confusion_matrix
 
 from desktop.engine.classifier import bundled_model_path, card_path, sha256_file
+from desktop.engine.cuts import LONE_SURE
 
 REQUIRED_ACCURACY = 0.995  # 99.59 %: 0.05 points below the last model, +1.5-1.8 on other writers
 
@@ -68,3 +69,11 @@ def test_the_card_describes_the_graph(classifier, where):
     assert card["style"]["shape"][1:] == style.shape[1:] == [1024]
     assert card["training"]["command"].startswith("python -m train")
     assert card["export_command"].startswith("python -m export")
+
+
+@pytest.mark.parametrize("where", ["card file", "embedded"])
+def test_the_card_tells_where_the_app_reads_a_lone_piece_whole(classifier, where):
+    """The card says at what `one_digit_lone` the app reads a picture's only piece whole."""
+    card = classifier.card if where == "card file" else json.loads(
+        classifier.metadata["model_card"])
+    assert f"whole where it is above {LONE_SURE} " in card["one_digit_lone"]["meaning"]

@@ -15,10 +15,12 @@ from PIL import Image
 
 from desktop.batch.cli import main
 from desktop.engine.classifier import Classifier
+from desktop.engine.cuts import LONE_SURE
 from desktop.engine.ink import find_ink
 from desktop.engine.reading import read_image_file
 from desktop.engine.recipes import file_inputs
 from desktop.engine.segment import components, group_digits
+from train.numbers import lone_input
 
 DOT = np.full((4, 4), 255, np.uint8)
 DASH = np.full((3, 12), 255, np.uint8)
@@ -177,6 +179,19 @@ def test_a_single_digit_the_model_judges_one_piece_is_read_whole(tmp_path, class
     assert groups_of_ink(path) == 1
     assert readings(path, tmp_path, classifier) == (digit, digit)
     assert len(file_inputs(str(path), number=True, score=without_lone.candidates)) == 2
+
+
+@pytest.mark.parametrize("name", ["2-mnist-validation-2720.jpg", "4-mnist-test-33.png"])
+def test_a_single_digit_the_model_doubts_is_one_piece_is_still_read_whole(tmp_path, classifier,
+                                                                          name):
+    """The head was taught on as many touching pairs as single digits, but a picture's only
+    piece of ink is far more often one digit: a looped 2 whose parts read "76" and a 4 like
+    "L1", which it gives less than even odds of being one digit, are read whole (LONE_SURE)."""
+    path = SINGLE_ALONE / name
+    found = lone_input(path.read_bytes())
+    assert found is not None
+    assert LONE_SURE < float(classifier.candidates(found[None]).lone[0]) < 0.5
+    assert readings(path, tmp_path, classifier) == (name[0], name[0])
 
 
 def test_a_6_whose_stem_meets_its_loop_at_its_foot_stays_one_digit(tmp_path, classifier):

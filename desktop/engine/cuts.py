@@ -73,8 +73,11 @@ STEM_COST = 1.25      # paid for such a cut (a 6 whose stem meets its loop at it
 LONE_CUT_COST = 1.0   # paid more for each cut in a picture of one group of ink: far more often
                       # one wide or broken digit than two touching (4,000 single digits: 6 read
                       # as two, 3 so; 300 touching pairs alone: 1 fewer read)
-LONE_SURE = 0.5       # and read whole where the model judges it one digit more likely than
-                      # touching ones (`one_digit_lone`), however well its parts read
+LONE_SURE = 0.05      # and read whole where the model gives it one chance in 20 of being one
+                      # digit (`one_digit_lone`), however well its parts read: the head was
+                      # taught on as many touching pairs as single digits, but such a picture
+                      # is far more often one digit (validation: singles read as two 3 -> 2,
+                      # touching pairs 2 of 1,500 fewer; at 0.5 as sure as touching ones)
 LIFT_COST = 0.75      # paid for a 1 lifted out of a digit the model doubts is whole (`lift`),
 LIFT_SURE = 0.9       # both parts read at least this surely (its side lifted out of a round
                       # digit leaves a part read less surely),
