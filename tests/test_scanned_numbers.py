@@ -109,8 +109,8 @@ FLAGGED_ONE = Path(__file__).parent / "data" / "flagged_one_scans"
 @pytest.mark.parametrize("path", sorted(FLAGGED_ONE.glob("*.png")), ids=lambda p: p.stem)
 def test_a_1_with_a_long_flag_is_read_as_one_digit(tmp_path, classifier, path):
     """Real pen ink: a 1 whose flag meets its stem on top ("^") read as two 1s ("12" as "112"),
-    or as "17" (the stem keeping the flag's top), when the blot was cut between them or its
-    stem lifted out (`engine/flags.py`)."""
+    or as "17" (the stem keeping the flag's top), when the blot was cut between them
+    (`engine/flags.py`) or a straight stroke lifted out of it (a digit read as a 1 never is)."""
     assert groups_of_ink(path) >= len(path.stem)  # the 1 a blot of its own (a "." one more)
     assert readings(path, tmp_path, classifier) == (path.stem, path.stem)
 

@@ -15,7 +15,8 @@ chosen digits the model doubts are whole is cut again, finely (the first cuts ke
 free to bend between the strokes of digits that overlap (`paths`), and only its new candidates
 are read. Last, a digit the model doubts is whole may be a 1 written into its neighbour: where
 a straight stroke lifted out of it (`lift`) leaves a 1 and a digit both read surely and better
-than the one, they replace it; neither a cut nor a lift parts a 1 from its flag (`flags`).
+than the one, they replace it (a digit read as a 1 is never lifted); a cut never parts a 1
+from its flag (`flags`).
 Marks much lower than the digits (separators, a closing dash or "=") are left out of the
 number, even joined to the last digit (cut where it begins) or grouped as one (a ".-"), but not
 a 0 written small (`marks`).
@@ -29,7 +30,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from desktop.engine.flags import cut_flag, lifted_flag
+from desktop.engine.flags import cut_flag
 from desktop.engine.frame import READING_GAMMA, normalize
 from desktop.engine.grouping import (
     JOIN_COST,
@@ -425,14 +426,15 @@ def _value(probabilities: np.ndarray, whole: np.ndarray,
 
 def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
     """The chosen digits, each the model doubts is one whole digit replaced by a 1 and the
-    rest where a straight stroke lifted out of it (`lift`) reads better so, by LIFT_COST; a
-    1's stem is never lifted off its flag (`flags.lifted_flag`)."""
+    rest where a straight stroke lifted out of it (`lift`) reads better so, by LIFT_COST. A
+    digit read as a 1 is left whole: lifted, a 1 written with a flag as long as its stem reads
+    as two ("18" read "118"), a thick 1 as a 1 and a 0, and no touching pair of MNIST digits
+    read as a 1 read right so (bench/RESULTS.md)."""
     tries = [(k, *parts) for k, digit in enumerate(chosen)
              if digit.whole is not None and digit.whole < DOUBT
+             and digit.probabilities.argmax() != 1
              for mask in straight_strokes(digit.crop)
-             if (parts := split(digit.crop, mask)) is not None
-             and not (digit.probabilities.argmax() == 1
-                      and lifted_flag(digit.crop, mask))]
+             if (parts := split(digit.crop, mask)) is not None]
     if not tries:
         return chosen
     inputs = np.stack([normalize(c) for _, line, rest, _ in tries for c in (line, rest)])
@@ -442,9 +444,6 @@ def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
         axis=1) - LIFT_COST
     sure = (read.probabilities.max(axis=1) >= LIFT_SURE).reshape(-1, 2).all(axis=1)
     ones = sure & (read.probabilities[0::2].argmax(axis=1) == 1)  # the line read as a 1
-    # A blot read as a 1 parts only into two 1s: a thick 1's side is no 1 beside a 0.
-    was_one = np.array([chosen[k].probabilities.argmax() == 1 for k, *_ in tries])
-    ones &= ~was_one | (read.probabilities[1::2].argmax(axis=1) == 1)
     out = [[digit] for digit in chosen]
     best = {k: float(_value(digit.probabilities, np.array(digit.whole)))
             for k, digit in enumerate(chosen) if digit.whole is not None}

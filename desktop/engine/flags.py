@@ -2,8 +2,9 @@
 
 Many writers start a 1 with a long up-stroke from the left (a flag, "^"). In a picture the flag
 and the stem are two straight strokes joined at the top, and each reads as a 1 by itself, surely:
-cutting the blot between them (`cuts`) or lifting the stem out of it (`lift`) read such a 1 as
-"11" (real pen-written numbers as scans, `bench inkscans`: a third of the numbers misread).
+cutting the blot between them (`cuts`) read such a 1 as "11" (real pen-written numbers as
+scans, `bench inkscans`: a third of the numbers misread; `cuts` never lifts a stroke out of a
+digit read as a 1).
 Two 1s written side by side meet, when they touch at all, along their length or low, and are
 about as tall as each other. Two parts that both read as 1 are one 1 when the shorter spans
 less than SHORTER of the other's rows and they meet only in the top MEET of its own rows: a flag
@@ -16,10 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from desktop.engine.segment import label_components
-
 MEET = 0.5      # a flag meets its stem only in this share of its own rows from its top
-SHORTER = 0.9   # and spans less than this share of the stem's rows (of the blot's, lifted)
+SHORTER = 0.9   # and spans less than this share of the stem's rows
 INKED = 0.5     # ink at least this dark (x the blot's darkest) counts
 REACH = 2       # parts this close (px) across their border meet
 
@@ -41,20 +40,6 @@ def cut_flag(crop: np.ndarray, border: np.ndarray) -> bool:
     return _flag_and_stem(np.flatnonzero(left & right), before, inked & ~before)
 
 
-def lifted_flag(crop: np.ndarray, stroke: np.ndarray) -> bool:
-    """Whether a blot's ink besides a straight stroke in it (`stroke`, a mask) is that stroke's
-    flag. Only the largest piece of that ink counts (not the stem's end beyond the mask), and
-    it is measured against the blot's rows, not the mask's (the stem's top above the flag may
-    be left out of it)."""
-    inked = _inked(crop)
-    near = stroke.copy()
-    for step in range(1, REACH + 1):
-        near[:, step:] |= stroke[:, :-step]
-        near[:, :-step] |= stroke[:, step:]
-    rest = _largest(inked & ~stroke)
-    return _flag_and_stem(np.flatnonzero((rest & near).any(axis=1)), rest, inked)
-
-
 def _flag_and_stem(meet: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two parts of ink that meet in rows `meet` are a flag and its stem: the shorter
     spans less than SHORTER of the other's rows, and they meet in its top MEET only."""
@@ -68,14 +53,6 @@ def _rows(inked: np.ndarray) -> np.ndarray:
     """The rows from the ink's first to its last."""
     rows = np.flatnonzero(inked.any(axis=1))
     return np.arange(rows[0], rows[-1] + 1) if rows.size else rows
-
-
-def _largest(inked: np.ndarray) -> np.ndarray:
-    """The largest 8-connected piece of ink."""
-    labels, count = label_components(inked)
-    if count <= 1:
-        return inked
-    return labels == np.bincount(labels.ravel())[1:].argmax() + 1
 
 
 def _inked(crop: np.ndarray) -> np.ndarray:
