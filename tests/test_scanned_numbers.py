@@ -115,6 +115,17 @@ def test_a_1_with_a_long_flag_is_read_as_one_digit(tmp_path, classifier, path):
     assert readings(path, tmp_path, classifier) == (path.stem, path.stem)
 
 
+BROKEN_FOUR = Path(__file__).parent / "data" / "broken_four"
+
+
+@pytest.mark.parametrize("path", sorted(BROKEN_FOUR.glob("*.png")), ids=lambda p: p.stem)
+def test_a_4_written_in_two_strokes_apart_is_one_digit(tmp_path, classifier, path):
+    """Real pen ink: a 4 written as an "L" and then a "|" that does not touch it read "61"
+    while the pieces of a broken digit were joined only when nearer (`cuts.BROKEN_GAP`)."""
+    assert groups_of_ink(path) > len(path.stem)  # the 4 two pieces (and the marks)
+    assert readings(path, tmp_path, classifier) == (path.stem, path.stem)
+
+
 SMALL_ZEROS = Path(__file__).parent / "data" / "small_zeros"
 
 

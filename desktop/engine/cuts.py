@@ -55,7 +55,9 @@ CUT_COST = 0.75       # log-probability paid for each cut through connected ink
 MIN_PIECE = 0.25      # cuts lie at least this far (x height) from the group's ends
 STEP = 0.25           # candidate cuts at least this far apart (x height)
 MAX_CUTS = 8          # at most this many cuts in one group
-BROKEN_GAP = 0.12     # pieces of a broken digit lie at most this far apart (x height)
+BROKEN_GAP = 0.16     # pieces of a broken digit lie at most this far apart (x height): a 4
+                      # written "L" then "|" leaves 0.13 (read "61" at 0.12); at 0.2 a ","
+                      # joins a 0 more often
 MAX_WIDTH = 1.1       # slices joined into one digit span at most this (x height), unless
                       # they are a whole group
 WHOLE_WEIGHT = 0.5    # x log of the model's probability that a candidate is one whole digit
