@@ -136,6 +136,28 @@ def test_an_unsure_reading_says_so(window):
     assert window.app.answer.detail.cget("text") == "Not sure: 9 (52 %) or 4 (48 %)?"
 
 
+@pytest.mark.parametrize("digits", ["397154", "3141592653589793238462643383279502884197"])
+def test_a_long_number_fits_the_panel(window, digits):
+    """A number too wide for the panel in full-size type is set smaller (then wrapped): it
+    pushed the panel past the window's edge, cutting off the bars and the sample buttons. Its
+    row keeps the height of full-size type."""
+    def show(number: str) -> None:
+        sure = tuple(Prediction(int(d), 1.0, tuple(float(k == int(d)) for k in range(10)))
+                     for d in number)
+        window.app.show_reading(Reading("canvas", np.zeros((len(number), 28, 28), np.float32),
+                                        sure))
+        window.root.update()
+
+    headline = window.app.answer.headline
+    show("7")
+    width, row = window.root.winfo_reqwidth(), headline.master.grid_bbox(0, 0)
+    show(digits)
+    assert headline.cget("text") == digits
+    assert headline.winfo_reqwidth() <= window.app.answer.width
+    assert window.root.winfo_reqwidth() == width
+    assert headline.master.grid_bbox(0, 0) == row
+
+
 def mnist_png(mnist, indices, path: Path) -> list[int]:
     from PIL import Image
 

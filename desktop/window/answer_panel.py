@@ -19,6 +19,9 @@ BAR, BAR_TOP, BAR_UNSURE = "#9db4d3", "#2563eb", "#d97706"
 SURE_COLOUR, UNSURE_COLOUR = "#111111", "#b45309"
 CHART_HEIGHT = 130
 SEEN_HEIGHT = 140          # room for one 28x28 input shown 4x, or two rows of smaller ones
+SMALLEST_HEADLINE = 16     # points: a number too wide for the panel is set smaller, down to this,
+                           # then wrapped (the panel, and the window, never grow for it)
+HEADLINE_EDGE = 4          # px the label takes beside its text (its border)
 
 
 class BarChart:
@@ -68,8 +71,14 @@ class AnswerPanel:
         self.width, self._px, self._small = width, px, fonts["small"]
         self._on_select = on_select
         self._photos: list[tk.PhotoImage] = []
-        self.headline = ttk.Label(parent, text="", font=fonts["headline"], anchor="center")
+        self._headline_font = tkfont.Font(parent, font=fonts["headline"])  # resized to fit
+        self._headline_size = int(self._headline_font.actual("size"))
+        self._room = width - HEADLINE_EDGE
+        self.headline = ttk.Label(parent, text="", font=self._headline_font, anchor="center",
+                                  justify="center", wraplength=self._room)
         self.headline.grid(row=0, column=0, sticky="ew")
+        # As high as full-size type whatever its size, so the window keeps its height.
+        parent.rowconfigure(0, minsize=self._headline_font.metrics("linespace") + HEADLINE_EDGE)
         self.detail = ttk.Label(parent, text="", font=fonts["detail"], anchor="center",
                                 justify="center", wraplength=width)
         self.detail.grid(row=1, column=0, sticky="ew", pady=(0, px(10)))
@@ -86,11 +95,22 @@ class AnswerPanel:
 
     def show(self, answer: Answer, inputs: np.ndarray | None = None) -> None:
         colour = SURE_COLOUR if answer.sure else UNSURE_COLOUR
+        self._fit_headline(answer.headline or " ")
         self.headline.configure(text=answer.headline or " ", foreground=colour)
         self.detail.configure(text=answer.detail)
         self.chart_title.configure(text=answer.chart_title)
         self.chart.show(answer.bars, answer.highlighted, answer.sure)
         self._show_seen(answer, inputs if inputs is not None and answer.labels else None)
+
+    def _fit_headline(self, text: str) -> None:
+        """The headline's type at its full size, or smaller until `text` fits the panel's width
+        (a long number), no smaller than SMALLEST_HEADLINE."""
+        size = self._headline_size
+        self._headline_font.configure(size=size)
+        while size > SMALLEST_HEADLINE and self._headline_font.measure(text) > self._room:
+            size = max(SMALLEST_HEADLINE, min(size - 1, size * self._room
+                                              // self._headline_font.measure(text)))
+            self._headline_font.configure(size=size)
 
     def _select(self, index: int, _event: tk.Event) -> None:
         self._on_select(index)
