@@ -79,8 +79,8 @@ LONE_CUT_COST = 1.0   # paid more for each cut in a picture of one group of ink:
 LONE_SURE = 0.05      # and read whole where the model gives it one chance in 20 of being one
                       # digit (`one_digit_lone`), however well its parts read: the head was
                       # taught on as many touching pairs as single digits, but such a picture
-                      # is far more often one digit (validation: singles read as two 3 -> 2,
-                      # touching pairs 2 of 1,500 fewer; at 0.5 as sure as touching ones)
+                      # is far more often one digit, which 0.5 weighed as equally likely
+                      # (validation: singles read as two 3 -> 2, touching pairs 2 of 1,500 fewer)
 LIFT_COST = 0.75      # paid for a 1 lifted out of a digit the model doubts is whole (`lift`),
 LIFT_SURE = 0.9       # both parts read at least this surely (its side lifted out of a round
                       # digit leaves a part read less surely),
@@ -429,9 +429,9 @@ def _value(probabilities: np.ndarray, whole: np.ndarray,
 def _lift_ones(chosen: list[Known], score: Score) -> list[Known]:
     """The chosen digits, each the model doubts is one whole digit replaced by a 1 and the
     rest where a straight stroke lifted out of it (`lift`) reads better so, by LIFT_COST. A
-    digit read as a 1 is left whole: lifted, a 1 written with a flag as long as its stem reads
-    as two ("18" read "118"), a thick 1 as a 1 and a 0, and no touching pair of MNIST digits
-    read as a 1 read right so (bench/RESULTS.md)."""
+    digit read as a 1 is left whole: lifted, a 1 whose flag is as long as its stem read as two
+    ("18" read "118"), a thick 1 as a 1 and a 0, and lifting it read no touching pair of MNIST
+    digits right (bench/RESULTS.md)."""
     tries = [(k, *parts) for k, digit in enumerate(chosen)
              if digit.whole is not None and digit.whole < DOUBT
              and digit.probabilities.argmax() != 1
