@@ -142,8 +142,7 @@ def test_a_long_number_fits_the_panel(window, digits):
     pushed the panel past the window's edge, cutting off the bars and the sample buttons. Its
     row keeps the height of full-size type."""
     def show(number: str) -> None:
-        sure = tuple(Prediction(int(d), 1.0, tuple(float(k == int(d)) for k in range(10)))
-                     for d in number)
+        sure = tuple(Prediction.of(np.eye(10)[int(d)]) for d in number)
         window.app.show_reading(Reading("canvas", np.zeros((len(number), 28, 28), np.float32),
                                         sure))
         window.root.update()

@@ -95,8 +95,9 @@ class AnswerPanel:
 
     def show(self, answer: Answer, inputs: np.ndarray | None = None) -> None:
         colour = SURE_COLOUR if answer.sure else UNSURE_COLOUR
-        self._fit_headline(answer.headline or " ")
-        self.headline.configure(text=answer.headline or " ", foreground=colour)
+        headline = answer.headline or " "
+        self._fit_headline(headline)
+        self.headline.configure(text=headline, foreground=colour)
         self.detail.configure(text=answer.detail)
         self.chart_title.configure(text=answer.chart_title)
         self.chart.show(answer.bars, answer.highlighted, answer.sure)
@@ -107,9 +108,8 @@ class AnswerPanel:
         (a long number), no smaller than SMALLEST_HEADLINE."""
         size = self._headline_size
         self._headline_font.configure(size=size)
-        while size > SMALLEST_HEADLINE and self._headline_font.measure(text) > self._room:
-            size = max(SMALLEST_HEADLINE, min(size - 1, size * self._room
-                                              // self._headline_font.measure(text)))
+        while size > SMALLEST_HEADLINE and (wide := self._headline_font.measure(text)) > self._room:
+            size = max(SMALLEST_HEADLINE, min(size - 1, size * self._room // wide))
             self._headline_font.configure(size=size)
 
     def _select(self, index: int, _event: tk.Event) -> None:
