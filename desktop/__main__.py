@@ -16,6 +16,12 @@ def main() -> int:
         return run()
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # a bug: one line for the user, the traceback in the error log
+        from desktop import say
+        from desktop.user.bug_log import bug_line
+
+        say(f"error: {bug_line(err)}")
+        return 1
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 
-from desktop import say
+from desktop import exit_status, say
 from desktop.engine.adapt import Adaptation
 from desktop.engine.classifier import Classifier
 from desktop.engine.reading import Reading, read_image_file, read_strokes
 from desktop.user import model_choice
+from desktop.user.bug_log import bug_line
 from desktop.user.dirs import default_samples_dir
 from desktop.user.personal import Personal
 from desktop.user.settings import chosen_model, remember_model, take_notices
@@ -65,6 +66,7 @@ class App:
         self.selected: int | None = None
         self.scale = controls.ui_scale(root)
         self._build()
+        root.report_callback_exception = self._callback_failed
 
     @property
     def classifier(self) -> Classifier | None:
@@ -300,6 +302,17 @@ class App:
         self.canvas.focus_set()
         self.log.write(ready_event(*self.canvas_area()))
         self.session.keep_polling()
+
+    def _callback_failed(self, _kind: type, error: BaseException, _trace: object) -> None:
+        """A bug in a Tk callback: one line on stderr and the status line, its traceback in the
+        error log; the app goes on. Ctrl-C (or SIGTERM) inside a callback ends the app."""
+        if isinstance(error, KeyboardInterrupt):
+            self.exit_code = exit_status(error)
+            self.root.quit()
+            return
+        line = bug_line(error)
+        say(f"error: {line}")
+        self.status.say(line)
 
     def run(self) -> int:
         self.show()

@@ -12,7 +12,6 @@ import queue
 import threading
 import time
 import tkinter as tk
-import traceback
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -24,6 +23,7 @@ from desktop.batch.progress import progress_text, summary
 from desktop.batch.rows import Row
 from desktop.engine.classifier import Classifier, ModelError
 from desktop.engine.imagefile import ImageError, describe, load_image
+from desktop.user.bug_log import bug_line
 from desktop.user.settings import reading_numbers, remember_reading_numbers, take_notices
 from desktop.window import pictures
 
@@ -300,9 +300,8 @@ def _work(job: BatchJob, results: queue.SimpleQueue) -> None:
         results.put(("done", None))
     except (ModelError, WorkersFailed) as err:
         results.put(("failed", str(err)))
-    except Exception as err:  # a bug: keep the traceback, tell the user in one line
-        traceback.print_exc()
-        results.put(("failed", f"Stopped by an unexpected error: {err}"))
+    except Exception as err:  # a bug: the user reads one line, the traceback goes to the log
+        results.put(("failed", bug_line(err, "Stopped by an unexpected error")))
 
 
 def open_batch_window(root: tk.Misc, classifier: Classifier,

@@ -4,14 +4,13 @@ only, so the Tk thread never waits and older drawings that no longer matter are 
 from __future__ import annotations
 
 import queue
-import sys
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from desktop.engine.classifier import Classifier
+from desktop.user.bug_log import bug_line
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,8 @@ class ModelThread:
     """Loads the model, then runs submitted tasks one at a time, newest only.
 
     The Tk thread submits and later collects outcomes with `poll()`; nothing here touches Tk.
-    Exceptions of the expected types become one-line messages; others also print a traceback.
+    Exceptions of the expected types become one-line messages; others too, their traceback
+    written to the error log (`bug_log`).
     """
 
     def __init__(self, load_classifier: Callable[[], Classifier],
@@ -93,9 +93,8 @@ class ModelThread:
         except self._expected as err:
             self._outbox.put(LoadFailed(str(err)))
             return
-        except Exception as err:
-            traceback.print_exc(file=sys.stderr)
-            self._outbox.put(LoadFailed(f"cannot load the model: {err}"))
+        except Exception as err:  # a bug: one line for the user, the traceback in the log
+            self._outbox.put(LoadFailed(bug_line(err, "cannot load the model")))
             return
         self._outbox.put(Loaded(classifier))
         while (request := self._next()) is not None:
@@ -104,6 +103,5 @@ class ModelThread:
                 self._outbox.put(Done(tag, task(classifier)))
             except self._expected as err:
                 self._outbox.put(Failed(tag, str(err)))
-            except Exception as err:  # a bug: keep the app alive, but leave a traceback
-                traceback.print_exc(file=sys.stderr)
-                self._outbox.put(Failed(tag, f"unexpected error: {err}"))
+            except Exception as err:  # a bug: keep the app alive, the traceback in the log
+                self._outbox.put(Failed(tag, bug_line(err)))
