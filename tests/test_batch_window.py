@@ -253,6 +253,33 @@ def test_switching_mid_run_stops_that_run_and_its_worker_processes(root, folder,
     assert window.wait_stopped()
 
 
+def test_switching_waits_for_the_stopping_run_without_holding_the_window(root, folder,
+                                                                        classifier, monkeypatch):
+    """A run slow to stop (its next file read elsewhere first) keeps the window live: the box
+    is off and the status says why until that run ends; then the folder is read again."""
+    import threading
+
+    from desktop.batch.job import BatchJob
+
+    release = threading.Event()
+    rows = BatchJob.rows
+    monkeypatch.setattr(BatchJob, "rows", lambda job: (release.wait(60), (yield from rows(job))))
+    window = BatchWindow(root, classifier, folder)
+    try:
+        first = window._thread
+        window.numbers_box.invoke()
+        root.update()
+        assert first.is_alive() and str(window.numbers_box.cget("state")) == "disabled"
+        assert window.status.cget("text") == "Stopping the last run…" and not window.finished
+        release.set()
+        pump(root, lambda: window.finished, timeout=60.0)
+        assert window.job.settings.multi_digit and len(window.rows) == 6
+        assert str(window.numbers_box.cget("state")) == "normal"
+    finally:
+        release.set()
+        window.close()
+
+
 def test_the_numbers_choice_is_remembered_and_a_failure_to_is_said(root, folder, classifier,
                                                                    tmp_path):
     from desktop.user.settings import reading_numbers, remember_reading_numbers

@@ -28,6 +28,8 @@ from desktop.user.settings import reading_numbers, remember_reading_numbers, tak
 from desktop.window import pictures
 
 POLL_MS = 50
+STOP_WAIT_S = 5.0     # a run the switch stops is waited for at most this long (the window
+                      # stays responsive meanwhile)
 ROWS_PER_POLL = 500        # keeps the window responsive while a fast run pours rows in
 PREVIEW_SIZE = 220
 COLUMNS = {"file": ("File", 320), "digit": ("Digit", 70), "confidence": ("Confidence", 110),
@@ -208,9 +210,23 @@ class BatchWindow:
 
     def _numbers_switched(self) -> None:
         """The folder read again, as whole numbers or one digit an image: the run under way
-        stops first (its worker processes with it), so runs never pile up."""
+        stops first (its worker processes with it), so runs never pile up. The window waits
+        for it without blocking (the box off meanwhile), at most STOP_WAIT_S."""
         self.job.cancel()
-        self.wait_stopped()
+        self._runs += 1  # the stopping run's rows and end are no longer shown
+        self.finished = False
+        self.numbers_box.configure(state="disabled")
+        self.cancel_button.configure(state="disabled")
+        self.status.configure(text="Stopping the last run…")
+        self._restart_when_stopped(time.monotonic() + STOP_WAIT_S)
+
+    def _restart_when_stopped(self, deadline: float) -> None:
+        if self.closed:
+            return
+        if self._thread.is_alive() and time.monotonic() < deadline:
+            self.window.after(POLL_MS, self._restart_when_stopped, deadline)
+            return
+        self.numbers_box.configure(state="normal")
         self.notice = ""
         if self.remember is not None:
             try:
