@@ -84,6 +84,40 @@ def test_an_image_file_is_decoded_and_read(classifier, mnist, tmp_path):
     assert read_image_file(str(path), classifier).digits == [int(mnist.y_test[1])]
 
 
+def test_an_opened_file_is_read_once_for_its_reading_picture_and_header(classifier, mnist,
+                                                                         tmp_path):
+    """Read, shown and described from one read: a file changing on disk meanwhile cannot give
+    a picture that is not the one read (and a large photo is not read from disk four times)."""
+    import sys
+
+    from PIL import Image
+
+    path = tmp_path / "amount 7.jpg"
+    Image.fromarray(255 - np.kron(mnist.x_test[0], np.ones((8, 8), np.uint8))).save(path)
+    opened: list[str] = []
+    sys.addaudithook(lambda event, args: opened.append(str(args[0]))
+                     if event == "open" and str(args[0]) == str(path) else None)
+    reading = read_image_file(str(path), classifier)
+    assert opened == [str(path)]
+    assert reading.digits == [int(mnist.y_test[0])] and reading.picture.shape == (224, 224)
+    assert reading.about == "amount 7.jpg (JPEG 224x224 L)"
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "pipe"])
+def test_a_file_that_cannot_be_read_says_why_in_one_line(classifier, tmp_path, kind):
+    import os
+
+    path = tmp_path / "digit.png"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(path)
+    with pytest.raises(ImageError) as raised:
+        read_image_file(str(path), classifier)
+    assert str(raised.value) == {"missing": "file not found", "folder": "is a folder, not an image",
+                                 "pipe": "not a regular file (a named pipe)"}[kind]
+
+
 def test_a_file_that_is_no_image_raises_image_error(classifier, tmp_path):
     path = tmp_path / "notes.png"
     path.write_text("not a picture")

@@ -108,21 +108,46 @@ def _bomb(size: str) -> ImageError:
                       "decompression bomb")
 
 
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """A file's bytes, read once to decode it several ways (a file opened in the app is read,
+    shown and described; it may change on disk meanwhile). ImageError as `load_image` says."""
+    _refuse_special(path)
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError as err:
+        raise _read_error(err) from None
+    except MemoryError:
+        raise ImageError("file too large to read") from None
+
+
+def _refuse_special(path: str | os.PathLike) -> None:
+    special = special_file(path)
+    if special:
+        raise ImageError(f"not a regular file ({special})")
+
+
+def _read_error(err: OSError) -> ImageError:
+    """The one-line reason a file could not be read."""
+    if isinstance(err, FileNotFoundError):
+        return ImageError("file not found")
+    if isinstance(err, IsADirectoryError):
+        return ImageError("is a folder, not an image")
+    if isinstance(err, PermissionError):
+        return ImageError("permission denied")
+    return ImageError(f"cannot read: {err}")
+
+
 def _open(source: Any, formats: list[str] | None = None):
     Image, _, Unidentified = _pil()
     if isinstance(source, Image.Image):
         return source
-    special = special_file(source) if isinstance(source, (str, os.PathLike)) else None
-    if special:
-        raise ImageError(f"not a regular file ({special})")
+    if isinstance(source, (str, os.PathLike)):
+        _refuse_special(source)
     try:
         image = _header_only(Image, _stream(source), formats)
-    except FileNotFoundError:
-        raise ImageError("file not found") from None
-    except IsADirectoryError:
-        raise ImageError("is a folder, not an image") from None
-    except PermissionError:
-        raise ImageError("permission denied") from None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as err:
+        raise _read_error(err) from None
     except Image.DecompressionBombError:  # Pillow's own limit, on a format not sniffed
         raise _bomb("") from None
     except (Unidentified, SyntaxError):
@@ -130,7 +155,7 @@ def _open(source: Any, formats: list[str] | None = None):
             raise ImageError(f"damaged {formats[0]} file: its header cannot be read") from None
         raise ImageError("not an image (unknown or unsupported format)") from None
     except OSError as err:
-        raise ImageError(f"cannot read: {err}") from None
+        raise _read_error(err) from None
     if image.size[0] * image.size[1] > MAX_PIXELS:
         image.close()
         raise _bomb(f"{image.size[0]}x{image.size[1]}, ")
@@ -230,9 +255,10 @@ def load_image(source: str | os.PathLike | bytes | Any, formats: list[str] | Non
     return array
 
 
-def describe(path: str | Path) -> str:
-    """'PNG 640x480 RGBA' for a file, without decoding its pixels (for previews and logs)."""
-    image = _open(path)
+def describe(source: str | Path | bytes) -> str:
+    """'PNG 640x480 RGBA' for a file (path or bytes), without decoding its pixels (for previews
+    and logs)."""
+    image = _open(source)
     try:
         return f"{image.format} {image.size[0]}x{image.size[1]} {image.mode}"
     finally:

@@ -91,10 +91,12 @@ def read_image(image: np.ndarray, classifier: Classifier) -> Reading:
 def read_image_file(path: str, classifier: Classifier,
                     adaptation: Adaptation | None = None) -> Reading:
     """Read the number in an image file as batch classification reads it (`file_inputs`);
-    the reading keeps the picture in colour, for showing. Raises ImageError."""
-    from desktop.engine.imagefile import describe, load_image
+    the reading keeps the picture in colour, for showing. The file is read once: read,
+    shown and described, it is the same picture. Raises ImageError."""
+    from desktop.engine.imagefile import describe, load_image, read_bytes
 
-    inputs = file_inputs(path, number=True, score=classifier.candidates)
+    data = read_bytes(path)
+    inputs = file_inputs(data, number=True, score=classifier.candidates)
     found, adapted = predictions(inputs, classifier, adaptation)
-    return Reading("file", inputs, found, picture=load_image(path), adapted=adapted,
-                   about=f"{Path(path).name} ({describe(path)})")
+    return Reading("file", inputs, found, picture=load_image(data), adapted=adapted,
+                   about=f"{Path(path).name} ({describe(data)})")

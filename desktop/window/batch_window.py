@@ -22,7 +22,7 @@ from desktop.batch.output import save_rows
 from desktop.batch.progress import progress_text, summary
 from desktop.batch.rows import Row
 from desktop.engine.classifier import Classifier, ModelError
-from desktop.engine.imagefile import ImageError, describe, load_image
+from desktop.engine.imagefile import ImageError, describe, load_image, read_bytes
 from desktop.user.bug_log import bug_line
 from desktop.user.settings import reading_numbers, remember_reading_numbers, take_notices
 from desktop.window import pictures
@@ -260,12 +260,12 @@ class BatchWindow:
         if row is None:
             return
         try:
-            image = load_image(row.file)
-            rgb = pictures.fit(image, PREVIEW_SIZE, PREVIEW_SIZE)
+            data = read_bytes(row.file)
+            rgb = pictures.fit(load_image(data), PREVIEW_SIZE, PREVIEW_SIZE)
             self._preview = tk.PhotoImage(master=self.window, format="PPM",
                                           data=pictures.ppm(rgb))
             self.preview.configure(image=self._preview, text="")
-            caption = f"{row.path}\n{describe(row.file)}"
+            caption = f"{row.path}\n{describe(data)}"
         except (ImageError, ValueError) as err:
             self._preview = None
             self.preview.configure(image="", text="No preview")
