@@ -269,6 +269,43 @@ def test_a_separator_dot_is_left_out(tmp_path, digits):
     assert read(path) == "1250"
 
 
+def ink_rows(glyph: np.ndarray) -> tuple[int, int]:
+    rows = np.flatnonzero(glyph.max(axis=1) > 30)
+    return int(rows[0]), int(rows[-1]) + 1
+
+
+def test_a_stray_tick_beside_a_digit_is_left_out(tmp_path, digits):
+    """A narrow stroke half a digit high, close beside the 6's top: a tick, not a 1."""
+    top, bottom = ink_rows(digits[6])
+    tick = np.full((round(0.5 * (bottom - top)), 2), 255, np.uint8)
+    path = tmp_path / "6.png"
+    scan([(crop(digits[6]), 0, 0), (tick, 1, top)], path)
+    assert groups_of_ink(path) == 2
+    assert read(path) == "6"
+
+
+SHORT_ONES = Path(__file__).parent / "data" / "short_ones"
+
+
+@pytest.mark.parametrize("path", sorted(SHORT_ONES.glob("*.*g")), ids=lambda p: p.stem)
+def test_a_1_written_short_and_raised_apart_from_its_neighbour_is_a_digit(tmp_path, classifier,
+                                                                          path):
+    """Real pen ink: a 1 a little over half its neighbour's height, its foot well above the
+    neighbour's, but standing apart from it: a digit, no tick."""
+    assert readings(path, tmp_path, classifier) == (path.stem, path.stem)
+
+
+STRAY_TICKS = Path(__file__).parent / "data" / "stray_ticks"
+
+
+@pytest.mark.parametrize("path", sorted(STRAY_TICKS.glob("*.*g")), ids=lambda p: p.stem)
+def test_a_digit_with_a_stray_tick_beside_it_is_one_digit(tmp_path, classifier, path):
+    """MNIST writers' digits with a short stroke beside their top (a 6 read "61", a 9 "91")."""
+    digit = path.stem[0]
+    assert groups_of_ink(path) == 2
+    assert readings(path, tmp_path, classifier) == (digit, digit)
+
+
 def test_a_closing_equals_sign_is_left_out(tmp_path, digits):
     equals = np.zeros((7, 12), np.uint8)
     equals[[0, 1, 5, 6]] = 255

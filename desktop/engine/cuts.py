@@ -46,7 +46,14 @@ from desktop.engine.grouping import (
     writing_height,
 )
 from desktop.engine.lift import split, straight_strokes
-from desktop.engine.marks import SHORT, closing_apart, closing_cut, closing_marks, small_zeros
+from desktop.engine.marks import (
+    SHORT,
+    closing_apart,
+    closing_cut,
+    closing_marks,
+    small_zeros,
+    stray_ticks,
+)
 from desktop.engine.paths import cut_paths
 from desktop.engine.segment import Parts, Region, components, group_digits
 
@@ -300,10 +307,10 @@ def number_crops(ink: np.ndarray, score: Score | None = None,
         return NumberDigits([], [], 0)
     if all(j == i + 1 for i, j in found.runs):  # nothing to cut or join: every group a digit
         height = writing_height(found.boxes)
-        rings = small_zeros(found, height)
+        rings, ticks = small_zeros(found, height), stray_ticks(found, height)
         crops = [found.crop((i, i + 1)) for i in range(len(found.slices))
                  if len(found.slices) == 1 or rings[i]
-                 or not is_mark(found.boxes[i], height, SHORT, rounds=False)]
+                 or not (ticks[i] or is_mark(found.boxes[i], height, SHORT, rounds=False))]
         if score is None or found.groups == 1 or not crops:
             return NumberDigits(crops, [read_input(c) for c in crops], found.groups)
         chosen = _read_crops(crops, score)
@@ -383,7 +390,8 @@ def _best_cut(found: Pieces, score: Score,
     sliced = np.array([s.group in cut_groups for s in slices]) & ~closing_marks(found, height)
     sliced |= small_zeros(found, height)
     chosen = [runs.index((g[0], g[-1] + 1)) for g in group_strokes(
-        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced, rounds=False).groups]
+        found.boxes, runs, read, joins, cuts, SHORT, WHOLE_WEIGHT, sliced, rounds=False,
+        marked=stray_ticks(found, height)).groups]
     chosen = _flagged_ones(found, chosen, read.probabilities, crops)
     doubted = set() if read.whole is None else {
         slices[runs[r][0]].group for r in chosen

@@ -221,12 +221,14 @@ def log_whole(whole: np.ndarray, weight: float) -> np.ndarray:
 
 def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
               cuts: np.ndarray | None = None, short: float = SHORT,
-              sliced: np.ndarray | None = None, rounds: bool = True) -> list[tuple[Run, bool]]:
+              sliced: np.ndarray | None = None, rounds: bool = True,
+              marked: np.ndarray | None = None) -> list[tuple[Run, bool]]:
     """The cut of the strokes into runs with the highest total score: (run, is a digit) in
     writing order; a mark (`is_mark`) is no digit: a stroke of one is left out at a cost, or
     joins a digit; cuts[k], when given, is paid by a run starting at part k (a cut through
-    connected ink); sliced[k] true: part k is a slice of a digit's ink, never a mark; `short`
-    and `rounds` as in `is_mark`. Dynamic
+    connected ink); sliced[k] true: part k is a slice of a digit's ink, never a mark;
+    marked[k] true: part k alone is a mark, whatever its box; `short` and `rounds` as in
+    `is_mark`. Dynamic
     programming over (end of the last run, that run), since the cost
     of two neighbours depends on both."""
     height = writing_height(boxes)
@@ -237,7 +239,8 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
     ending: dict[int, list[int]] = {0: [-1]}
     for r in sorted(range(len(runs)), key=lambda r: runs[r][1]):
         start, end = runs[r]
-        mark = is_mark(box_of[runs[r]], height, short, rounds) and (
+        alone_a_mark = marked is not None and end == start + 1 and bool(marked[start])
+        mark = (alone_a_mark or is_mark(box_of[runs[r]], height, short, rounds)) and (
             sliced is None or not sliced[start:end].any())
         if mark and end > start + 1:
             continue
@@ -260,13 +263,14 @@ def best_runs(runs: list[Run], scores: np.ndarray, boxes: np.ndarray,
 def group_strokes(boxes: np.ndarray, runs: list[Run], read: Candidates | None,
                   joins: np.ndarray | None = None, cuts: np.ndarray | None = None,
                   short: float = SHORT, whole_weight: float = 0.0,
-                  sliced: np.ndarray | None = None, rounds: bool = True) -> Grouping:
+                  sliced: np.ndarray | None = None, rounds: bool = True,
+                  marked: np.ndarray | None = None) -> Grouping:
     """The digits of the best cut, left to right (by the centre of their columns), `read`
     being the classifier's reading of every run; `joins`, `whole_weight`, `cuts`, `short`,
-    `sliced` and `rounds` as in `run_scores` and `best_runs`."""
+    `sliced`, `rounds` and `marked` as in `run_scores` and `best_runs`."""
     scores = run_scores(runs, read, boxes, joins, whole_weight)
-    best = {run for run, digit in best_runs(runs, scores, boxes, cuts, short, sliced, rounds)
-            if digit}
+    best = {run for run, digit in best_runs(runs, scores, boxes, cuts, short, sliced, rounds,
+                                            marked) if digit}
     chosen = [(r, run) for r, run in enumerate(runs) if run in best]
     chosen.sort(key=lambda item: float(_box(boxes, item[1])[[0, 2]].mean()))
     groups = tuple(tuple(range(*run)) for _, run in chosen)

@@ -1,7 +1,8 @@
 """A picture's marks: the ink lower than the digits (separators, a closing dash or "="), left
 out of a number, and what its box alone does not tell.
 
-A mark's box is lower than SHORT of the digits' height (`grouping.is_mark`). A closing mark the
+A mark's box is lower than SHORT of the digits' height (`grouping.is_mark`), or it is a stray
+tick beside a picture's only digit (`stray_ticks`). A closing mark the
 pen joined to the last digit is cut from it where its flat run begins (`closing_cut`) and left
 out as a mark (`closing_marks`); a ".-" whose dot lies under its dash is grouped as a digit's
 pieces are (`closing_apart`); a 0 written small is as low as a mark, but its ink closes round
@@ -27,6 +28,10 @@ DOT = 0.25            # a dot is smaller than this (x the digits' height) each w
 CLOSING_RUN = 0.3     # a closing mark joined to the last digit runs at least this far (x its
 CLOSING_LOW = 0.75    # height) right of it, its middle above this share of the height (a
                       # 2's base tail lies lower)
+TICK_HIGH = 0.6       # beside a picture's only digit, a stroke lower than this (x its height)
+TICK_WIDE = 0.25      # and narrower than this, at most TICK_NEAR beside it, its foot at least
+TICK_NEAR = 0.1       # TICK_LIFT above the digit's, is a stray tick (a 6 with one read "61");
+TICK_LIFT = 0.25      # real 1s written as short and raised (a "19") stand farther apart
 
 
 def closing_marks(found: Pieces, height: float) -> np.ndarray:
@@ -87,6 +92,30 @@ def closing_apart(groups: list[Region], regions: list[Region]) -> list[Region]:
     if len(inside) < 2 or not all(closing_piece(r, height) for r in inside):
         return groups
     return groups[:-1] + sorted(inside, key=lambda r: r.left)
+
+
+def stray_ticks(found: Pieces, height: float) -> np.ndarray:
+    """The slices that are a stray tick beside a picture's only digit: a short, narrow stroke
+    close beside it, its foot far above the digit's (`TICK_HIGH`...). Some writers leave one
+    beside a digit's top; read, it was a 1 ("61", "91"). Only in a picture of two groups of
+    ink: beside a number's digits such a stroke may be a 1 written small ("30!6")."""
+    groups = np.array([s.group for s in found.slices])
+    out = np.zeros(len(groups), bool)
+    if found.groups != 2 or len(set(groups)) != 2:
+        return out
+    for group in set(groups):
+        mine, others = groups == group, found.boxes[groups != group]
+        if mine.sum() == 1:  # a group of ink not cut: a tick is narrow
+            digit = np.concatenate([others[:, :2].min(axis=0), others[:, 2:].max(axis=0)])
+            out[mine] = _tick(found.boxes[mine][0], digit, height)
+    return out
+
+
+def _tick(box: np.ndarray, digit: np.ndarray, height: float) -> bool:
+    tall, wide = box[3] - box[1], box[2] - box[0]
+    gap = max(box[0], digit[0]) - min(box[2], digit[2])
+    return bool(tall < TICK_HIGH * height <= digit[3] - digit[1] and wide < TICK_WIDE * height
+                and gap <= TICK_NEAR * height and digit[3] - box[3] >= TICK_LIFT * height)
 
 
 def closing_piece(piece: Region, height: float) -> bool:
