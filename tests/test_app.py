@@ -157,6 +157,23 @@ def test_a_long_number_fits_the_panel(window, digits):
     assert headline.master.grid_bbox(0, 0) == row
 
 
+def test_a_detail_line_that_wraps_keeps_the_window_as_high(window):
+    """The line under the number wraps where it is long (six digits, adapted to the person's
+    samples): its row keeps room for two lines, so the window neither grows nor jumps."""
+    def show(number: str, adapted: bool) -> None:
+        sure = tuple(Prediction.of(np.eye(10)[int(d)] * 0.98 + 0.002) for d in number)
+        window.app.show_reading(Reading("canvas", np.zeros((len(number), 28, 28), np.float32),
+                                        sure, adapted=adapted))
+        window.root.update()
+
+    detail = window.app.answer.detail
+    show("7", False)
+    height, line = window.root.winfo_reqheight(), detail.winfo_reqheight()
+    show("397154", True)
+    assert detail.winfo_reqheight() > line  # wrapped
+    assert window.root.winfo_reqheight() == height
+
+
 def mnist_png(mnist, indices, path: Path) -> list[int]:
     from PIL import Image
 

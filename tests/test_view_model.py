@@ -55,7 +55,7 @@ def test_a_number_is_shown_in_reading_order_with_a_confidence_each():
                     prediction(d6=0.96)])
     assert shown.headline == "2026"
     assert shown.labels == ("2 · 99 %", "0 · 98 %", "2 · 97 %", "6 · 96 %")
-    assert shown.detail == "all 4 digits read, at least 96 % sure"
+    assert shown.detail == "all 4 digits at least 96 % sure"
 
 
 def test_the_chart_shows_the_least_sure_digit_unless_one_is_chosen():

@@ -82,6 +82,10 @@ class AnswerPanel:
         self.detail = ttk.Label(parent, text="", font=fonts["detail"], anchor="center",
                                 justify="center", wraplength=width)
         self.detail.grid(row=1, column=0, sticky="ew", pady=(0, px(10)))
+        # Room for two lines: a long one wraps ("all 6 digits at least 98 % sure · adapted to
+        # your handwriting") and the window would grow.
+        parent.rowconfigure(1, minsize=self.detail.winfo_reqheight() + px(10)
+                            + fonts["detail"].metrics("linespace"))
         self.chart_title = ttk.Label(parent, text="", font=fonts["heading"])
         self.chart_title.grid(row=2, column=0, sticky="w")
         self.chart = BarChart(parent, width, px(CHART_HEIGHT), fonts["small"])

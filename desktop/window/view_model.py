@@ -60,8 +60,8 @@ def _detail(predictions: Sequence) -> str:
     if not unsure:
         if len(predictions) == 1:
             return f"{percent(predictions[0].confidence)} sure"
-        return f"all {len(predictions)} digits read, at least " \
-               f"{percent(min(p.confidence for p in predictions))} sure"
+        return f"all {len(predictions)} digits at least " \
+               f"{percent(min(p.confidence for p in predictions))} sure"  # one line in the panel
     i, p = unsure[0]
     guess = f"{p.digit} ({percent(p.confidence)}) or " \
             f"{runner_up(p.probabilities)} ({percent(p.probabilities[runner_up(p.probabilities)])})"
