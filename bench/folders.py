@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))  # devtools: the photo maker and handwriting
 PHOTOS, HUGE_EVERY, HUGE_ALONE = 2000, 250, 20
 GRAINY = 600
 PRINTED = 600
+DIM = 600
 
 
 def label_of(path: Path) -> int:
@@ -42,15 +43,22 @@ def _done(folder: Path, count: int) -> bool:
 
 def _photos(folder: Path, digits: np.ndarray, labels: np.ndarray, seed: int,
             huge_every: int, grain: tuple[float, float] | None = None,
-            printed: bool = False) -> None:
+            printed: bool = False, light: tuple[float, float] | None = None) -> None:
+    """Photo-like pictures (`devtools.photos`); `light`: each dimmed to a share of its
+    brightness drawn from this range, as taken in dim light."""
+    from PIL import Image
+
     from devtools.photos import GRAIN, photo, save_photo
 
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for i, (digit, label) in enumerate(zip(digits, labels, strict=True)):
         huge = huge_every == 1 or (huge_every > 1 and i % huge_every == huge_every - 1)
-        save_photo(photo(digit, rng, huge, grain or GRAIN, printed), folder,
-                   f"photo_{i:05d}_{label}", rng)
+        picture = photo(digit, rng, huge, grain or GRAIN, printed)
+        if light:
+            dimmed = np.asarray(picture, np.float32) * rng.uniform(*light)
+            picture = Image.fromarray(dimmed.astype(np.uint8))
+        save_photo(picture, folder, f"photo_{i:05d}_{label}", rng)
 
 
 def _hand_drawn(folder: Path) -> None:
@@ -104,6 +112,17 @@ def printed(mnist) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         digits = slice(5000 + GRAINY, 5000 + GRAINY + PRINTED)
         _photos(folder, mnist.x_test[digits], mnist.y_test[digits], 17, 0, printed=True)
+    return folder
+
+
+def dim(mnist) -> Path:
+    """Photo-like pictures of other MNIST test digits taken in DIM light: each at 15-50 % of
+    its brightness, the paper darker than mid-grey and still far lighter than the ink."""
+    folder = OUT / "dim"
+    if not _done(folder, DIM):
+        shutil.rmtree(folder, ignore_errors=True)
+        digits = slice(5000 + GRAINY + PRINTED, 5000 + GRAINY + PRINTED + DIM)
+        _photos(folder, mnist.x_test[digits], mnist.y_test[digits], 19, 0, light=(0.15, 0.5))
     return folder
 
 

@@ -13,8 +13,8 @@ written by MNIST's writers.
   themselves read as numbers: how many come out as two digits or more.
 - Each style of train/styles.py applied alone to MNIST test digits (read in-process by the
   app's recipes), the 630 digits in handwriting fonts, and the photo-like pictures of
-  bench/folders.py (and 600 more with three times their grain, 600 on paper printed with a
-  security pattern), all through `classify`.
+  bench/folders.py (and 600 more with three times their grain, 600 taken in dim light, 600 on
+  paper printed with a security pattern), all through `classify`.
 
     python bench/generalize.py [--model PATH] [--baseline PATH] [--record HEADING]
 """
@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.folders import build, grainy, image_files, label_of, printed  # noqa: E402
+from bench.folders import build, dim, grainy, image_files, label_of, printed  # noqa: E402
 from bench.record import append_section  # noqa: E402
 from bench.record import mnist as load_mnist  # noqa: E402
 
@@ -230,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     photos = build(load_mnist())["photos"]
     lines += [folder_rows("photo-like pictures of MNIST test digits", photos / "mnist", models),
               folder_rows("photo-like, three times the grain", grainy(load_mnist()), models),
+              folder_rows("photo-like, in dim light (15-50 % of its brightness)",
+                          dim(load_mnist()), models),
               folder_rows("photo-like, on paper printed as cheques are", printed(load_mnist()),
                           models),
               folder_rows("digits in 21 handwriting fonts", FONTS, models,

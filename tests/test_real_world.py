@@ -55,3 +55,26 @@ def test_digits_written_outside_mnist(classifier):
     rows = list(BatchJob([str(FONT_DIGITS)], classifier).rows())
     assert len(rows) == 630
     assert accuracy(rows, {row.path: row.path[0] for row in rows}) >= FONT_ACCURACY
+
+
+DIM = 150  # photos of the first MNIST test digits, their light dimmed
+
+
+@pytest.mark.parametrize(("light", "board"), [(0.4, False), (0.2, False), (0.6, True)],
+                         ids=["dim", "very-dim", "dark-board"])
+def test_photos_in_dim_light_read_as_in_good_light(tmp_path, mnist, classifier, light, board):
+    """Paper darker than mid-grey is still paper: a photo of white paper taken in dim light
+    (its paper at 40 % or 20 % of white, far lighter than its ink) read 15 % right, as if it
+    were light ink on a dark board; a dark board's light ink still reads as such."""
+    import numpy as np
+
+    from devtools.photos import photo
+
+    rng = np.random.default_rng(5)
+    for i in range(DIM):
+        picture = np.asarray(photo(mnist.x_test[i], rng).convert("L"), np.float32)
+        picture = (255 - picture) if board else picture
+        Image.fromarray((picture * light).astype(np.uint8)).save(tmp_path / f"{i:03d}.jpg",
+                                                                 quality=88)
+    rows = list(BatchJob([str(tmp_path)], classifier).rows())
+    assert accuracy(rows, {f"{i:03d}.jpg": int(mnist.y_test[i]) for i in range(DIM)}) >= 0.98

@@ -63,8 +63,24 @@ def paper_is_light(border: np.ndarray, full: float = 1.0) -> np.ndarray:
     """Whether the paper is light, from the pixels along a picture's edge (the last axis; one
     row per picture): at least half of them in the upper half of the range (0..full). A
     majority, not a mean, so strokes running off the edge do not turn the paper dark. The one
-    rule for pictures (`find_ink`) and for images framed like MNIST (`framed_inputs`)."""
+    rule for pictures (`find_ink`, also within the picture's own range: `extremes`) and for
+    images framed like MNIST (`framed_inputs`)."""
     return np.count_nonzero(border >= full / 2, axis=-1) * 2 >= border.shape[-1]
+
+
+def extremes(grey: np.ndarray) -> tuple[float, float]:
+    """The darkest and brightest levels of a picture that more than one pixel shows (those of
+    its 2x2 cells' brightest and darkest pixels): a hot or dead pixel alone sets no range.
+    Paper darker than mid-grey is still light paper where it is light within the picture's
+    own range: a photo of white paper taken in dim light, far lighter than its ink. (Within
+    its range alone, paper printed all over with a dark pattern looked dark.)"""
+    h, w = grey.shape[0] - grey.shape[0] % 2, grey.shape[1] - grey.shape[1] % 2
+    if not (h and w):
+        return float(grey.min()), float(grey.max())
+    corners = (grey[0:h:2, 0:w:2], grey[1:h:2, 0:w:2], grey[0:h:2, 1:w:2], grey[1:h:2, 1:w:2])
+    brightest = np.maximum(np.maximum(corners[0], corners[1]), np.maximum(corners[2], corners[3]))
+    darkest = np.minimum(np.minimum(corners[0], corners[1]), np.minimum(corners[2], corners[3]))
+    return float(brightest.min()), float(darkest.max())
 
 
 def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:
@@ -168,7 +184,9 @@ def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
     `blocks`)."""
     grey = soften_blocks(to_gray(reduce_to(to_float(image), work_size)))
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    light_paper = bool(paper_is_light(border))
+    low, high = extremes(grey)  # lighter than mid-grey, or than the midst of its own range
+    light_paper = bool(paper_is_light(border)) or bool(
+        paper_is_light(border - low, max(high - low, 1e-6)))
     background = _background(grey, light_paper)
     ink = background - grey if light_paper else grey - background
     strongest = float(ink.max(initial=0.0))
