@@ -56,6 +56,11 @@ def test_an_error_without_a_message_is_named_by_its_type(tmp_path):
     assert line.startswith("unexpected error: RuntimeError (details in ")
 
 
+def test_an_error_of_several_lines_is_said_in_one(tmp_path):
+    line = bug_line(raised(lambda: _raise(ValueError("first\n  second\n"))), path=tmp_path / "l")
+    assert line.startswith("unexpected error: first second (details in ") and "\n" not in line
+
+
 def _raise(error: BaseException) -> None:
     raise error
 

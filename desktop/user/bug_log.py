@@ -47,7 +47,7 @@ def bug_line(error: BaseException, what: str = "unexpected error",
              path: Path | None = None) -> str:
     """One line for the user: `what`, the error, and where its traceback was written (`record`)."""
     written = record(error, path)
-    line = f"{what}: {str(error) or type(error).__name__}"
+    line = f"{what}: {' '.join(str(error).split()) or type(error).__name__}"  # one line
     return f"{line} (details in {shown_path(written)})" if written else line
 
 
