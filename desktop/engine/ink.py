@@ -86,6 +86,13 @@ def extremes(grey: np.ndarray) -> tuple[float, float]:
     return float(brightest.min()), float(darkest.max())
 
 
+def _light_in_its_range(grey: np.ndarray, border: np.ndarray) -> bool:
+    """Whether paper darker than mid-grey is light within the picture's own range
+    (`extremes`); asked only of such pictures, so paper lighter than mid-grey costs nothing."""
+    low, high = extremes(grey)
+    return bool(paper_is_light(border - low, max(high - low, 1e-6)))
+
+
 def _background(grey: np.ndarray, light_paper: bool) -> np.ndarray:
     """Smooth estimate of the paper's brightness, so shadows and tints are not taken for ink:
     the 90th (10th) percentile of each cell of an 8x8 grid, all cells in one NumPy call."""
@@ -187,9 +194,7 @@ def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
     `blocks`)."""
     grey = soften_blocks(to_gray(reduce_to(to_float(image), work_size)))
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    low, high = extremes(grey)  # lighter than mid-grey, or than the midst of its own range
-    light_paper = bool(paper_is_light(border)) or bool(
-        paper_is_light(border - low, max(high - low, 1e-6)))
+    light_paper = bool(paper_is_light(border)) or _light_in_its_range(grey, border)
     background = _background(grey, light_paper)
     ink = background - grey if light_paper else grey - background
     strongest = float(ink.max(initial=0.0))
