@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from desktop.batch.job import BatchJob
-from devtools.photos import HUGE, write_photos
+from devtools.photos import HUGE, photo, write_photos
 
 PHOTOS = 1200
 HUGE_EVERY = 200           # every 200th photo is a full-resolution 3000x4000 one
@@ -66,10 +67,6 @@ def test_photos_in_dim_light_read_as_in_good_light(tmp_path, mnist, classifier, 
     """Paper darker than mid-grey is still paper: a photo of white paper taken in dim light
     (its paper at 40 % or 20 % of white, far lighter than its ink) read 15 % right, as if it
     were light ink on a dark board; a dark board's light ink still reads as such."""
-    import numpy as np
-
-    from devtools.photos import photo
-
     rng = np.random.default_rng(5)
     for i in range(DIM):
         picture = np.asarray(photo(mnist.x_test[i], rng).convert("L"), np.float32)
@@ -86,10 +83,6 @@ def test_photos_of_an_empty_page_read_no_digit(tmp_path, classifier):
     (34 of these 50 photos); now 4 do, whose light is as patchy as a digit's ink (15-41 % of
     the picture against up to 35 % for digits), and with a digit on it the same paper reads
     (the tests above)."""
-    import numpy as np
-
-    from devtools.photos import photo
-
     rng = np.random.default_rng(4)
     for i in range(50):
         photo(np.zeros((28, 28), np.uint8), rng).convert("RGB").save(tmp_path / f"{i:02d}.jpg",
