@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
@@ -110,6 +110,7 @@ def test_real_numbers_taller_than_their_digits_read_right(classifier, path):
 @SETTINGS
 @given(digit=st.sampled_from(sorted(HAND)), light_paper=st.booleans(),
        scale=st.integers(1, 12), pad=st.integers(0, 40), paper=st.floats(0.0, 0.3))
+@example(digit="8", light_paper=False, scale=1, pad=0, paper=0.0)  # thick, cropped tight
 def test_a_picture_reads_the_same_in_either_polarity_size_and_tint(digit, light_paper, scale,
                                                                    pad, paper):
     ink = rasterize(moved(HAND[digit], 1.0, 0, 0), 12)

@@ -21,9 +21,11 @@ PRINTED_CAP = 0.5           # level, at most this x the strongest ink
 CORE = 0.5                  # a stroke's core: ink at least this x the strongest;
 NEAR = 3                    # its edge: this many pixels around the core
 MIN_CONTRAST = 0.08         # below this the image is treated as blank
-SPREAD_LEVEL = 0.25         # ink this strong over more than SPREAD of a picture is paper in
-SPREAD = 0.45               # uneven light (`spread_over_paper`): digits cover at most 0.35 of
-                            # even a tight crop (MNIST, load_digits, fonts, photos)
+SPREAD_LEVEL = 0.25         # ink this strong over more than SPREAD of a picture, where the
+SPREAD = 0.45               # strongest stands less than SPREAD_CONTRAST out of the paper, is
+SPREAD_CONTRAST = 0.25      # the paper's uneven light (`spread_over_paper`; an empty page's at
+                            # most 0.17): digits cover at most 0.35 of a tight crop (MNIST,
+                            # load_digits, fonts, photos), a thick pen's more, but darkly
 PATTERN_CELLS = 0.8         # a printed pattern alone: ink in this share of the grid's cells;
 PATTERN_PERIOD = 14         # of its frequencies of periods under this many pixels,
 PATTERN_PEAKS = 0.02        # the strongest this share hold
@@ -207,11 +209,14 @@ def find_ink(image: np.ndarray, work_size: int = WORK_SIZE) -> np.ndarray:
                             NOISE_FLOOR)
     # A pattern printed behind the writing stands out of the noise too: below its level.
     floor = max(floor, printed_level(ink, strongest, floor))
-    return np.clip((ink - floor) / (strongest - floor), 0.0, 1.0)
+    found = np.clip((ink - floor) / (strongest - floor), 0.0, 1.0)
+    if strongest < SPREAD_CONTRAST and spread_over_paper(found):
+        return np.zeros_like(grey)
+    return found
 
 
 def spread_over_paper(ink: np.ndarray) -> bool:
-    """Whether the ink found lies over so much of the picture (SPREAD) that it is the paper's
-    uneven light, not writing: an empty page photographed under a lamp read as a 0 or an 8.
-    Judged once a form's lines are gone (grid paper's lines cover more)."""
+    """Whether the ink found lies over so much of the picture (SPREAD) that, faint as it is
+    (SPREAD_CONTRAST), it is the paper's uneven light, not writing: an empty page photographed
+    under a lamp read as a 0 or an 8. (A thick digit cropped tight covers as much, darkly.)"""
     return bool(np.count_nonzero(ink > SPREAD_LEVEL) > SPREAD * ink.size)

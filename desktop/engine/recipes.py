@@ -38,7 +38,7 @@ from desktop.engine.grouping import (
     stroke_boxes,
     writing_height,
 )
-from desktop.engine.ink import find_ink, only_a_pattern, spread_over_paper
+from desktop.engine.ink import find_ink, only_a_pattern
 from desktop.engine.lines import remove_lines
 from desktop.engine.pen import pen_join, weigh_the_pen
 from desktop.engine.raster import Stroke, model_thickness, rasterize, strokes_extent
@@ -76,11 +76,10 @@ def picture_ink_and_parts(image: np.ndarray, work_size: int) -> tuple[np.ndarray
 
 
 def _unprinted_ink(image: np.ndarray, work_size: int) -> tuple[np.ndarray, bool]:
-    """The ink without a form's printed lines, and whether none of it was writing: a pattern
-    printed all over (an empty field of a cheque) or the uneven light of an empty page; then
-    no ink is left."""
+    """The ink without a form's printed lines, and whether all of it was a pattern printed all
+    over with nothing written on it (an empty field of a cheque: then no ink is left)."""
     ink = remove_lines(find_ink(image, work_size), INK_THRESHOLD)
-    if only_a_pattern(ink, INK_THRESHOLD) or spread_over_paper(ink):
+    if only_a_pattern(ink, INK_THRESHOLD):
         return np.zeros_like(ink), True
     return ink, False
 
